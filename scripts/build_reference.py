@@ -17,6 +17,8 @@ Statbel's REFNIS list (the authority), and writes under ``data/reference/``:
 - ``municipalities_belgium.csv``: every Belgian municipality in force in 2025 (to tell
   users that a commune exists but lies outside Wallonia);
 - ``mergers_2025.csv``: the 1 January 2025 mergers (old code -> new code);
+- ``commune_aliases.csv``: German exonyms of French-speaking communes (Lüttich = Liège),
+  accepted when resolving names but never displayed;
 - ``provenance.json`` and ``PROVENANCE.md``: source files, licences, SHA-256 of
   sources and outputs, and every record excluded with its reason.
 
@@ -347,6 +349,13 @@ def build(source: Path, out: Path) -> dict:
         out / "municipalities_belgium.csv", index=False, lineterminator="\n"
     )
     mergers.sort_values(["new_nis", "old_nis"]).to_csv(out / "mergers_2025.csv", index=False, lineterminator="\n")
+
+    # -- German exonyms from REFNIS (e.g. Lüttich for Liège), accepted when resolving names
+    aliases = walloon.loc[~walloon.index.isin(GERMAN_SPEAKING), ["name_de"]].copy()
+    aliases = ref2019.loc[aliases.index, ["name_de"]]
+    aliases = aliases[(aliases["name_de"] != walloon.loc[aliases.index, "name_fr"])]
+    aliases = aliases.rename(columns={"name_de": "alias"}).assign(language="de").reset_index()
+    aliases.sort_values("nis").to_csv(out / "commune_aliases.csv", index=False, lineterminator="\n")
 
     outputs = sorted(p for p in out.iterdir() if p.suffix in {".csv", ".parquet"})
     provenance = {

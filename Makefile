@@ -1,0 +1,56 @@
+# relais_analysis: every target installs what it needs into .venv/ first.
+# `make help` lists the targets.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+YEAR   ?= 2024
+DATA   ?= data/demo
+
+.DEFAULT_GOAL := help
+.PHONY: help install test report validate demo reference contract vendor lab benchmark clean
+
+help: ## Show this help
+	@echo "relais_analysis - make targets:"
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name relais-analysis --display-name "Python (relais_analysis)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv/ and install the project with its test extras
+
+test: $(STAMP) ## Run the whole test suite (pytest)
+	$(BIN)/python -m pytest
+
+report: $(STAMP) ## Build the annual report on the bundled demo data (YEAR=2024, DATA=data/demo)
+	$(BIN)/relais report --year $(YEAR) --data $(DATA) --out reports
+
+validate: $(STAMP) ## Validate a data folder (DATA=data/demo) and write its rejection report
+	$(BIN)/relais validate $(DATA) --report reports/rejections.csv
+
+demo: $(STAMP) ## Regenerate the synthetic demo data in data/demo
+	$(BIN)/relais demo data/demo
+
+reference: $(STAMP) ## Rebuild data/reference from ../shared/reference (needs the raw files)
+	$(BIN)/python scripts/build_reference.py
+
+contract: $(STAMP) ## Regenerate data/datapackage.json from relais_analysis/schema.py
+	$(BIN)/python -c "from relais_analysis.schema import write_datapackage; write_datapackage('data/datapackage.json')"
+
+vendor: $(STAMP) ## Re-vendor the JavaScript/CSS used by offline maps (needs npm)
+	$(BIN)/python scripts/vendor_assets.py
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(STAMP) ## Run the benchmarks (prints figures; not part of the tests)
+	$(BIN)/python benchmarks/bench_ingest_reach.py
+	$(BIN)/python benchmarks/bench_report.py
+
+clean: ## Remove generated reports and caches (keeps .venv/)
+	rm -rf reports/20* .pytest_cache .hypothesis

@@ -1,0 +1,119 @@
+"""``relais`` command line: thin wrappers that turn errors into one-line messages.
+
+Every subcommand catches the package's own errors (:class:`RelaisError`) and prints
+them on one line (French, then English) with exit code 2; a Python traceback means a
+bug, never bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from .errors import RelaisError
+
+__all__ = ["main"]
+
+def _print_table(frame) -> None:
+    print(frame.to_string(index=False))
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data_dir", type=Path, help="dossier des exports (relays.csv, activities.csv...)")
+    p.add_argument("--strict", action="store_true", help="s'arrêter au premier problème / stop at the first problem")
+    p.add_argument("--report", type=Path, help="fichier CSV du rapport de rejets / rejection report CSV")
+    p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ (défaut : dataset.json ou aujourd'hui)")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .ingest import load_dataset, write_rejections
+
+    dataset = load_dataset(args.data_dir, as_of=args.as_of, strict=args.strict)
+    print(f"Données / data: {args.data_dir}  (extraction {dataset.as_of.isoformat()}"
+          f"{', DONNÉES SYNTHÉTIQUES' if dataset.synthetic else ''})")
+    _print_table(dataset.summary())
+    for note in dataset.notes:
+        print(f"note: {note}")
+    n_rejected = int(dataset.summary()["rejected"].sum())
+    if args.report:
+        write_rejections(dataset, args.report)
+        print(f"Rapport de rejets / rejection report: {args.report} ({len(dataset.rejections)} problème(s))")
+    elif n_rejected:
+        print(f"{n_rejected} ligne(s) rejetée(s) ; détail avec --report rejets.csv / rows rejected; details with --report")
+    return 0
+
+
+# --------------------------------------------------------------------------- demo
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out_dir", type=Path)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--scale", type=float, default=1.0, help="facteur de taille (benchmarks) / size factor")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import DEMO_SEED, write_demo
+
+    summary = write_demo(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed, scale=args.scale)
+    print(f"Données synthétiques écrites dans / synthetic data written to {args.out_dir}")
+    for key, value in summary.items():
+        print(f"  {key}: {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------- main
+
+Configure = Callable[[argparse.ArgumentParser], None]
+Run = Callable[[argparse.Namespace], int]
+
+#: Subcommand name -> (help, add-arguments function, run function).
+COMMANDS: dict[str, tuple[str, Configure, Run]] = {
+    "validate": ("valider un dossier de données / validate a data folder", _validate_args, _validate),
+    "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``relais`` argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="relais",
+        description="Relais Familles Mono : analyse d'impact / impact analysis workbench.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, configure, _run) in COMMANDS.items():
+        configure(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``relais`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _help, _configure, run = COMMANDS[args.command]
+    try:
+        return run(args)
+    except RelaisError as exc:
+        print(f"erreur : {exc.message('fr')}", file=sys.stderr)
+        print(f"error: {exc.message('en')}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrompu / interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: keep the traceback in a file, not on screen
+        log = Path(tempfile.gettempdir()) / "relais-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"erreur interne / internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"détails / details: {log} (merci de le signaler / please report it)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,556 @@
+"""Read, normalise and validate a data folder into a :class:`Dataset`.
+
+Every input row is either accepted or reported: for each file, rows read =
+rows accepted + rows rejected, and each rejected row appears in the rejection report
+with its file, row number (as seen in a spreadsheet, header = row 1), column, value
+and reason, in French and English. In strict mode the first problem stops the run.
+
+Checks, per table (see :mod:`relais_analysis.schema` for the contract): required
+columns and values, types (dates ISO or dd/mm/yyyy, integers, coordinates),
+controlled vocabularies (activity type, role, gender), communes (REFNIS code of
+either vintage, postal code or name, resolved by :mod:`relais_analysis.resolve`),
+unique identifiers, referential integrity (territories and activities -> relays,
+attendance -> activities and participants, counts -> activities), activity dates
+from 2022-01-01 to the extraction date and within the relay's opening period, a
+participant listed both as parent and as child, implausible parents' birth years,
+duplicated attendance rows. Columns that look like personal data stop the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import PROGRAMME_START
+from .errors import InputDataError, ReferenceDataError
+from .personal_data import check_no_personal_data
+from .readers import RawTable, discover_tables
+from .resolve import get_resolver
+from .schema import ACTIVITY_TYPES, TABLES, Table, canonical_activity_type, canonical_gender, canonical_role, fold
+
+__all__ = ["Dataset", "TableReport", "load_dataset", "read_metadata", "write_rejections"]
+
+REJECTION_COLUMNS = ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
+#: A parent must be at least this old in the extraction year.
+MIN_PARENT_AGE = 12
+_ORDER = ("relays", "territories", "activities", "participants", "attendance", "activity_counts")
+
+
+@dataclass
+class TableReport:
+    """Row accounting for one input file: ``rows_read == accepted + rejected``."""
+
+    table: str
+    source: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    encoding: str = ""
+    separator: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class Dataset:
+    """A validated dataset: typed tables of accepted rows plus the rejection report.
+
+    Attributes
+    ----------
+    relays : DataFrame
+        ``relay_id``, ``name``, ``organisation``, ``commune`` (base-vintage REFNIS
+        code), ``latitude``, ``longitude`` (float, may be NaN), ``opened``, ``closed``
+        (datetime64, ``closed`` NaT while open).
+    territories : DataFrame
+        ``relay_id``, ``commune``, ``valid_from``, ``valid_to`` (NaT = open-ended).
+    activities : DataFrame
+        ``activity_id``, ``relay_id``, ``date`` (datetime64), ``year`` (int),
+        ``type`` (canonical code), ``commune`` (may be NA), ``title``.
+    participants : DataFrame
+        ``participant_id``, ``family_id``, ``role`` (``parent``/``child``),
+        ``gender`` (F, M, X, unknown), ``birth_year`` (Int64), ``residence`` (may be NA).
+    attendance : DataFrame
+        ``activity_id``, ``participant_id``.
+    activity_counts : DataFrame
+        ``activity_id``, ``n_parents``, ``n_children`` (aggregate-only relays).
+    as_of : datetime.date
+        Extraction date: no activity may be later.
+    synthetic : bool
+        True for the demo data (every output built on it says so).
+    reports : dict of str to TableReport
+        Row accounting per table.
+    rejections : DataFrame
+        One row per problem: ``table``, ``file``, ``row``, ``column``, ``value``,
+        ``reason_fr``, ``reason_en``.
+    notes : list of str
+        Remarks that are not rejections (ignored columns, translated merger codes).
+    """
+
+    relays: pd.DataFrame
+    territories: pd.DataFrame
+    activities: pd.DataFrame
+    participants: pd.DataFrame
+    attendance: pd.DataFrame
+    activity_counts: pd.DataFrame
+    as_of: dt.date
+    synthetic: bool = False
+    data_dir: Path | None = None
+    reports: dict[str, TableReport] = field(default_factory=dict)
+    rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
+    notes: list[str] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def has_people(self) -> bool:
+        """Whether unique people can be counted (person-level attendance is present)."""
+        return len(self.attendance) > 0
+
+    def summary(self) -> pd.DataFrame:
+        """Per-table counts: ``table``, ``file``, ``read``, ``accepted``, ``rejected``."""
+        rows = [
+            {"table": r.table, "file": r.source, "read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected}
+            for name in _ORDER
+            if (r := self.reports.get(name)) is not None
+        ]
+        return pd.DataFrame(rows, columns=["table", "file", "read", "accepted", "rejected"])
+
+
+class _Problems:
+    """Collects row problems of one table; raises at the first one in strict mode."""
+
+    def __init__(self, raw: RawTable, strict: bool) -> None:
+        self.raw = raw
+        self.strict = strict
+        self.bad = np.zeros(len(raw.frame), dtype=bool)
+        self.records: list[pd.DataFrame] = []
+
+    def add(self, mask, column: str, values, reason_fr: str, reason_en: str | pd.Series | None = None) -> None:
+        if isinstance(mask, pd.Series):
+            mask = mask.fillna(False).to_numpy(dtype=bool)
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        idx = np.flatnonzero(mask)
+        vals = pd.Series(values).iloc[idx] if values is not None else pd.Series([""] * len(idx))
+        fr = reason_fr.iloc[idx].to_numpy() if isinstance(reason_fr, pd.Series) else reason_fr
+        en_src = reason_en if reason_en is not None else reason_fr
+        en = en_src.iloc[idx].to_numpy() if isinstance(en_src, pd.Series) else en_src
+        record = pd.DataFrame(
+            {
+                "table": self.raw.table,
+                "file": self.raw.source,
+                "row": np.asarray(self.raw.row_numbers)[idx],
+                "column": column,
+                "value": vals.astype("string").fillna("").to_numpy(),
+                "reason_fr": fr,
+                "reason_en": en,
+            }
+        )
+        if self.strict:
+            first = record.iloc[0]
+            raise InputDataError(first["reason_fr"], first["reason_en"], file=first["file"], row=int(first["row"]),
+                                 column=column)
+        self.bad |= mask
+        self.records.append(record)
+
+
+def read_metadata(data_dir: Path) -> dict:
+    """The optional ``dataset.json`` of a data folder (``as_of``, ``synthetic``, ``title``)."""
+    path = Path(data_dir) / "dataset.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputDataError(f"dataset.json illisible : {exc}.", f"Unreadable dataset.json: {exc}.",
+                             file="dataset.json") from exc
+
+
+def _as_date(value: object, what: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InputDataError(
+            f"{what} invalide : {value!r}. Format attendu : AAAA-MM-JJ.",
+            f"Invalid {what}: {value!r}. Expected YYYY-MM-DD.",
+        ) from exc
+
+
+def _map_columns(raw: RawTable, table: Table, notes: list[str]) -> pd.DataFrame:
+    """Rename headers to canonical names; refuse personal data and missing columns."""
+    lookup = {}
+    for col in table.columns:
+        lookup[fold(col.name)] = col.name
+        for alias in col.aliases:
+            lookup.setdefault(fold(alias), col.name)
+    mapping, unmatched = {}, []
+    for header in raw.frame.columns:
+        canonical = lookup.get(fold(header))
+        if canonical is None:
+            unmatched.append(header)
+        elif canonical in mapping.values():
+            other = next(h for h, c in mapping.items() if c == canonical)
+            raise InputDataError(
+                f"Les colonnes {other!r} et {header!r} désignent toutes deux {canonical!r}. Gardez-en une seule.",
+                f"Columns {other!r} and {header!r} both mean {canonical!r}. Keep only one.",
+                file=raw.source,
+                column=header,
+            )
+        else:
+            mapping[header] = canonical
+    check_no_personal_data(raw.frame, raw.source, unmatched, mapping)
+    missing = [c.name for c in table.columns if c.required and c.name not in mapping.values()]
+    if missing:
+        expected = ", ".join(f"{c.name} ({' / '.join(c.aliases[:2])})" if c.aliases else c.name
+                             for c in table.columns if c.name in missing)
+        raise InputDataError(
+            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}.",
+            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}.",
+            file=raw.source,
+        )
+    if unmatched:
+        notes.append(f"{raw.source} : colonnes ignorées / ignored columns {unmatched}")
+    frame = raw.frame[list(mapping)].rename(columns=mapping)
+    for col in table.columns:
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame[[c.name for c in table.columns]]
+
+
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
+_DMY = r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"
+
+
+def _parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse ISO or dd/mm/yyyy dates; returns (datetime64 series, invalid-mask of non-empty values)."""
+    text = series.astype("string")
+    parts = text.str.extract(_ISO)
+    dmy = text.str.extract(_DMY)
+    for key in ("y", "m", "d"):
+        parts[key] = parts[key].fillna(dmy[key])
+    numbers = parts.apply(pd.to_numeric, errors="coerce").astype("float64")
+    dates = pd.to_datetime(
+        pd.DataFrame({"year": numbers["y"], "month": numbers["m"], "day": numbers["d"]}), errors="coerce"
+    )
+    invalid = (text.notna() & dates.isna()).to_numpy()
+    return dates, invalid
+
+
+def _check_required(frame: pd.DataFrame, table: Table, problems: _Problems) -> None:
+    for col in table.columns:
+        if col.required:
+            problems.add(frame[col.name].isna(), col.name, frame[col.name], "valeur manquante", "missing value")
+
+
+def _check_dates(frame: pd.DataFrame, names: list[str], problems: _Problems) -> None:
+    for name in names:
+        raw = frame[name]
+        parsed, invalid = _parse_dates(raw)
+        problems.add(invalid, name, raw, "date illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA)",
+                     "unreadable date (expected YYYY-MM-DD or DD/MM/YYYY)")
+        frame[name] = parsed
+
+
+def _check_vocabulary(frame: pd.DataFrame, name: str, mapper, problems: _Problems, valid: str) -> None:
+    raw = frame[name]
+    uniques = raw.dropna().unique()
+    lookup = {value: mapper(value) for value in uniques}
+    mapped = raw.map(lookup)
+    problems.add(raw.notna() & mapped.isna(), name, raw, f"valeur non reconnue (valeurs possibles : {valid})",
+                 f"unrecognised value (valid values: {valid})")
+    frame[name] = mapped.astype("string")
+
+
+def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: list[str], source: str) -> None:
+    raw = frame[name]
+    resolver = get_resolver()
+    codes, fr, en = {}, {}, {}
+    for value in raw.dropna().unique():
+        try:
+            res = resolver.resolve(value)
+        except ReferenceDataError as exc:
+            fr[value], en[value] = exc.message_fr, exc.message_en
+            continue
+        codes[value] = res.nis
+        if res.note:
+            notes.append(f"{source}, {name} {value!r} : {res.note}")
+    resolved = raw.map(codes)
+    failed = raw.notna() & resolved.isna()
+    problems.add(failed, name, raw, raw.map(fr).astype("string"), raw.map(en).astype("string"))
+    frame[name] = resolved.astype("string")
+
+
+def _check_numbers(frame: pd.DataFrame, table: Table, problems: _Problems, integer_max: dict[str, int]) -> None:
+    for col in table.columns:
+        if col.type not in {"integer", "number"}:
+            continue
+        raw = frame[col.name]
+        text = raw.astype("string").str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce")
+        problems.add(raw.notna() & values.isna(), col.name, raw, "nombre illisible", "unreadable number")
+        if col.type == "integer":
+            frac = values.notna() & (values != values.round())
+            problems.add(frac, col.name, raw, "nombre entier attendu", "whole number expected")
+        low = col.minimum
+        high = integer_max.get(col.name, col.maximum)
+        if low is not None:
+            problems.add(values < low, col.name, raw, f"valeur inférieure au minimum {low:g}",
+                         f"value below the minimum {low:g}")
+        if high is not None:
+            problems.add(values > high, col.name, raw, f"valeur supérieure au maximum {high:g}",
+                         f"value above the maximum {high:g}")
+        frame[col.name] = values.round().astype("Int64") if col.type == "integer" else values.astype("float64")
+
+
+def _check_duplicates(frame: pd.DataFrame, keys: list[str], problems: _Problems, column: str,
+                      what_fr: str, what_en: str) -> None:
+    valid = frame[keys].notna().all(axis=1) & ~problems.bad
+    dup = frame[keys].duplicated(keep="first") & valid
+    if not dup.any():
+        return
+    first_index = frame.loc[valid].reset_index().drop_duplicates(keys, keep="first").set_index(keys)["index"]
+    rows = np.asarray(problems.raw.row_numbers)
+    dup_keys = frame.loc[dup, keys]
+    first_rows = pd.Series(
+        [rows[first_index.loc[tuple(k) if len(keys) > 1 else k[0]]] for k in dup_keys.itertuples(index=False)],
+        index=dup_keys.index,
+    ).reindex(frame.index)
+    fr = (f"{what_fr} (déjà à la ligne " + first_rows.astype("Int64").astype("string") + ")")
+    en = (f"{what_en} (already on row " + first_rows.astype("Int64").astype("string") + ")")
+    value = frame[keys].astype("string").agg(" / ".join, axis=1) if len(keys) > 1 else frame[keys[0]]
+    problems.add(dup.to_numpy(), column, value, fr, en)
+
+
+def _check_foreign(frame: pd.DataFrame, column: str, valid_ids: pd.Series, target: str,
+                   problems: _Problems) -> None:
+    missing = frame[column].notna() & ~frame[column].isin(valid_ids)
+    problems.add(missing, column, frame[column],
+                 f"identifiant inconnu dans la table {target} (ou ligne rejetée)",
+                 f"unknown identifier in table {target} (or rejected row)")
+
+
+def _finish(raw: RawTable, frame: pd.DataFrame, problems: _Problems, reports: dict, rejections: list) -> pd.DataFrame:
+    blank = [int(r) for r in raw.blank_rows]
+    if blank:
+        record = pd.DataFrame({"table": raw.table, "file": raw.source, "row": blank, "column": "",
+                               "value": "", "reason_fr": "ligne vide", "reason_en": "empty row"})
+        if problems.strict:
+            raise InputDataError("ligne vide", "empty row", file=raw.source, row=blank[0])
+        rejections.append(record)
+    rejections.extend(problems.records)
+    accepted = frame.loc[~problems.bad].reset_index(drop=True)
+    n_read = len(raw.frame) + len(blank)
+    reports[raw.table] = TableReport(raw.table, raw.source, n_read, len(accepted), n_read - len(accepted),
+                                     raw.encoding, raw.separator, raw.sha256)
+    return accepted
+
+
+def _empty(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype="string") for c in TABLES[table].columns})
+
+
+def load_dataset(
+    data_dir: str | Path,
+    *,
+    as_of: dt.date | str | None = None,
+    strict: bool = False,
+) -> Dataset:
+    """Read and validate every table of a data folder.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder with one file per table (``relays.csv``, ``activites.xlsx``...) or one
+        workbook with a sheet per table, and optionally ``dataset.json``.
+    as_of : date or str, optional
+        Extraction date; activities after it are rejected. Default: ``as_of`` of
+        ``dataset.json`` if present, else today.
+    strict : bool, default False
+        Stop at the first problem (raise) instead of rejecting rows and going on.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    InputDataError
+        A file cannot be read, a required column or table is missing, or (strict
+        mode) any row is invalid.
+    PersonalDataError
+        A column looks like names, e-mails, phone numbers, addresses or national
+        register numbers.
+    """
+    data_dir = Path(data_dir)
+    metadata = read_metadata(data_dir) if data_dir.is_dir() else {}
+    raws = discover_tables(data_dir)
+    if as_of is None:
+        as_of = metadata.get("as_of") or dt.date.today()
+    as_of = _as_date(as_of, "date d'extraction (as_of)")
+    as_of_ts = pd.Timestamp(as_of)
+    start_ts = pd.Timestamp(PROGRAMME_START)
+    for name in ("relays", "activities"):
+        if name not in raws:
+            raise InputDataError(
+                f"Table obligatoire absente : {name} ({name}.csv ou .xlsx).",
+                f"Required table missing: {name} ({name}.csv or .xlsx).",
+                file=str(data_dir),
+            )
+    if "attendance" in raws and "participants" not in raws:
+        raise InputDataError("attendance fourni sans participants.", "attendance given without participants.",
+                             file=raws["attendance"].source)
+    if "attendance" not in raws and "activity_counts" not in raws:
+        raise InputDataError(
+            "Ni présences (participants + attendance) ni comptages (activity_counts) : rien à analyser.",
+            "Neither attendance (participants + attendance) nor counts (activity_counts): nothing to analyse.",
+            file=str(data_dir),
+        )
+
+    notes: list[str] = []
+    reports: dict[str, TableReport] = {}
+    rejections: list[pd.DataFrame] = []
+    out: dict[str, pd.DataFrame] = {}
+
+    def begin(name: str) -> tuple[RawTable, pd.DataFrame, _Problems] | None:
+        raw = raws.get(name)
+        if raw is None:
+            return None
+        frame = _map_columns(raw, TABLES[name], notes)
+        problems = _Problems(raw, strict)
+        _check_required(frame, TABLES[name], problems)
+        return raw, frame, problems
+
+    # relays
+    raw, frame, problems = begin("relays")
+    _check_dates(frame, ["opened", "closed"], problems)
+    _check_numbers(frame, TABLES["relays"], problems, {})
+    _check_communes(frame, "commune", problems, notes, raw.source)
+    problems.add((frame["opened"] > as_of_ts).to_numpy(), "opened", frame["opened"].dt.strftime("%Y-%m-%d"),
+                 f"ouverture après la date d'extraction {as_of:%d/%m/%Y}", f"opening after the extraction date {as_of}")
+    problems.add((frame["closed"] < frame["opened"]).to_numpy(), "closed", frame["closed"].dt.strftime("%Y-%m-%d"),
+                 "fermeture avant l'ouverture", "closing before opening")
+    _check_duplicates(frame, ["relay_id"], problems, "relay_id", "relais en double", "duplicate relay")
+    relays = _finish(raw, frame, problems, reports, rejections)
+    out["relays"] = relays
+
+    # territories
+    if (begun := begin("territories")) is not None:
+        raw, frame, problems = begun
+        _check_dates(frame, ["valid_from", "valid_to"], problems)
+        _check_communes(frame, "commune", problems, notes, raw.source)
+        _check_foreign(frame, "relay_id", relays["relay_id"], "relays", problems)
+        problems.add((frame["valid_to"] < frame["valid_from"]).to_numpy(), "valid_to", frame["valid_to"],
+                     "fin de validité avant le début", "valid_to before valid_from")
+        _check_duplicates(frame, ["relay_id", "commune", "valid_from"], problems, "commune",
+                          "commune déjà attribuée à ce relais", "commune already assigned to this relay")
+        out["territories"] = _finish(raw, frame, problems, reports, rejections)
+    else:
+        out["territories"] = _empty("territories")
+        notes.append("Pas de table territories : la couverture territoriale ne peut pas être calculée.")
+
+    # activities
+    raw, frame, problems = begin("activities")
+    _check_dates(frame, ["date"], problems)
+    _check_vocabulary(frame, "type", canonical_activity_type, problems, ", ".join(ACTIVITY_TYPES))
+    _check_communes(frame, "commune", problems, notes, raw.source)
+    problems.add((frame["date"] < start_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
+                 "date antérieure au lancement du programme (01/01/2022)", "date before the programme start (2022-01-01)")
+    problems.add((frame["date"] > as_of_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
+                 f"date postérieure à la date d'extraction ({as_of:%d/%m/%Y})",
+                 f"date after the extraction date ({as_of})")
+    _check_foreign(frame, "relay_id", relays["relay_id"], "relays", problems)
+    periods = relays.set_index("relay_id")[["opened", "closed"]]
+    opened = frame["relay_id"].map(periods["opened"])
+    closed = frame["relay_id"].map(periods["closed"])
+    problems.add((frame["date"] < opened).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
+                 "activité avant l'ouverture du relais", "activity before the relay opened")
+    problems.add((frame["date"] > closed).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
+                 "activité après la fermeture du relais", "activity after the relay closed")
+    _check_duplicates(frame, ["activity_id"], problems, "activity_id", "activité en double", "duplicate activity")
+    activities = _finish(raw, frame, problems, reports, rejections)
+    activities["year"] = activities["date"].dt.year.astype("int64")
+    out["activities"] = activities
+
+    # participants
+    if (begun := begin("participants")) is not None:
+        raw, frame, problems = begun
+        _check_vocabulary(frame, "role", canonical_role, problems, "parent, enfant")
+        _check_vocabulary(frame, "gender", canonical_gender, problems, "F, M, X, inconnu")
+        _check_numbers(frame, TABLES["participants"], problems, {"birth_year": as_of.year})
+        _check_communes(frame, "residence", problems, notes, raw.source)
+        young = (frame["role"] == "parent") & (frame["birth_year"] > as_of.year - MIN_PARENT_AGE)
+        problems.add(young.fillna(False).to_numpy(), "birth_year", frame["birth_year"],
+                     f"parent né après {as_of.year - MIN_PARENT_AGE} : enfant enregistré comme parent ?",
+                     f"parent born after {as_of.year - MIN_PARENT_AGE}: a child recorded as a parent?")
+        roles = frame.loc[frame["role"].notna()].groupby("participant_id")["role"].nunique()
+        both = frame["participant_id"].isin(roles[roles > 1].index)
+        problems.add(both.to_numpy(), "role", frame["role"],
+                     "même personne enregistrée comme parent et comme enfant",
+                     "same person recorded both as parent and as child")
+        _check_duplicates(frame, ["participant_id"], problems, "participant_id", "participant en double",
+                          "duplicate participant")
+        frame["gender"] = frame["gender"].fillna("unknown")
+        out["participants"] = _finish(raw, frame, problems, reports, rejections)
+    else:
+        out["participants"] = _empty("participants")
+
+    # attendance
+    if (begun := begin("attendance")) is not None:
+        raw, frame, problems = begun
+        _check_foreign(frame, "activity_id", activities["activity_id"], "activities", problems)
+        _check_foreign(frame, "participant_id", out["participants"]["participant_id"], "participants", problems)
+        _check_duplicates(frame, ["activity_id", "participant_id"], problems, "participant_id",
+                          "présence en double", "duplicated attendance row")
+        out["attendance"] = _finish(raw, frame, problems, reports, rejections)
+    else:
+        out["attendance"] = _empty("attendance")
+
+    # activity_counts
+    if (begun := begin("activity_counts")) is not None:
+        raw, frame, problems = begun
+        _check_numbers(frame, TABLES["activity_counts"], problems, {})
+        _check_foreign(frame, "activity_id", activities["activity_id"], "activities", problems)
+        _check_duplicates(frame, ["activity_id"], problems, "activity_id", "comptage en double", "duplicate count")
+        out["activity_counts"] = _finish(raw, frame, problems, reports, rejections)
+    else:
+        out["activity_counts"] = _empty("activity_counts")
+
+    rejection_frame = (
+        pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame(columns=REJECTION_COLUMNS)
+    )
+    return Dataset(
+        relays=out["relays"],
+        territories=out["territories"],
+        activities=out["activities"],
+        participants=out["participants"],
+        attendance=out["attendance"],
+        activity_counts=out["activity_counts"],
+        as_of=as_of,
+        synthetic=bool(metadata.get("synthetic", False)),
+        data_dir=data_dir,
+        reports=reports,
+        rejections=rejection_frame[REJECTION_COLUMNS],
+        notes=notes,
+        metadata=metadata,
+    )
+
+
+def write_rejections(dataset: Dataset, path: str | Path) -> Path:
+    """Write the rejection report as UTF-8 CSV (opens in Excel with ``;``-free content).
+
+    Columns: ``table``, ``file``, ``row`` (as seen in a spreadsheet), ``column``,
+    ``value``, ``reason_fr``, ``reason_en``; sorted by file and row.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = dataset.rejections.sort_values(["file", "row"], kind="stable")
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return path

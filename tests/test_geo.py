@@ -1,0 +1,111 @@
+"""Reference geography: counts, population and codes that must match Statbel to the unit."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from relais_analysis import config, geo
+from relais_analysis.errors import ParameterError, ReferenceDataError
+
+EXPECTED_PER_PROVINCE = {"Brabant wallon": 27, "Hainaut": 69, "Liège": 84, "Luxembourg": 44, "Namur": 38}
+
+
+@pytest.mark.parametrize("year", [2019, 2022, 2024])
+def test_communes_2019_to_2024(year):
+    communes = geo.load_communes(year)
+    assert len(communes) == 262
+    assert communes["nis"].is_unique
+    assert int(communes["population"].sum()) == 3_645_243
+    assert communes["province_name"].value_counts().to_dict() == EXPECTED_PER_PROVINCE
+    assert communes.crs.to_epsg() == 3812
+    assert {"nis", "name_fr", "arrondissement_nis", "province_nis", "province_name", "population", "geometry"} <= set(
+        communes.columns
+    )
+    assert {"82003", "82005"} <= set(communes["nis"]) and "82039" not in set(communes["nis"])
+
+
+def test_communes_2025_after_bastogne_merger():
+    communes = geo.load_communes(2025)
+    assert len(communes) == 261
+    assert int(communes["population"].sum()) == 3_645_243
+    bastogne = communes.set_index("nis").loc["82039"]
+    assert bastogne["name_fr"] == "Bastogne"
+    assert bastogne["population"] == 16_276 + 3_656
+    assert "82003" not in set(communes["nis"]) and "82005" not in set(communes["nis"])
+    assert communes["province_name"].value_counts()["Luxembourg"] == 43
+    old = geo.load_communes(2024).set_index("nis")
+    merged_area = old.loc[["82003", "82005"]].area.sum()
+    assert bastogne.geometry.area == pytest.approx(merged_area, rel=1e-6)
+
+
+def test_messines_is_excluded_with_a_logged_reason():
+    assert "33016" not in set(geo.load_communes(2024)["nis"])
+    provenance = json.loads((config.reference_dir() / "provenance.json").read_text(encoding="utf-8"))
+    excluded = {e["nis"]: e["reason"] for e in provenance["excluded"]}
+    assert "33016" in excluded and "REFNIS" in excluded["33016"]
+
+
+def test_refnis_corrects_stale_arrondissements():
+    communes = geo.communes_table(2024).set_index("nis")
+    assert communes.loc["58001", "arrondissement_name"] == "La Louvière"  # created in 2019
+    assert communes.loc["55086", "arrondissement_nis"] == "55000"  # Manage moved to Soignies
+    assert communes.loc["57097", "name_fr"] == "Comines-Warneton"
+
+
+def test_names_in_three_languages():
+    communes = geo.communes_table(2024).set_index("nis")
+    assert communes.loc["62063", ["name_fr", "name_nl"]].tolist() == ["Liège", "Luik"]
+    assert communes.loc["63067", "name_de"] == "Sankt Vith"
+    german = communes[communes["name_de"] != ""].index
+    assert len(german) == 9 and set(communes.loc[german, "arrondissement_nis"]) == {"63000"}
+
+
+def test_provinces():
+    provinces = geo.load_provinces(2024).set_index("province_name")
+    assert provinces["n_communes"].to_dict() == EXPECTED_PER_PROVINCE
+    assert provinces.loc["Brabant wallon"].name == "Brabant wallon"
+    assert geo.load_provinces(2024).set_index("province_nis").loc["20002", "population"] == 406_019
+    assert int(provinces["population"].sum()) == 3_645_243
+    assert provinces.area.sum() / 1e6 == pytest.approx(16_830, rel=0.01)
+
+
+def test_web_geometry_is_a_gapless_coverage():
+    web = geo.load_communes(2024, web=True)
+    assert web.crs.to_epsg() == 4326
+    assert web.is_valid.all()
+    metric = web.to_crs(3812)
+    union = metric.union_all()
+    # no overlaps: the union's area equals the sum of areas; no gaps: no interior holes inside Wallonia
+    assert union.area == pytest.approx(metric.area.sum(), rel=1e-6)
+    holes = sum(len(poly.interiors) for poly in getattr(union, "geoms", [union]))
+    assert holes == 0
+    full = geo.load_communes(2024)
+    assert metric.area.sum() == pytest.approx(full.area.sum(), rel=0.01)
+
+
+def test_merger_crosswalk_both_ways():
+    assert geo.base_code("82039") == "82003"
+    assert geo.base_code("62063") == "62063"
+    assert geo.codes_to_year(["82003", "82005", "62063", None], 2025).tolist() == ["82039", "82039", "62063", pd.NA]
+    assert geo.codes_to_year(["82003", "82005"], 2024).tolist() == ["82003", "82005"]
+    with pytest.raises(ReferenceDataError):
+        geo.base_code("44021")  # Gent
+
+
+@pytest.mark.parametrize("bad", [2018, "abc", None, 20.5, "20245"])
+def test_bad_year(bad):
+    with pytest.raises(ParameterError, match="2019"):
+        geo.load_communes(bad)
+
+
+def test_province_parameter():
+    assert geo.check_province("Liège") == "60000"
+    assert geo.check_province("liege") == "60000"
+    assert geo.check_province("Brabant wallon") == "20002"
+    assert geo.check_province("50000") == "50000"
+    assert geo.check_province(None) is None
+    with pytest.raises(ParameterError, match="Hainaut"):
+        geo.check_province("Limburg")

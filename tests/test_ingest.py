@@ -1,0 +1,159 @@
+"""Ingest and validation: the small fixture, the bad-input corpus, Excel and strict mode."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relais_analysis import errors
+from relais_analysis.ingest import load_dataset, write_rejections
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "small"
+BAD = FIXTURES / "bad_input"
+CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+
+
+def overlay(case: str, tmp_path: Path) -> Path:
+    """The small fixture with the case's files laid over it."""
+    target = tmp_path / case
+    shutil.copytree(SMALL, target)
+    for path in (BAD / case).iterdir():
+        if path.name == "expected.json":
+            continue
+        for old in target.glob(f"{path.stem}.*"):  # a case's relays.csv replaces the fixture's relays.csv
+            old.unlink()
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_small_fixture_is_accepted_whole():
+    ds = load_dataset(SMALL)
+    summary = ds.summary().set_index("table")
+    assert summary["read"].to_dict() == {
+        "relays": 4, "territories": 9, "activities": 9, "participants": 13, "attendance": 21,
+    }
+    assert (summary["rejected"] == 0).all()
+    assert ds.synthetic is True
+    assert ds.as_of.isoformat() == "2025-10-31"
+    # what users typed was resolved to REFNIS codes of the base vintage
+    assert ds.relays.set_index("relay_id")["commune"].to_dict() == {
+        "R1": "62063", "R2": "92094", "R3": "61031", "R4": "82003",
+    }
+    assert any("82039" in note for note in ds.notes)
+    residence = ds.participants.set_index("participant_id")["residence"]
+    assert residence["P03"] == "62096" and residence["P07"] == "92094" and residence["P11"] == "82005"
+    assert pd.isna(residence["P10"])
+    assert set(ds.activities["type"]) == {
+        "atelier_creatif", "rencontre", "sortie_culturelle", "information", "plein_air", "sejour", "evenement",
+    }
+    assert ds.activities.set_index("activity_id").loc["A3", "date"] == pd.Timestamp("2024-03-20")
+    assert ds.participants["role"].value_counts().to_dict() == {"parent": 8, "child": 5}
+    assert ds.has_people
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_corpus(case, tmp_path):
+    expected = json.loads((BAD / case / "expected.json").read_text(encoding="utf-8"))
+    folder = overlay(case, tmp_path)
+    if "error" in expected:
+        error_type = getattr(errors, expected["error"]["type"])
+        with pytest.raises(error_type) as info:
+            load_dataset(folder)
+        assert expected["error"]["contains"] in str(info.value)
+        assert info.value.message_fr and info.value.message_en != info.value.message_fr
+        return
+    ds = load_dataset(folder)
+    summary = ds.summary().set_index("table")
+    for table, (read, accepted, rejected) in expected["counts"].items():
+        assert tuple(summary.loc[table, ["read", "accepted", "rejected"]]) == (read, accepted, rejected)
+    for row in summary.itertuples():
+        assert row.read == row.accepted + row.rejected
+    got = ds.rejections
+    # every rejected row is expected (a row may carry several reasons; each expected one is there)
+    assert set(zip(got["file"], got["row"])) == {(e["file"], e["row"]) for e in expected["rejections"]}
+    for exp in expected["rejections"]:
+        match = got[(got["file"] == exp["file"]) & (got["row"] == exp["row"]) & (got["column"] == exp["column"])]
+        assert any(exp["reason_en"] in reason for reason in match["reason_en"]), (exp, got.to_dict("records"))
+        assert (match["reason_fr"] != match["reason_en"]).all()
+
+
+def test_every_rejection_counts_a_distinct_row(tmp_path):
+    folder = overlay("parent_also_child", tmp_path)
+    ds = load_dataset(folder)
+    rej = ds.rejections
+    for table, report in ds.reports.items():
+        rows = rej.loc[rej["table"] == table, "row"].nunique()
+        assert report.rejected == rows
+
+
+def test_strict_mode_stops_at_first_problem(tmp_path):
+    folder = overlay("bad_date", tmp_path)
+    with pytest.raises(errors.InputDataError) as info:
+        load_dataset(folder, strict=True)
+    assert info.value.file == "activities.csv" and info.value.row == 11 and info.value.column == "date"
+
+
+def test_as_of_argument_overrides_dataset_json():
+    ds = load_dataset(SMALL, as_of="2024-12-31")
+    assert ds.reports["activities"].rejected == 1  # A8 (2025-02-01) is after the extraction date
+    assert "A8" not in set(ds.activities["activity_id"])
+
+
+def test_rejection_report_csv(tmp_path):
+    ds = load_dataset(overlay("misspelt_commune", tmp_path))
+    path = write_rejections(ds, tmp_path / "rejets.csv")
+    report = pd.read_csv(path, encoding="utf-8-sig")
+    assert list(report.columns) == ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
+    assert report["row"].tolist() == [23, 15]  # sorted by file: attendance.csv, then participants.csv
+    assert "Vouliez-vous dire : Namur (92094)" in report.loc[1, "reason_fr"]
+
+
+def test_single_excel_workbook(tmp_path):
+    folder = tmp_path / "xlsx"
+    folder.mkdir()
+    with pd.ExcelWriter(folder / "export_relais.xlsx") as writer:
+        for sheet, name in [("relais", "relays"), ("territoires", "territories"), ("activités", "activities"),
+                            ("participants", "participants"), ("présences", "attendance")]:
+            pd.read_csv(SMALL / f"{name}.csv", dtype=str).to_excel(writer, sheet_name=sheet, index=False)
+    ds = load_dataset(folder, as_of="2025-10-31")
+    summary = ds.summary().set_index("table")
+    assert summary["accepted"].to_dict() == {
+        "relays": 4, "territories": 9, "activities": 9, "participants": 13, "attendance": 21,
+    }
+    assert summary.loc["activities", "file"] == "export_relais.xlsx[activités]"
+
+
+def test_excel_dates_from_real_date_cells(tmp_path):
+    folder = tmp_path / "xlsx_dates"
+    shutil.copytree(SMALL, folder)
+    (folder / "activities.csv").unlink()
+    acts = pd.read_csv(SMALL / "activities.csv", dtype=str)
+    acts["date"] = pd.to_datetime(acts["date"].str.replace("20/03/2024", "2024-03-20"))  # real Excel date cells
+    acts.to_excel(folder / "activites.xlsx", index=False)
+    ds = load_dataset(folder)
+    assert ds.reports["activities"].accepted == 9
+    assert ds.activities["date"].min() == pd.Timestamp("2023-06-01")
+
+
+def test_aggregate_only_dataset(tmp_path):
+    folder = tmp_path / "agg"
+    folder.mkdir()
+    for name in ("relays", "territories", "activities"):
+        shutil.copy(SMALL / f"{name}.csv", folder)
+    (folder / "activity_counts.csv").write_text("activity_id;n_parents;n_children\nA1;4;2\nA2;3;-1\nA3;x;1\n",
+                                                encoding="utf-8")
+    ds = load_dataset(folder, as_of="2025-10-31")
+    assert not ds.has_people
+    assert ds.reports["activity_counts"].accepted == 1
+    assert ds.reports["activity_counts"].rejected == 2
+    assert set(ds.rejections["reason_en"]) == {"value below the minimum 0", "unreadable number"}
+
+
+def test_no_data_folder():
+    with pytest.raises(errors.InputDataError, match="Data folder not found"):
+        load_dataset("/nonexistent/folder")

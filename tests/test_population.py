@@ -1,0 +1,51 @@
+"""Denominators: Statbel open-data population file and the optional households table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from relais_analysis import geo
+from relais_analysis.errors import InputDataError
+from relais_analysis.population import load_households, load_statbel_population, with_population
+
+
+def _statbel_file(path, sep="|", year_codes=None):
+    communes = geo.communes_table(2024)
+    rows = []
+    for nis, pop in zip(communes["nis"], communes["population"]):
+        women = pop // 2
+        rows.append({"CD_REFNIS": nis, "CD_SEX": "F", "CD_AGE": 30, "MS_POPULATION": women})
+        rows.append({"CD_REFNIS": nis, "CD_SEX": "M", "CD_AGE": 30, "MS_POPULATION": pop - women})
+    rows.append({"CD_REFNIS": "44021", "CD_SEX": "F", "CD_AGE": 30, "MS_POPULATION": 1000})  # Gent: ignored
+    frame = pd.DataFrame(rows)
+    frame.to_csv(path, sep=sep, index=False)
+    return path
+
+
+@pytest.mark.parametrize("sep", ["|", ","])
+def test_statbel_population_file(tmp_path, sep):
+    population = load_statbel_population(_statbel_file(tmp_path / "TF_SOC_POP_STRUCT_2024.txt", sep))
+    assert len(population) == 262
+    assert int(population.sum()) == 3_645_243
+    assert population["62063"] == 197_217
+    communes = with_population(geo.communes_table(2025), population)
+    assert communes.set_index("nis").loc["82039", "population"] == 16_276 + 3_656
+
+
+def test_statbel_population_missing_column(tmp_path):
+    (tmp_path / "pop.txt").write_text("CD_REFNIS|POP\n62063|1\n")
+    with pytest.raises(InputDataError, match="MS_POPULATION"):
+        load_statbel_population(tmp_path / "pop.txt")
+
+
+def test_households(tmp_path):
+    (tmp_path / "households.csv").write_text(
+        "commune;households_total;households_single_parent\nLiège;95000;11000\n5000;50000;6000\n"
+    )
+    households = load_households(tmp_path / "households.csv").set_index("nis")
+    assert households.loc["62063", "households_single_parent"] == 11_000
+    assert households.loc["92094", "households_total"] == 50_000
+    (tmp_path / "bad.csv").write_text("nis,households_total,households_single_parent\nLiège,10,20\n")
+    with pytest.raises(InputDataError, match="row 2"):
+        load_households(tmp_path / "bad.csv")
