@@ -69,6 +69,34 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- pseudonymise
+
+
+def _pseudonymise_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path, help="liste avec noms (CSV/XLSX) / list with names")
+    p.add_argument("output", type=Path, help="CSV écrit sans aucun nom / CSV written without names")
+    p.add_argument("--key-file", type=Path, required=True,
+                   help="clé secrète locale (créée si absente) / local secret key (created if missing)")
+    p.add_argument("--columns", nargs="+", help="colonnes identifiantes / identifying columns")
+    p.add_argument("--family-columns", nargs="+", help="colonnes identifiant la famille / family columns")
+    p.add_argument("--id-column", default="participant_id")
+
+
+def _pseudonymise(args: argparse.Namespace) -> int:
+    from .pseudonymise import pseudonymise_file
+
+    result = pseudonymise_file(args.input, args.output, args.key_file, columns=args.columns,
+                               family_columns=args.family_columns, id_column=args.id_column)
+    print(f"{result.rows} ligne(s) pseudonymisée(s) -> {result.output}")
+    print(f"colonnes hachées / hashed: {result.identifying_columns}"
+          + (f" ; famille / family: {result.family_columns}" if result.family_columns else ""))
+    print(f"colonnes retirées / removed: {result.dropped_columns}")
+    if result.key_created:
+        print(f"NOUVELLE CLÉ créée : {args.key_file}. Conservez-la en lieu sûr, jamais avec les données : "
+              "sans elle, les codes de l'an prochain ne correspondront plus. / NEW KEY created: keep it safe.")
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -78,6 +106,8 @@ Run = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "validate": ("valider un dossier de données / validate a data folder", _validate_args, _validate),
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
+    "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
+                     _pseudonymise_args, _pseudonymise),
 }
 
 
