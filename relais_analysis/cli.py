@@ -69,6 +69,64 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- indicators
+
+
+def _indicators_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", required=True)
+    p.add_argument("--data", type=Path, required=True, help="dossier de données / data folder")
+    p.add_argument("--out", type=Path, required=True, help="dossier des tableaux CSV / output folder")
+    p.add_argument("--province", help="code ou nom de province (défaut : Wallonie)")
+    p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
+    p.add_argument("--households", type=Path, help="CSV des ménages monoparentaux par commune (facultatif)")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ")
+    p.add_argument("--unsafe-internal", action="store_true",
+                   help="écrire AUSSI les tableaux non masqués (usage interne, NE PAS PUBLIER)")
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from . import geo
+    from .config import DEFAULT_THRESHOLD
+    from .i18n import format_int, format_percent
+    from .ingest import load_dataset
+    from .population import load_households
+    from .privacy import check_threshold
+    from .tables import indicator_tables, publish_tables, write_tables
+
+    year = geo.check_year(args.year)
+    threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
+    province = geo.check_province(args.province)
+    households = load_households(args.households) if args.households else None
+    dataset = load_dataset(args.data, as_of=args.as_of)
+    raw = indicator_tables(dataset, year, province=province, households=households)
+    published = publish_tables(raw, threshold=threshold)
+    files = write_tables(published, args.out, lang=args.lang)
+    print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
+          f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
+    if args.unsafe_internal:
+        internal = args.out / "INTERNE_NE_PAS_PUBLIER"
+        write_tables(raw, internal, prefix="INTERNE_NE_PAS_PUBLIER_")
+        print(f"ATTENTION : tableaux NON MASQUÉS dans {internal} : usage interne du centre d'appui, ne pas publier.")
+    region = raw.tables["reach_per_year"].set_index("year")
+    cov = raw.tables["population_coverage"].iloc[-1]
+    within = raw.tables["population_within"].set_index("radius_km")
+    lang = args.lang
+    if dataset.has_people and year in region.index:
+        print(f"{year} : {format_int(region.loc[year, 'parents'], lang)} parents, "
+              f"{format_int(region.loc[year, 'children'], lang)} enfants (personnes uniques)")
+    elif year in region.index:
+        print(f"{year} : {format_int(region.loc[year, 'attendances'], lang)} participations "
+              "(comptages seuls : personnes uniques non calculables)")
+    print(f"communes couvertes / covered: {cov['communes_covered']} / {cov['n_communes']} "
+          f"({format_percent(cov['share_covered'], lang)} de la population)")
+    if 10.0 in within.index:
+        print(f"population à moins de 10 km d'un relais / within 10 km: "
+              f"{format_int(within.loc[10.0, 'population_within'], lang)} "
+              f"({format_percent(within.loc[10.0, 'share_within'], lang)})")
+    return 0
+
+
 # --------------------------------------------------------------------------- pseudonymise
 
 
@@ -106,6 +164,8 @@ Run = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "validate": ("valider un dossier de données / validate a data folder", _validate_args, _validate),
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
+    "indicators": ("calculer les indicateurs et écrire les tableaux publiables / compute indicators, write tables",
+                   _indicators_args, _indicators),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
 }

@@ -28,6 +28,7 @@ from . import geo
 from .config import PROVINCES
 from .errors import ParameterError
 from .ingest import Dataset
+from .scope import relay_province
 
 __all__ = [
     "GROUPINGS",
@@ -53,17 +54,12 @@ GROUPINGS: dict[str, list[str]] = {
 COUNT_COLUMNS = ["parents", "children", "families", "attendances", "activities"]
 
 
-def _relay_provinces(dataset: Dataset) -> pd.Series:
-    communes = geo.communes_table(2024).set_index("nis")
-    return dataset.relays.set_index("relay_id")["commune"].map(communes["province_nis"])
-
-
 def _activities(dataset: Dataset, year: int | None) -> pd.DataFrame:
     act = dataset.activities[["activity_id", "relay_id", "year", "type"]]
     if year is not None:
         act = act[act["year"] == year]
     act = act.copy()
-    act["province_nis"] = act["relay_id"].map(_relay_provinces(dataset))
+    act["province_nis"] = act["relay_id"].map(relay_province(dataset))
     act["tallied"] = act["activity_id"].isin(dataset.activity_counts["activity_id"])
     return act
 
@@ -206,7 +202,7 @@ def _label(table: pd.DataFrame, dataset: Dataset, by: str, year: int) -> pd.Data
     elif by == "relay":
         relays = dataset.relays.set_index("relay_id")
         table.insert(2, "relay_name", table["relay_id"].map(relays["name"]))
-        table.insert(3, "province_nis", table["relay_id"].map(_relay_provinces(dataset)))
+        table.insert(3, "province_nis", table["relay_id"].map(relay_province(dataset)))
     elif by == "residence":
         communes = geo.communes_table(year).set_index("nis")
         table.insert(2, "residence_name", table["residence"].map(communes["name_fr"]))

@@ -1,0 +1,63 @@
+"""Restrict a dataset to what one province's report is about.
+
+A provincial report counts the people who attended activities organised by relays
+of that province (the same person may appear in two provincial reports: see
+:mod:`relais_analysis.reach`). The restricted dataset keeps the province's relays,
+their territories and activities, the attendance at those activities and the
+participants concerned, so every reach function works on it unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import geo
+from .ingest import Dataset
+
+__all__ = ["for_province", "relay_province"]
+
+
+def relay_province(dataset: Dataset):
+    """Province code (REFNIS) of each relay, from the commune of its address."""
+    communes = geo.communes_table(2024).set_index("nis")
+    return dataset.relays.set_index("relay_id")["commune"].map(communes["province_nis"])
+
+
+def for_province(dataset: Dataset, province: object) -> Dataset:
+    """The part of ``dataset`` organised by relays of one province.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    province : str or None
+        Province code or name (see :func:`relais_analysis.geo.check_province`);
+        None returns ``dataset`` itself (Wallonia).
+
+    Raises
+    ------
+    ParameterError
+        If the province is not one of the five Walloon provinces.
+    """
+    code = geo.check_province(province)
+    if code is None:
+        return dataset
+    provinces = relay_province(dataset)
+    relay_ids = set(provinces[provinces == code].index)
+    relays = dataset.relays[dataset.relays["relay_id"].isin(relay_ids)].reset_index(drop=True)
+    territories = dataset.territories[dataset.territories["relay_id"].isin(relay_ids)].reset_index(drop=True)
+    activities = dataset.activities[dataset.activities["relay_id"].isin(relay_ids)].reset_index(drop=True)
+    activity_ids = set(activities["activity_id"])
+    attendance = dataset.attendance[dataset.attendance["activity_id"].isin(activity_ids)].reset_index(drop=True)
+    people = set(attendance["participant_id"])
+    participants = dataset.participants[dataset.participants["participant_id"].isin(people)].reset_index(drop=True)
+    counts = dataset.activity_counts[dataset.activity_counts["activity_id"].isin(activity_ids)].reset_index(drop=True)
+    return dataclasses.replace(
+        dataset,
+        relays=relays,
+        territories=territories,
+        activities=activities,
+        attendance=attendance,
+        participants=participants,
+        activity_counts=counts,
+        metadata={**dataset.metadata, "province_nis": code},
+    )

@@ -1,0 +1,240 @@
+"""The tables an annual report publishes, computed, protected and written as CSV.
+
+:func:`indicator_tables` computes every indicator table for one year and scope
+(Wallonia or one province) from a validated dataset; :func:`publish_tables` applies
+small-cell protection (:mod:`relais_analysis.privacy`) to the counts of people in
+them, table by table, with the additivity each table really has; and
+:func:`write_tables` writes them (checked again) with a manifest. Charts, maps,
+notebooks and the report all read these published tables, so a number a funder sees
+is always a protected one.
+
+Which columns are counts of people is declared per table (:data:`PEOPLE_COUNTS`):
+population figures, numbers of communes and distances are public reference
+statistics, not counts of people reached, and are never masked.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import coverage, geo, reach
+from .config import DEFAULT_THRESHOLD
+from .ingest import Dataset
+from .errors import PrivacyError
+from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
+from .scope import for_province
+
+__all__ = ["PEOPLE_COUNTS", "TableSet", "indicator_tables", "publish_tables", "write_tables"]
+
+_REACH = ["parents", "children", "families", "attendances", "activities"]
+
+#: Per table: (columns counting people or their activities, additive_rows, additive_columns, total_column).
+PEOPLE_COUNTS: dict[str, tuple[list[str], bool, bool, str | None]] = {
+    "reach_per_year": (_REACH, False, False, None),
+    "reach_by_province": (_REACH, True, False, None),
+    "reach_by_relay": (_REACH, True, False, None),
+    "reach_by_activity_type": (_REACH, True, False, None),
+    "reach_by_residence": (_REACH, True, False, None),
+    "new_vs_returning": (["parents", "new_parents", "returning_parents"], False, True, "parents"),
+    "retention": (["parents", "seen_next_year"], False, False, None),
+    "activities_per_parent": (["parents"], True, False, None),
+    "children_per_family": (["families"], True, False, None),
+    "gender": (["parents", "women", "men", "x", "unknown"], False, True, "parents"),
+    "territory_vs_residence": (
+        ["parents", "in_own_territory", "in_other_territory", "uncovered", "unknown_residence"], True, True, "parents"),
+    "reach_rates": (["parents"], True, False, None),
+    "population_coverage": ([], False, False, None),
+    "commune_coverage": ([], False, False, None),
+    "access_distances": ([], False, False, None),
+    "population_within": ([], False, False, None),
+    "next_relay_suggestions": ([], False, False, None),
+}
+#: Rate columns and the count they are computed from (masked together).
+RATES: dict[str, dict[str, str]] = {
+    "new_vs_returning": {"share_new": "new_parents"},
+    "retention": {"retention_rate": "seen_next_year"},
+    "activities_per_parent": {"share": "parents"},
+    "children_per_family": {"share": "families"},
+    "gender": {"share_women": "women"},
+    "reach_rates": {"rate_per_10000": "parents", "rate_per_100_households": "parents"},
+}
+
+
+@dataclass
+class TableSet:
+    """Tables of one year and scope, raw (internal) or published (protected).
+
+    Attributes
+    ----------
+    year : int
+    province_nis : str or None
+        None for Wallonia.
+    tables : dict of str to DataFrame
+    published : bool
+        True once :func:`publish_tables` has protected the counts.
+    threshold : int
+    suppressed_cells : dict of str to int
+        Masked cells per table (primary + secondary).
+    """
+
+    year: int
+    province_nis: str | None
+    tables: dict[str, pd.DataFrame]
+    published: bool = False
+    threshold: int = DEFAULT_THRESHOLD
+    suppressed_cells: dict[str, int] = field(default_factory=dict)
+    people_countable: bool = True
+
+    @property
+    def total_suppressed(self) -> int:
+        """Number of masked cells over all tables."""
+        return sum(self.suppressed_cells.values())
+
+
+def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
+                     households: pd.DataFrame | None = None) -> TableSet:
+    """Every indicator table of one year, for Wallonia or one province, unprotected.
+
+    Internal use only (the support centre's own analyses): counts are exact and
+    small ones are not masked. Use :func:`publish_tables` before anything leaves.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    year : int
+    province : str, optional
+        Province code or name; reach tables then cover activities of that province's
+        relays, coverage tables its communes.
+    households : DataFrame, optional
+        Single-parent households per commune (see :mod:`relais_analysis.population`).
+
+    Returns
+    -------
+    TableSet
+    """
+    year = geo.check_year(year)
+    code = geo.check_province(province)
+    scoped = for_province(dataset, code)
+    t: dict[str, pd.DataFrame] = {}
+    years = reach.reach_per_year(scoped)
+    t["reach_per_year"] = years[years["year"] <= year].reset_index(drop=True)
+    if code is None:
+        t["reach_by_province"] = reach.reach_by(scoped, year, "province")
+    t["reach_by_relay"] = reach.reach_by(scoped, year, "relay")
+    t["reach_by_activity_type"] = reach.reach_by(scoped, year, "activity_type")
+    t["reach_by_residence"] = reach.reach_by(scoped, year, "residence")
+    new = reach.new_and_returning_parents(scoped)
+    t["new_vs_returning"] = new[new["year"] <= year].reset_index(drop=True)
+    ret = reach.retention(scoped)
+    t["retention"] = ret[ret["year"] < year + 1].reset_index(drop=True)
+    t["activities_per_parent"], _ = reach.activities_per_parent(scoped, year)
+    t["children_per_family"], _ = reach.children_per_family(scoped, year)
+    t["gender"] = reach.women_share(scoped, year)
+    t["territory_vs_residence"] = coverage.territory_vs_residence(scoped, year)
+    t["reach_rates"] = coverage.reach_rates(dataset, year, reach.parents_by_residence(scoped, year),
+                                            households=households, province=code)
+    prov_cov = coverage.population_coverage(dataset, year)
+    t["population_coverage"] = prov_cov if code is None else prov_cov[prov_cov["province_nis"] == code]
+    t["commune_coverage"] = coverage.commune_coverage(dataset, year, province=code)
+    t["access_distances"] = coverage.access_distances(dataset, year, province=code)
+    within = coverage.population_within(dataset, year)
+    t["population_within"] = within[within["province_nis"] == (code or "03000")].reset_index(drop=True)
+    t["next_relay_suggestions"] = coverage.next_relay_suggestions(dataset, year, households=households,
+                                                                  province=code)
+    for name, frame in t.items():
+        t[name] = frame.reset_index(drop=True)
+    return TableSet(year, code, t, people_countable=dataset.has_people)
+
+
+def publish_tables(tables: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
+    """Mask small counts of people in every table (primary and secondary suppression).
+
+    Raises
+    ------
+    ParameterError
+        If ``threshold`` is below 3.
+    """
+    threshold = check_threshold(threshold)
+    out, masked = {}, {}
+    for name, frame in tables.tables.items():
+        counts, by_rows, by_cols, total_col = PEOPLE_COUNTS[name]
+        counts = [c for c in counts if c in frame.columns]
+        if not counts:
+            out[name], masked[name] = frame.copy(), 0
+            continue
+        rates = {r: c for r, c in RATES.get(name, {}).items() if r in frame.columns}
+        try:
+            protected = suppress_small_counts(
+                frame, counts, threshold=threshold, additive_rows=by_rows, additive_columns=by_cols,
+                total_column=total_col, rate_columns=rates or None,
+            )
+        except PrivacyError:
+            protected = _mask_all_categories(frame, counts, total_col, threshold, rates)
+        out[name] = protected
+        masked[name] = int(protected.attrs.get("suppressed_primary", 0) + protected.attrs.get("suppressed_secondary", 0))
+    return TableSet(tables.year, tables.province_nis, out, True, threshold, masked, tables.people_countable)
+
+
+def _mask_all_categories(frame: pd.DataFrame, counts: list[str], total_col: str | None, threshold: int,
+                         rates: dict[str, str]) -> pd.DataFrame:
+    """Fallback for a cross-tab that cannot be protected cell by cell: mask every non-zero category.
+
+    Only the row totals stay (masked themselves when small); each category is then
+    hidden in every row, so none can be recomputed from the totals.
+    """
+    categories = [c for c in counts if c != total_col]
+    protected = suppress_small_counts(frame, [total_col] if total_col else counts, threshold=threshold,
+                                      additive_rows=False, rate_columns=None)
+    for col in categories:
+        protected[col] = [SUPPRESSED if (not pd.isna(v) and v != 0) else v for v in frame[col].tolist()]
+    for rate, count in rates.items():
+        protected[rate] = [SUPPRESSED if c is SUPPRESSED else r for r, c in zip(protected[rate], protected[count])]
+    masked = sum(int(v is SUPPRESSED) for c in counts for v in protected[c])
+    protected.attrs.update({"threshold": threshold, "suppressed_primary": masked, "suppressed_secondary": 0,
+                            "fallback": "all categories masked"})
+    return protected
+
+
+def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", prefix: str = "") -> list[Path]:
+    """Write each table as CSV plus ``tables.json`` (names, files, masked cells).
+
+    Published sets go through :func:`relais_analysis.privacy.write_published_csv`
+    (which refuses any small count left); an unprotected set is written only with a
+    ``prefix`` that says so (e.g. ``"INTERNE_NE_PAS_PUBLIER_"``).
+
+    Raises
+    ------
+    PrivacyError
+        A published table still holds a count between 1 and threshold - 1.
+    ParameterError
+        An unprotected set without a warning prefix.
+    """
+    from .errors import ParameterError
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not tables.published and not prefix:
+        raise ParameterError(
+            "Tables non protégées : donnez un préfixe explicite (usage interne seulement).",
+            "Unprotected tables: give an explicit prefix (internal use only).",
+        )
+    written, manifest = [], []
+    for name, frame in tables.tables.items():
+        path = out_dir / f"{prefix}{name}.csv"
+        counts = [c for c in PEOPLE_COUNTS[name][0] if c in frame.columns]
+        if tables.published:
+            write_published_csv(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
+        else:
+            frame.to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+        manifest.append({"table": name, "file": path.name, "people_count_columns": counts,
+                         "suppressed_cells": tables.suppressed_cells.get(name, 0)})
+    meta = {"year": tables.year, "province_nis": tables.province_nis, "published": tables.published,
+            "threshold": tables.threshold, "suppressed_cells": tables.total_suppressed, "tables": manifest}
+    manifest_path = out_dir / f"{prefix}tables.json"
+    manifest_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return [*written, manifest_path]

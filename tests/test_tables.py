@@ -1,0 +1,107 @@
+"""Published tables: every count of people protected, nothing else masked, CSV as funders get it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relais_analysis import privacy, tables
+from relais_analysis.errors import ParameterError
+from relais_analysis.ingest import load_dataset
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def small():
+    return load_dataset(SMALL)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_dataset(DEMO)
+
+
+def _small_counts(frame: pd.DataFrame, columns: list[str], threshold: int = 5) -> list:
+    values = [v for c in columns for v in frame[c].tolist()]
+    return [v for v in values if not privacy.is_suppressed(v) and not pd.isna(v) and 0 < v < threshold]
+
+
+def test_small_fixture_province_table_is_masked_as_by_hand(small):
+    pub = tables.publish_tables(tables.indicator_tables(small, 2024))
+    prov = pub.tables["reach_by_province"].set_index("province_name")
+    # parents: Liège 5 stays, Luxembourg 1 and Namur 3 are masked, zeros stay zero
+    assert prov.loc["Liège", "parents"] == 5
+    assert privacy.is_suppressed(prov.loc["Luxembourg", "parents"]) and privacy.is_suppressed(prov.loc["Namur", "parents"])
+    assert prov.loc["Hainaut", "parents"] == 0 and prov.loc["Brabant wallon", "parents"] == 0
+    # the region row (8 parents, 5 children) is published in reach_per_year
+    region = pub.tables["reach_per_year"].set_index("year").loc[2024]
+    assert (region["parents"], region["children"]) == (8, 5)
+
+
+@pytest.mark.parametrize("province", [None, "Liège", "Namur", "Luxembourg"])
+def test_no_small_count_survives(small, demo, province):
+    for ds in (small, demo):
+        pub = tables.publish_tables(tables.indicator_tables(ds, 2024, province=province))
+        for name, frame in pub.tables.items():
+            counts = [c for c in tables.PEOPLE_COUNTS[name][0] if c in frame.columns]
+            assert _small_counts(frame, counts) == [], name
+            privacy.check_publishable(frame, count_columns=counts)
+
+
+def test_threshold_is_configurable(demo):
+    raw = tables.indicator_tables(demo, 2024)
+    pub3 = tables.publish_tables(raw, threshold=3)
+    pub10 = tables.publish_tables(raw, threshold=10)
+    assert pub3.total_suppressed < pub10.total_suppressed
+    with pytest.raises(ParameterError):
+        tables.publish_tables(raw, threshold=2)
+
+
+def test_rates_masked_with_their_counts(demo):
+    pub = tables.publish_tables(tables.indicator_tables(demo, 2024))
+    rates = pub.tables["reach_rates"]
+    masked = rates["parents"].map(privacy.is_suppressed)
+    assert masked.any()
+    assert rates.loc[masked, "rate_per_10000"].map(privacy.is_suppressed).all()
+
+
+def test_demo_headline_figures(demo):
+    raw = tables.indicator_tables(demo, 2024)
+    year = raw.tables["reach_per_year"].set_index("year").loc[2024]
+    assert (year["parents"], year["children"]) == (1500, 1264)
+    assert raw.tables["population_coverage"].iloc[-1]["population"] == 3_645_243
+
+
+def test_write_tables_and_manifest(small, tmp_path):
+    pub = tables.publish_tables(tables.indicator_tables(small, 2024))
+    files = tables.write_tables(pub, tmp_path)
+    manifest = json.loads((tmp_path / "tables.json").read_text())
+    assert manifest["suppressed_cells"] == pub.total_suppressed > 0
+    csv = pd.read_csv(tmp_path / "reach_by_province.csv", dtype=str)
+    assert csv.set_index("province_name").loc["Luxembourg", "parents"] == "<\u00a05"
+    assert len(files) == len(pub.tables) + 1
+    raw = tables.indicator_tables(small, 2024)
+    with pytest.raises(ParameterError):
+        tables.write_tables(raw, tmp_path / "x")
+
+
+def test_cli_indicators(tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
+                             str(SMALL), "--out", str(out), "--unsafe-internal"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "2024 : 8 parents, 5 enfants" in result.stdout
+    assert "communes couvertes / covered: 7 / 262" in result.stdout
+    assert (out / "INTERNE_NE_PAS_PUBLIER" / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
+    published = pd.read_csv(out / "reach_by_province.csv", dtype=str)
+    assert "<\u00a05" in set(published["parents"])
+    bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
+                          str(SMALL), "--out", str(out), "--threshold", "2"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "at least 3" in bad.stderr and "Traceback" not in bad.stderr
