@@ -1,0 +1,411 @@
+"""Labels and number formatting in French (default) and English.
+
+Numbers are formatted with Babel (locales ``fr_BE`` and ``en_GB``), never with the
+system locale (no French locale is installed on the build machines). What Babel
+2.18 gives, and therefore what these functions return:
+
+- ``format_int(1500)``: ``"1\\u202f500"`` / ``"1,500"``
+- ``format_percent(0.123)``: ``"12,3\\u00a0%"`` / ``"12.3%"``
+- ``format_decimal(3.25)``: ``"3,2"`` / ``"3.2"`` (half to even)
+- ``format_km(12.34)``: ``"12,3\\u00a0km"`` / ``"12.3\\u00a0km"``
+- ``format_date(date(2025, 10, 31))``: ``"31 octobre 2025"`` / ``"31 October 2025"``
+
+The French thousands separator is a narrow no-break space (U+202F), the space
+before ``%`` a no-break space (U+00A0), as in Babel's ``fr_BE`` data.
+
+Every formatter maps :data:`~relais_analysis.privacy.SUPPRESSED` to the masked
+label (``"<\\u00a05"``) and "no data" (``None``, ``pd.NA``, ``NaN``, ``NaT``) to
+:data:`NO_DATA`, an en dash ``"–"`` in both languages (never ``"0"``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import numbers
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from babel import Locale
+from babel import dates as _babel_dates
+from babel import numbers as _babel_numbers
+
+from .config import DEFAULT_THRESHOLD, PROVINCES, WALLONIA_NIS
+from .errors import ParameterError
+from .privacy import is_suppressed, masked_label
+
+if TYPE_CHECKING:
+    from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "NO_DATA",
+    "SUPPORTED_LANGS",
+    "check_lang",
+    "format_date",
+    "format_decimal",
+    "format_int",
+    "format_km",
+    "format_percent",
+    "label",
+    "matplotlib_formatter",
+    "province_label",
+]
+
+#: Languages of outputs; French is the default everywhere.
+SUPPORTED_LANGS: tuple[str, ...] = ("fr", "en")
+#: Babel locale used for each language.
+LOCALES: dict[str, str] = {"fr": "fr_BE", "en": "en_GB"}
+#: Text of a "no data" cell in both languages (en dash, U+2013).
+NO_DATA = "\u2013"
+
+_NBSP = "\u00a0"
+_NNBSP = "\u202f"
+
+
+def check_lang(lang: object) -> str:
+    """Return ``lang`` if it is a supported language.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is not one of :data:`SUPPORTED_LANGS` (the message lists them).
+    """
+    if lang not in SUPPORTED_LANGS:
+        raise ParameterError(
+            f"Langue inconnue : {lang!r}. Valeurs possibles : {', '.join(SUPPORTED_LANGS)}.",
+            f"Unknown language: {lang!r}. Valid values: {', '.join(SUPPORTED_LANGS)}.",
+        )
+    return lang  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _is_missing(value: object) -> bool:
+    if is_suppressed(value) or np.ndim(value) != 0:
+        return False
+    return bool(pd.isna(value))
+
+
+def _special(value: object, lang: str, threshold: int) -> str | None:
+    """Text for masked and missing values, ``None`` for anything else."""
+    check_lang(lang)
+    if is_suppressed(value):
+        return masked_label(threshold, lang)
+    if _is_missing(value):
+        return NO_DATA
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise ParameterError(
+            f"Nombre attendu, trouvé {value!r}.",
+            f"Expected a number, found {value!r}.",
+        )
+    return None
+
+
+def _check_decimals(decimals: object) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
+        raise ParameterError(
+            f"Nombre de décimales invalide : {decimals!r} (entier >= 0 attendu).",
+            f"Invalid number of decimals: {decimals!r} (expected a whole number >= 0).",
+        )
+    return int(decimals)
+
+
+def _decimal_pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def format_int(value: object, lang: str = "fr", *, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """Format a count: ``1500`` -> ``"1\\u202f500"`` (fr) / ``"1,500"`` (en).
+
+    Parameters
+    ----------
+    value : int, float, SUPPRESSED or missing
+        A float is rounded to a whole number (half to even: ``2.5`` -> ``"2"``).
+    lang : {"fr", "en"}
+    threshold : int, default 5
+        Threshold shown for :data:`~relais_analysis.privacy.SUPPRESSED` (``"<\\u00a05"``).
+
+    Returns
+    -------
+    str
+        French uses a narrow no-break space (U+202F) between thousands, as Babel's
+        ``fr_BE`` data does. ``0`` gives ``"0"``; missing values give :data:`NO_DATA`.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is not supported or ``value`` is not a number.
+    """
+    special = _special(value, lang, threshold)
+    if special is not None:
+        return special
+    return _babel_numbers.format_decimal(value, format="#,##0", locale=LOCALES[lang])
+
+
+def format_decimal(
+    value: object, lang: str = "fr", decimals: int = 1, *, threshold: int = DEFAULT_THRESHOLD
+) -> str:
+    """Format a number with a fixed number of decimals: ``3.25`` -> ``"3,2"`` / ``"3.2"``.
+
+    Rounding is Babel's: half to even on the shortest decimal form of the float
+    (``3.25`` -> ``"3,2"``, ``3.35`` -> ``"3,4"``, ``0.45`` -> ``"0,4"``). Thousands are
+    grouped as in :func:`format_int`.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` or ``decimals`` is invalid or ``value`` is not a number.
+    """
+    decimals = _check_decimals(decimals)
+    special = _special(value, lang, threshold)
+    if special is not None:
+        return special
+    return _babel_numbers.format_decimal(
+        value, format=_decimal_pattern(decimals), locale=LOCALES[lang]
+    )
+
+
+def format_percent(
+    share: object, lang: str = "fr", decimals: int = 1, *, threshold: int = DEFAULT_THRESHOLD
+) -> str:
+    """Format a share as a percentage: ``0.123`` -> ``"12,3\\u00a0%"`` / ``"12.3%"``.
+
+    ``share`` is a fraction (1.0 is 100 %). The pattern is the locale's own percent
+    pattern with ``decimals`` decimals: French puts a no-break space (U+00A0) before
+    ``%``, English none. Rounding as in :func:`format_decimal`.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` or ``decimals`` is invalid or ``share`` is not a number.
+    """
+    decimals = _check_decimals(decimals)
+    special = _special(share, lang, threshold)
+    if special is not None:
+        return special
+    base = Locale.parse(LOCALES[lang]).percent_formats[None].pattern
+    pattern = base.replace("#,##0", _decimal_pattern(decimals), 1)
+    return _babel_numbers.format_percent(share, format=pattern, locale=LOCALES[lang])
+
+
+def format_km(value: object, lang: str = "fr", decimals: int = 1) -> str:
+    """Format a distance in kilometres: ``12.34`` -> ``"12,3\\u00a0km"`` / ``"12.3\\u00a0km"``.
+
+    A no-break space (U+00A0) separates number and unit. Missing values give
+    :data:`NO_DATA` (without unit).
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` or ``decimals`` is invalid or ``value`` is not a number.
+    """
+    text = format_decimal(value, lang, decimals)
+    if _is_missing(value) or is_suppressed(value):
+        return text
+    return f"{text}{_NBSP}km"
+
+
+def format_date(value: object, lang: str = "fr") -> str:
+    """Format a date in full: ``"31 octobre 2025"`` / ``"31 October 2025"``.
+
+    Accepts a ``date``, a ``datetime``/``Timestamp`` (time ignored) or an ISO string
+    (``"2025-10-31"``, as papermill passes dates). French writes the first day of a
+    month ``"1er"`` (``"1er octobre 2025"``), which Babel does not do. Missing values
+    give :data:`NO_DATA`.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is invalid or ``value`` is not a date.
+    """
+    check_lang(lang)
+    if _is_missing(value):
+        return NO_DATA
+    if isinstance(value, str):
+        try:
+            value = _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            raise ParameterError(
+                f"Date invalide : {value!r} (format attendu : AAAA-MM-JJ).",
+                f"Invalid date: {value!r} (expected format: YYYY-MM-DD).",
+            ) from None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if not isinstance(value, _dt.date):
+        raise ParameterError(
+            f"Date attendue, trouvé {value!r}.", f"Expected a date, found {value!r}."
+        )
+    text = _babel_dates.format_date(value, format="long", locale=LOCALES[lang])
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
+
+
+# --------------------------------------------------------------------------- labels
+
+_TEN_THOUSAND = {"fr": f"10{_NNBSP}000", "en": "10,000"}
+
+#: UI labels, key -> {"fr": ..., "en": ...}. Sentence case, no final punctuation.
+LABELS: dict[str, dict[str, str]] = {
+    # people and activity
+    "parents": {"fr": "Parents", "en": "Parents"},
+    "children": {"fr": "Enfants", "en": "Children"},
+    "families": {"fr": "Familles", "en": "Families"},
+    "attendances": {"fr": "Participations", "en": "Attendances"},
+    "activities": {"fr": "Activités", "en": "Activities"},
+    "activity_type": {"fr": "Type d'activité", "en": "Activity type"},
+    "new_parents": {"fr": "Nouveaux parents", "en": "New parents"},
+    "returning_parents": {"fr": "Parents revenus", "en": "Returning parents"},
+    "retention": {"fr": "Taux de rétention", "en": "Retention rate"},
+    "share_women": {"fr": "Part de femmes", "en": "Share of women"},
+    # territory and coverage
+    "population": {"fr": "Population", "en": "Population"},
+    "covered": {"fr": "Couverte", "en": "Covered"},
+    "not_covered": {"fr": "Non couverte (zone blanche)", "en": "Not covered (blank area)"},
+    "no_data": {"fr": "Pas de données", "en": "No data"},
+    "distance_km": {
+        "fr": "Distance au relais le plus proche (km)",
+        "en": "Distance to the nearest relay (km)",
+    },
+    "reach_rate": {
+        "fr": f"Parents touchés pour {_TEN_THOUSAND['fr']} habitants",
+        "en": f"Parents reached per {_TEN_THOUSAND['en']} inhabitants",
+    },
+    "reach_rate_households": {
+        "fr": "Parents touchés pour 100 ménages monoparentaux",
+        "en": "Parents reached per 100 single-parent households",
+    },
+    "relay": {"fr": "Relais", "en": "Relay"},
+    "relays": {"fr": "Relais", "en": "Relays"},
+    "province": {"fr": "Province", "en": "Province"},
+    "wallonia": {"fr": "Wallonie", "en": "Wallonia"},
+    "commune": {"fr": "Commune", "en": "Municipality"},
+    "year": {"fr": "Année", "en": "Year"},
+    "total": {"fr": "Total", "en": "Total"},
+    # sources and notes
+    "source": {"fr": "Source", "en": "Source"},
+    "synthetic_data": {"fr": "données synthétiques", "en": "synthetic data"},
+    "masked": {"fr": "valeur masquée", "en": "value masked"},
+    # activity types (vocabulary of the input files)
+    "atelier_creatif": {"fr": "Atelier créatif", "en": "Creative workshop"},
+    "sortie_culturelle": {"fr": "Sortie culturelle", "en": "Cultural outing"},
+    "plein_air": {"fr": "Activité de plein air", "en": "Outdoor activity"},
+    "sejour": {"fr": "Séjour", "en": "Group stay"},
+    "rencontre": {"fr": "Rencontre / café-papote", "en": "Meet-up / coffee chat"},
+    "information": {"fr": "Séance d'information", "en": "Information session"},
+    "evenement": {"fr": "Événement", "en": "Event"},
+    "autre": {"fr": "Autre", "en": "Other"},
+}
+
+#: Activity type codes, in display order.
+ACTIVITY_TYPES: tuple[str, ...] = (
+    "atelier_creatif", "sortie_culturelle", "plein_air", "sejour",
+    "rencontre", "information", "evenement", "autre",
+)
+
+
+def label(key: str, lang: str = "fr") -> str:
+    """UI label for ``key`` (see :data:`LABELS`).
+
+    ``label("masked")`` is the short form; the footnote with the threshold is
+    :func:`relais_analysis.privacy.footnote`.
+
+    Raises
+    ------
+    KeyError
+        If ``key`` is unknown; the message suggests close keys.
+    ParameterError
+        If ``lang`` is not supported.
+    """
+    check_lang(lang)
+    try:
+        return LABELS[key][lang]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(key), LABELS, n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        known = ", ".join(LABELS)
+        raise KeyError(f"Unknown label key {key!r}.{hint} Known keys: {known}.") from None
+
+
+_PROVINCES_EN = {
+    "20002": "Walloon Brabant",
+    "50000": "Hainaut",
+    "60000": "Liège",
+    "80000": "Luxembourg",
+    "90000": "Namur",
+}
+
+
+def province_label(nis: object, lang: str = "fr") -> str:
+    """Name of a Walloon province from its REFNIS code (``20002`` or ``"20002"``).
+
+    ``"03000"`` (the Walloon Region) gives ``"Wallonie"`` / ``"Wallonia"``.
+
+    Raises
+    ------
+    ParameterError
+        If the code is not a Walloon province (the message lists the valid codes)
+        or ``lang`` is not supported.
+    """
+    check_lang(lang)
+    code = str(nis).strip()
+    if isinstance(nis, numbers.Integral) or code.isdigit():
+        code = code.zfill(5)
+    if code == WALLONIA_NIS:
+        return label("wallonia", lang)
+    if code not in PROVINCES:
+        raise ParameterError(
+            f"Code de province inconnu : {nis!r}. Codes valides : {', '.join(PROVINCES)}.",
+            f"Unknown province code: {nis!r}. Valid codes: {', '.join(PROVINCES)}.",
+        )
+    return PROVINCES[code] if lang == "fr" else _PROVINCES_EN[code]
+
+
+# --------------------------------------------------------------------------- matplotlib
+
+_FORMATTERS: dict[str, Callable[..., str]] = {
+    "int": lambda x, lang, decimals: format_int(x, lang),
+    "decimal": format_decimal,
+    "percent": format_percent,
+    "km": format_km,
+}
+
+
+def matplotlib_formatter(kind: str = "int", lang: str = "fr", decimals: int = 1) -> FuncFormatter:
+    """Tick formatter for matplotlib axes using this module's formatting.
+
+    Parameters
+    ----------
+    kind : {"int", "decimal", "percent", "km"}
+        ``"percent"`` expects shares (0.25 -> ``"25,0\\u00a0%"``).
+    lang : {"fr", "en"}
+    decimals : int, default 1
+        Ignored for ``"int"``.
+
+    Examples
+    --------
+    >>> ax.yaxis.set_major_formatter(matplotlib_formatter("percent", "fr", 0))  # doctest: +SKIP
+
+    Raises
+    ------
+    ParameterError
+        If ``kind``, ``lang`` or ``decimals`` is invalid.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    check_lang(lang)
+    _check_decimals(decimals)
+    if kind not in _FORMATTERS:
+        raise ParameterError(
+            f"Type de format inconnu : {kind!r}. Valeurs possibles : {', '.join(_FORMATTERS)}.",
+            f"Unknown format kind: {kind!r}. Valid values: {', '.join(_FORMATTERS)}.",
+        )
+    function = _FORMATTERS[kind]
+
+    def _format(x: Any, pos: Any = None) -> str:
+        return function(x, lang, decimals)
+
+    return FuncFormatter(_format)
