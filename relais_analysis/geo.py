@@ -255,20 +255,26 @@ def base_code(nis: str) -> str:
     ReferenceDataError
         If ``nis`` is not the code of a Walloon commune of any vintage.
     """
-    table = _all_communes()
     code = str(nis).strip()
-    row = table.loc[table["nis"] == code]
-    if row.empty:
+    mapping = _base_codes()
+    if code not in mapping:
         raise ReferenceDataError(
             f"Code REFNIS {code!r} : pas une commune wallonne (2019 ou 2025).",
             f"REFNIS code {code!r} is not a Walloon commune (2019 or 2025 list).",
         )
-    if int(row["valid_from"].iloc[0]) <= FIRST_GEOGRAPHY_YEAR:
-        return code
+    return mapping[code]
+
+
+@functools.lru_cache(maxsize=1)
+def _base_codes() -> dict[str, str]:
+    """Every Walloon code of any vintage -> its base-vintage code."""
+    table = _all_communes()
+    mapping = {c: c for c in table.loc[table["valid_from"] <= FIRST_GEOGRAPHY_YEAR, "nis"]}
     merged = _merger_table()
-    olds = merged.loc[merged["new_nis"] == code]
-    same_name = olds.loc[olds["old_name"] == olds["new_name"], "old_nis"]
-    return str(same_name.iloc[0] if not same_name.empty else olds["old_nis"].iloc[0])
+    for new_code, olds in merged.groupby("new_nis"):
+        same_name = olds.loc[olds["old_name"] == olds["new_name"], "old_nis"]
+        mapping[new_code] = str(same_name.iloc[0] if not same_name.empty else olds["old_nis"].iloc[0])
+    return mapping
 
 
 def codes_to_year(codes: pd.Series | list[str], year: int) -> pd.Series:

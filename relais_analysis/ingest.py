@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import PROGRAMME_START
 from .errors import InputDataError, ReferenceDataError
@@ -103,6 +105,8 @@ class Dataset:
     rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
     notes: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    #: Memoised derived tables (e.g. the attendance facts of :mod:`reach`); never compared or shown.
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_people(self) -> bool:
@@ -232,16 +236,25 @@ _DMY = r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$"
 def _parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Parse ISO or dd/mm/yyyy dates; returns (datetime64 series, invalid-mask of non-empty values)."""
     text = series.astype("string")
+    dates = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    todo = text.notna() & dates.isna()
+    if todo.any():
+        dates = dates.astype("datetime64[us]")
+        dates[todo] = _parse_dates_slow(text[todo])
+    invalid = (text.notna() & dates.isna()).to_numpy()
+    return dates.astype("datetime64[us]"), invalid
+
+
+def _parse_dates_slow(text: pd.Series) -> pd.Series:
+    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy and ISO with a midnight time (Excel)."""
     parts = text.str.extract(_ISO)
     dmy = text.str.extract(_DMY)
     for key in ("y", "m", "d"):
         parts[key] = parts[key].fillna(dmy[key])
     numbers = parts.apply(pd.to_numeric, errors="coerce").astype("float64")
-    dates = pd.to_datetime(
+    return pd.to_datetime(
         pd.DataFrame({"year": numbers["y"], "month": numbers["m"], "day": numbers["d"]}), errors="coerce"
-    )
-    invalid = (text.notna() & dates.isna()).to_numpy()
-    return dates, invalid
+    ).astype("datetime64[us]")
 
 
 def _check_required(frame: pd.DataFrame, table: Table, problems: _Problems) -> None:
@@ -273,7 +286,8 @@ def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: 
     raw = frame[name]
     resolver = get_resolver()
     codes, fr, en = {}, {}, {}
-    for value in raw.dropna().unique():
+    positions, uniques = pd.factorize(raw)
+    for value in uniques:
         try:
             res = resolver.resolve(value)
         except ReferenceDataError as exc:
@@ -282,10 +296,15 @@ def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: 
         codes[value] = res.nis
         if res.note:
             notes.append(f"{source}, {name} {value!r} : {res.note}")
-    resolved = raw.map(codes)
+    def take(mapping: dict) -> pd.Series:
+        looked_up = pd.array([mapping.get(u) for u in uniques] + [None], dtype="string")
+        return pd.Series(looked_up.take(np.where(positions < 0, len(uniques), positions)), index=raw.index)
+
+    resolved = take(codes)
     failed = raw.notna() & resolved.isna()
-    problems.add(failed, name, raw, raw.map(fr).astype("string"), raw.map(en).astype("string"))
-    frame[name] = resolved.astype("string")
+    if failed.any():
+        problems.add(failed, name, raw, take(fr), take(en))
+    frame[name] = resolved
 
 
 def _check_numbers(frame: pd.DataFrame, table: Table, problems: _Problems, integer_max: dict[str, int]) -> None:
@@ -313,7 +332,11 @@ def _check_numbers(frame: pd.DataFrame, table: Table, problems: _Problems, integ
 def _check_duplicates(frame: pd.DataFrame, keys: list[str], problems: _Problems, column: str,
                       what_fr: str, what_en: str) -> None:
     valid = frame[keys].notna().all(axis=1) & ~problems.bad
-    dup = frame[keys].duplicated(keep="first") & valid
+    codes = np.zeros(len(frame), dtype="int64")
+    for key in keys:
+        key_codes, uniques = pd.factorize(frame[key])
+        codes = codes * (len(uniques) + 1) + key_codes + 1
+    dup = pd.Series(codes, index=frame.index).where(valid).duplicated(keep="first") & valid
     if not dup.any():
         return
     first_index = frame.loc[valid].reset_index().drop_duplicates(keys, keep="first").set_index(keys)["index"]
@@ -329,9 +352,15 @@ def _check_duplicates(frame: pd.DataFrame, keys: list[str], problems: _Problems,
     problems.add(dup.to_numpy(), column, value, fr, en)
 
 
+def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """Vectorised membership test (pyarrow's hash set: pandas' is a Python loop on arrow strings)."""
+    found = pc.is_in(pa.array(values.astype("string").array), value_set=pa.array(allowed.astype("string").array))
+    return found.to_numpy(zero_copy_only=False).astype(bool) if len(values) else np.zeros(0, dtype=bool)
+
+
 def _check_foreign(frame: pd.DataFrame, column: str, valid_ids: pd.Series, target: str,
                    problems: _Problems) -> None:
-    missing = frame[column].notna() & ~frame[column].isin(valid_ids)
+    missing = frame[column].notna().to_numpy() & ~_isin(frame[column], valid_ids)
     problems.add(missing, column, frame[column],
                  f"identifiant inconnu dans la table {target} (ou ligne rejetée)",
                  f"unknown identifier in table {target} (or rejected row)")
@@ -490,7 +519,8 @@ def load_dataset(
         problems.add(young.fillna(False).to_numpy(), "birth_year", frame["birth_year"],
                      f"parent né après {as_of.year - MIN_PARENT_AGE} : enfant enregistré comme parent ?",
                      f"parent born after {as_of.year - MIN_PARENT_AGE}: a child recorded as a parent?")
-        roles = frame.loc[frame["role"].notna()].groupby("participant_id")["role"].nunique()
+        repeated = frame.loc[frame["participant_id"].duplicated(keep=False) & frame["role"].notna()]
+        roles = repeated.groupby("participant_id")["role"].nunique()
         both = frame["participant_id"].isin(roles[roles > 1].index)
         problems.add(both.to_numpy(), "role", frame["role"],
                      "même personne enregistrée comme parent et comme enfant",
