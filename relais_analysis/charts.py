@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import numbers
 import re
@@ -52,10 +53,10 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from . import geo, i18n, privacy, reach
+from . import i18n, privacy, reach
 from .config import CRS_ANALYSIS, CRS_WEB, DEFAULT_THRESHOLD
 from .errors import ParameterError
-from .ingest import Dataset
+from .tables import TableSet
 
 __all__ = [
     "HOUSE_RC",
@@ -68,7 +69,8 @@ __all__ = [
     "alt_text_people_by_relay",
     "alt_text_people_per_year",
     "alt_text_retention_rate",
-    "annual_figures",
+    "figures_from_tables",
+    "save_choropleth",
     "choropleth",
     "house_style",
     "new_vs_returning",
@@ -1513,89 +1515,70 @@ def save_figure(
 # --------------------------------------------------------------------------- annual figures
 
 
-def _restrict_to_province(dataset: Dataset, province: object) -> Dataset:
-    """Dataset whose activities are those of relays in ``province`` (code or name)."""
-    code = geo.check_province(province)
-    if code is None:
-        return dataset
-    communes = geo.communes_table(geo.MERGER_YEAR - 1).set_index("nis")
-    relay_province = dataset.relays.set_index("relay_id")["commune"].map(communes["province_nis"])
-    keep = dataset.activities["relay_id"].map(relay_province) == code
-    return dataclasses.replace(dataset, activities=dataset.activities[keep.fillna(False).to_numpy(dtype=bool)])
+def _columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The drawn columns of a published table, keeping its masking metadata."""
+    subset = table[[c for c in columns if c in table.columns]].reset_index(drop=True)
+    subset.attrs.update(table.attrs)
+    return subset
 
 
-def _published(table: pd.DataFrame, counts: list[str], threshold: int, **options: Any) -> pd.DataFrame:
-    return privacy.suppress_small_counts(table.reset_index(drop=True), counts, threshold=threshold, **options)
-
-
-def annual_figures(
-    dataset: Dataset,
-    year: int,
+def figures_from_tables(
+    tables: TableSet,
     out_dir: str | Path,
     *,
-    threshold: int = DEFAULT_THRESHOLD,
     lang: str = "fr",
-    province: str | None = None,
+    synthetic: bool = False,
+    as_of: dt.date | None = None,
     formats: Sequence[str] = ("png", "svg"),
 ) -> dict[str, list[Path]]:
-    """Compute, mask, draw and save every chart of the annual report (not the map).
+    """Draw and save every chart of a report from its published tables (not the map).
 
-    Tables come from :mod:`relais_analysis.reach`, are cut to the columns drawn and
-    masked with :func:`relais_analysis.privacy.suppress_small_counts`:
+    The tables come from :func:`relais_analysis.tables.publish_tables` (counts already
+    protected), so the charts show exactly the numbers of the report's CSV tables.
+    Each chart is drawn only if its table is in the set:
 
-    ========================== ================================================ ==============================
-    key (file stem)            table                                            masking
-    ========================== ================================================ ==============================
-    ``people_per_year``        ``reach_per_year``, years <= ``year``              parents, children (per cell)
-    ``people_by_province``     ``reach_by(year, "province")``                     parents, children, by column
-    ``people_by_relay``        instead of the above when ``province`` is given:
-                               ``reach_by(year, "relay")``, relays with
-                               activities of the province
-    ``activity_types``         ``reach_by(year, "activity_type")`` attendances    by column
-    ``new_vs_returning``       ``new_and_returning_parents``, years <= ``year``   new + returning = parents
-    ``retention_rate``         ``retention``, years N with N + 1 <= ``year``      parents, seen again; rate
-    ========================== ================================================ ==============================
+    ========================== ==========================================================
+    key (file stem)            table
+    ========================== ==========================================================
+    ``people_per_year``        ``reach_per_year`` (years up to the report's year)
+    ``people_by_province``     ``reach_by_province`` (Wallonia)
+    ``people_by_relay``        ``reach_by_relay`` (a province), relays with attendances
+    ``activity_types``         ``reach_by_activity_type``: attendances
+    ``new_vs_returning``       ``new_vs_returning``
+    ``retention_rate``         ``retention``: years N with N + 1 <= the report's year
+    ========================== ==========================================================
 
-    With ``province``, only the activities of relays located in that province are
-    kept (a relay's province is that of its commune) and every table is computed on
-    them: a parent is "new" in the province the first year they attend an activity
-    there, even if they came to another province before. When the data end before 31
-    December of ``year`` (``dataset.as_of``), that year is marked incomplete. Charts
-    of a synthetic dataset say so in their footnote and alt text.
+    When ``as_of`` falls before 31 December of the report's year, that year is marked
+    incomplete. Charts of synthetic data say so in their footnote and alt text.
 
     Parameters
     ----------
-    dataset : Dataset
-    year : int
-        Year of the report.
+    tables : TableSet
+        Published tables of one year and scope (or of one relay).
     out_dir : str or Path
         Folder for the files (``<key>.png``, ``.svg``, ``.csv``, ``.alt.txt``).
-    threshold : int, default 5
     lang : {"fr", "en"}
-    province : str, optional
-        Province code or name (see :func:`relais_analysis.geo.check_province`).
+    synthetic : bool
+    as_of : datetime.date, optional
+        Extraction date of the data.
     formats : sequence of {"png", "svg", "pdf"}
 
     Returns
     -------
     dict of str to list of Path
-        Files written per chart (see :func:`save_figure`).
 
     Raises
     ------
     ParameterError
-        If ``year``, ``threshold``, ``lang`` or ``province`` is invalid.
-    PrivacyError
-        If a table could not be protected.
+        Unprotected tables or an invalid ``lang``.
     """
     i18n.check_lang(lang)
-    year = geo.check_year(year)
-    threshold = privacy.check_threshold(threshold)
-    data = _restrict_to_province(dataset, province)
-    code = geo.check_province(province)
-    partial = year if (dataset.as_of.year == year and (dataset.as_of.month, dataset.as_of.day) != (12, 31)) else None
-    source = f"{i18n.label('source', lang)}{_colon(lang)}{i18n.label('synthetic_data', lang)}"
-    notes = [source] if dataset.synthetic else []
+    if not tables.published:
+        raise ParameterError("Les graphiques ne se dessinent qu'à partir de tableaux publiés (masqués).",
+                             "Charts are only drawn from published (protected) tables.")
+    year, t = tables.year, tables.tables
+    partial = year if (as_of is not None and as_of.year == year and (as_of.month, as_of.day) != (12, 31)) else None
+    notes = [f"{i18n.label('source', lang)}{_colon(lang)}{i18n.label('synthetic_data', lang)}"] if synthetic else []
     out = Path(out_dir)
     results: dict[str, list[Path]] = {}
 
@@ -1603,41 +1586,53 @@ def annual_figures(
         alt = " ".join([alt, *[f"{n}." for n in notes]])
         results[key] = save_figure(ax.figure, out / key, table=table, alt_text=alt, formats=formats, lang=lang)
 
-    per_year = reach.reach_per_year(data)
-    per_year = per_year.loc[per_year["year"] <= year, ["year", "parents", "children", "people_countable"]]
-    per_year = _published(per_year, ["parents", "children"], threshold, additive_rows=False)
+    per_year = _columns(t["reach_per_year"], ["year", "parents", "children", "people_countable"])
     save("people_per_year", people_per_year(per_year, lang=lang, partial_year=partial, notes=notes), per_year,
          alt_text_people_per_year(per_year, lang, partial_year=partial))
-
-    if code is None:
+    if "reach_by_province" in t:
         cols = ["year", "province_nis", "province_name", "parents", "children", "people_countable"]
-        by_place = _published(reach.reach_by(data, year, "province")[cols], ["parents", "children"], threshold)
+        by_place = _columns(t["reach_by_province"], cols)
         save("people_by_province", people_by_province(by_place, lang=lang, notes=notes), by_place,
              alt_text_people_by_province(by_place, lang))
-    else:
-        relays = reach.reach_by(data, year, "relay")
-        relays = relays.loc[relays["attendances"].fillna(0).astype("int64") > 0]
+    elif "reach_by_relay" in t:
+        relays = t["reach_by_relay"]
+        relays = relays.loc[relays["attendances"].map(lambda v: privacy.is_suppressed(v) or (not pd.isna(v) and v > 0))]
         cols = ["year", "relay_id", "relay_name", "province_nis", "parents", "children", "people_countable"]
-        by_place = _published(relays[cols], ["parents", "children"], threshold)
+        by_place = _columns(relays, cols)
         save("people_by_relay", people_by_relay(by_place, lang=lang, notes=notes), by_place,
              alt_text_people_by_relay(by_place, lang))
-
-    types = _published(reach.reach_by(data, year, "activity_type")[["year", "type", "attendances"]],
-                       ["attendances"], threshold)
+    types = _columns(t["reach_by_activity_type"], ["year", "type", "attendances"])
     save("activity_types", activity_types(types, lang=lang, notes=notes), types, alt_text_activity_types(types, lang))
-
-    returning = reach.new_and_returning_parents(data)
-    returning = returning.loc[returning["year"] <= year]
-    returning = _published(
-        returning, ["parents", "new_parents", "returning_parents"], threshold, additive_rows=False,
-        additive_columns=True, total_column="parents", rate_columns={"share_new": ["new_parents", "parents"]},
-    )
+    returning = _columns(t["new_vs_returning"], ["year", "parents", "new_parents", "returning_parents", "share_new"])
     save("new_vs_returning", new_vs_returning(returning, lang=lang, partial_year=partial, notes=notes), returning,
          alt_text_new_vs_returning(returning, lang, partial_year=partial))
-
-    kept = reach.retention(data)
-    kept = kept.loc[kept["year"] + 1 <= year]
-    kept = _published(kept, ["parents", "seen_next_year"], threshold, additive_rows=False,
-                      rate_columns={"retention_rate": ["seen_next_year", "parents"]})
-    save("retention_rate", retention_rate(kept, lang=lang, notes=notes), kept, alt_text_retention_rate(kept, lang))
+    if "retention" in t:
+        kept = t["retention"]
+        kept = _columns(kept.loc[kept["year"] + 1 <= year], list(kept.columns))
+        save("retention_rate", retention_rate(kept, lang=lang, notes=notes), kept, alt_text_retention_rate(kept, lang))
     return results
+
+
+def save_choropleth(
+    communes: Any,
+    path_stem: str | Path,
+    *,
+    column: str,
+    relays: Any = None,
+    provinces: Any = None,
+    lang: str = "fr",
+    title: str | None = None,
+    legend_title: str | None = None,
+    scheme: str = "natural_breaks",
+    k: int = 5,
+    formats: Sequence[str] = ("png", "svg"),
+) -> list[Path]:
+    """Draw :func:`choropleth` and save it (PNG 200 dpi + SVG) with its table and alt text."""
+    ax = choropleth(communes, column=column, relays=relays, provinces=provinces, lang=lang, scheme=scheme, k=k,
+                    title=title, legend_title=legend_title)
+    alt = alt_text_choropleth(communes, column=column, relays=relays, lang=lang, scheme=scheme, k=k,
+                              legend_title=legend_title)
+    table = pd.DataFrame({"nis": communes["nis"].to_numpy(), "name_fr": communes["name_fr"].to_numpy(),
+                          column: communes[column].to_numpy()})
+    table.attrs.update(getattr(communes, "attrs", {}))
+    return save_figure(ax.figure, path_stem, table=table, alt_text=alt, formats=formats, lang=lang)

@@ -127,6 +127,45 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- report
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", required=True)
+    p.add_argument("--province", nargs="+", help="provinces (défaut : Wallonie et les 5 provinces)")
+    p.add_argument("--relays", action="store_true", help="aussi une fiche par relais / also one sheet per relay")
+    p.add_argument("--data", type=Path, default=None, help="dossier de données (défaut : data/demo)")
+    p.add_argument("--out", type=Path, default=None, help="dossier de sortie (défaut : reports/)")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
+    p.add_argument("--pdf", action="store_true", help="PDF du rapport régional (Chromium requis)")
+    p.add_argument("--workers", type=int, default=None, help="carnets exécutés en parallèle")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .config import DEFAULT_THRESHOLD, demo_dir, reports_dir
+    from .report import build_report
+
+    provinces = None
+    if args.province:
+        provinces = [None if p.lower() in {"wallonie", "wallonia"} else p for p in args.province]
+    result = build_report(
+        args.year, data_dir=args.data or demo_dir(), out_dir=args.out or reports_dir(), provinces=provinces,
+        relays=args.relays, lang=args.lang, threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
+        pdf=args.pdf, workers=args.workers,
+    )
+    done = sum(r.ok for r in result.results)
+    print(f"{done}/{len(result.results)} carnet(s) exécuté(s) en {result.seconds:.1f} s")
+    if result.pdf:
+        print(f"PDF : {result.pdf}")
+    print(f"Rapport : {result.index.resolve()}")
+    if not result.ok:
+        failed = [r.job.title for r in result.results if not r.ok]
+        print(f"erreur : {len(failed)} carnet(s) en échec / failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 # --------------------------------------------------------------------------- pseudonymise
 
 
@@ -166,6 +205,7 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
     "indicators": ("calculer les indicateurs et écrire les tableaux publiables / compute indicators, write tables",
                    _indicators_args, _indicators),
+    "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
 }

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 
 from . import geo
+from .errors import ParameterError
 from .ingest import Dataset
 
-__all__ = ["for_province", "relay_province"]
+__all__ = ["for_province", "for_relay", "relay_province"]
 
 
 def relay_province(dataset: Dataset):
@@ -42,7 +43,27 @@ def for_province(dataset: Dataset, province: object) -> Dataset:
     if code is None:
         return dataset
     provinces = relay_province(dataset)
-    relay_ids = set(provinces[provinces == code].index)
+    return _restrict(dataset, set(provinces[provinces == code].index), {"province_nis": code})
+
+
+def for_relay(dataset: Dataset, relay_id: str) -> Dataset:
+    """The part of ``dataset`` organised by one relay (for its one-page sheet).
+
+    Raises
+    ------
+    ParameterError
+        If the relay is not in the dataset; the message lists the relays.
+    """
+    known = list(dataset.relays["relay_id"])
+    if relay_id not in known:
+        raise ParameterError(
+            f"Relais inconnu : {relay_id!r}. Relais du jeu de données : {', '.join(known)}.",
+            f"Unknown relay: {relay_id!r}. Relays in the dataset: {', '.join(known)}.",
+        )
+    return _restrict(dataset, {relay_id}, {"relay_id": relay_id})
+
+
+def _restrict(dataset: Dataset, relay_ids: set, meta: dict) -> Dataset:
     relays = dataset.relays[dataset.relays["relay_id"].isin(relay_ids)].reset_index(drop=True)
     territories = dataset.territories[dataset.territories["relay_id"].isin(relay_ids)].reset_index(drop=True)
     activities = dataset.activities[dataset.activities["relay_id"].isin(relay_ids)].reset_index(drop=True)
@@ -59,5 +80,5 @@ def for_province(dataset: Dataset, province: object) -> Dataset:
         attendance=attendance,
         participants=participants,
         activity_counts=counts,
-        metadata={**dataset.metadata, "province_nis": code},
+        metadata={**dataset.metadata, **meta},
     )

@@ -28,7 +28,7 @@ from .errors import PrivacyError
 from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
 from .scope import for_province
 
-__all__ = ["PEOPLE_COUNTS", "TableSet", "indicator_tables", "publish_tables", "write_tables"]
+__all__ = ["PEOPLE_COUNTS", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
 
 _REACH = ["parents", "children", "families", "attendances", "activities"]
 
@@ -150,6 +150,37 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     return TableSet(year, code, t, people_countable=dataset.has_people)
 
 
+def relay_tables(dataset: Dataset, year: int, relay_id: str) -> TableSet:
+    """Tables of one relay's sheet (unprotected): its reach over the years, activity types,
+    parents by gender and origin, and the communes of its territory.
+
+    Raises
+    ------
+    ParameterError
+        Unknown relay or invalid year.
+    """
+    from .scope import for_relay
+
+    year = geo.check_year(year)
+    scoped = for_relay(dataset, relay_id)
+    t: dict[str, pd.DataFrame] = {}
+    years = reach.reach_per_year(scoped)
+    t["reach_per_year"] = years[years["year"] <= year].reset_index(drop=True)
+    t["reach_by_activity_type"] = reach.reach_by(scoped, year, "activity_type")
+    new = reach.new_and_returning_parents(scoped)
+    t["new_vs_returning"] = new[new["year"] <= year].reset_index(drop=True)
+    t["gender"] = reach.women_share(scoped, year)
+    origin = coverage.territory_vs_residence(dataset, year)
+    t["territory_vs_residence"] = origin[origin["relay_id"] == relay_id].reset_index(drop=True)
+    territory = coverage.territory_communes(dataset, year)
+    communes = coverage.commune_coverage(dataset, year)
+    mine = communes[communes["nis"].isin(territory.loc[territory["relay_id"] == relay_id, "nis"])]
+    t["commune_coverage"] = mine.reset_index(drop=True)
+    for name, frame in t.items():
+        t[name] = frame.reset_index(drop=True)
+    return TableSet(year, None, t, people_countable=scoped.has_people)
+
+
 def publish_tables(tables: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
     """Mask small counts of people in every table (primary and secondary suppression).
 
@@ -167,6 +198,7 @@ def publish_tables(tables: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> T
             out[name], masked[name] = frame.copy(), 0
             continue
         rates = {r: c for r, c in RATES.get(name, {}).items() if r in frame.columns}
+        by_rows = by_rows and len(frame) > 1  # a single row has no column total to protect against
         try:
             protected = suppress_small_counts(
                 frame, counts, threshold=threshold, additive_rows=by_rows, additive_columns=by_cols,

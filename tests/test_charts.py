@@ -19,6 +19,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from PIL import Image
 
+from relais_analysis import tables
 from relais_analysis import charts, coverage, geo, privacy, reach
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.ingest import load_dataset
@@ -320,8 +321,12 @@ def test_save_figure_refuses_unsuppressed_small_count(tmp_path):
 # --------------------------------------------------------------------------- annual figures
 
 
+def _published(dataset, province=None):
+    return tables.publish_tables(tables.indicator_tables(dataset, 2024, province=province))
+
+
 def test_annual_figures_small_fixture(small, tmp_path):
-    result = charts.annual_figures(small, 2024, tmp_path)
+    result = charts.figures_from_tables(_published(small), tmp_path, synthetic=small.synthetic, as_of=small.as_of)
     assert list(result) == ["people_per_year", "people_by_province", "activity_types", "new_vs_returning",
                             "retention_rate"]
     for key, paths in result.items():
@@ -336,7 +341,8 @@ def test_annual_figures_small_fixture(small, tmp_path):
 
 
 def test_annual_figures_one_province_in_english(demo, tmp_path):
-    result = charts.annual_figures(demo, 2024, tmp_path, lang="en", province="Namur", formats=("png",))
+    result = charts.figures_from_tables(_published(demo, "Namur"), tmp_path, lang="en", formats=("png",),
+                                        synthetic=True, as_of=demo.as_of)
     assert "people_by_relay" in result and "people_by_province" not in result
     relays = pd.read_csv(tmp_path / "people_by_relay.csv", dtype={"province_nis": str})
     assert set(relays["province_nis"]) == {"90000"}

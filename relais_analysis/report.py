@@ -1,0 +1,471 @@
+"""Produce the annual report site: papermill runs, HTML export, index and methodology.
+
+``relais report`` (and ``make report``) call :func:`build_report`, which
+
+1. validates the parameters and the data before starting any kernel;
+2. executes ``notebooks/annual_report.ipynb`` for Wallonia and each province (and
+   ``notebooks/relay_sheet.ipynb`` for each relay with ``relays=True``) with
+   papermill, in a pool of separate processes (running kernels in one process can
+   race on ports);
+3. exports each executed notebook to HTML without code or prompts, with no request
+   to any CDN (require.js and MathJax removed), next to the map, figures and CSV
+   tables the notebook wrote;
+4. writes ``index.html`` (a French landing page linking everything) and
+   ``methodologie.html`` (the "fiche méthodologique").
+
+A failing notebook keeps its executed copy, its error (cell and message) is printed,
+the others still run, and :func:`build_report` reports the failure so the command
+exits non-zero.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import html
+import json
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, geo
+from .annual import check_report_year
+from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
+from .errors import ParameterError, RelaisError
+from .i18n import check_lang, format_date, format_int, province_label
+from .ingest import Dataset, load_dataset
+from .privacy import check_threshold
+
+__all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_html", "slug"]
+
+#: Name of the Jupyter kernel the notebooks run with (installed by ``make install``).
+KERNEL_NAME = "relais-analysis"
+_CDN = re.compile(r"<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>", re.IGNORECASE)
+_CDN_LINK = re.compile(r"<link[^>]+href=\"https?://[^\"]+\"[^>]*>", re.IGNORECASE)
+_MATHJAX = re.compile(r"<script[^>]*>\s*(?:(?!</script>).)*MathJax(?:(?!</script>).)*</script>", re.IGNORECASE | re.S)
+
+
+def slug(text: str) -> str:
+    """File-system friendly name: ``"Brabant wallon"`` -> ``"brabant-wallon"``."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One notebook run: which notebook, with which parameters, written where."""
+
+    kind: str  # "annual" or "relay"
+    key: str  # "wallonie", "hainaut", "R01"...
+    title: str
+    notebook: Path
+    output_dir: Path
+    parameters: dict
+
+
+@dataclass
+class JobResult:
+    """Outcome of a job: HTML written, or the failing cell and error message."""
+
+    job: ReportJob
+    ok: bool
+    html: Path | None = None
+    executed: Path | None = None
+    error: str = ""
+    seconds: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` produced."""
+
+    index: Path
+    methodology: Path
+    results: list[JobResult]
+    pdf: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook ran."""
+        return all(r.ok for r in self.results)
+
+
+def _notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def ensure_kernel() -> None:
+    """Register the project's kernel in this environment if it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        import sys
+
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=KERNEL_NAME, display_name="Python (relais_analysis)", prefix=sys.prefix)
+
+
+def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, provinces: list[str | None],
+              relays: bool, lang: str, threshold: int) -> list[ReportJob]:
+    """The notebook runs of a report, Wallonia first."""
+    jobs = []
+    common = {"year": year, "data_dir": str(data_dir.resolve()), "lang": lang, "threshold": threshold,
+              "as_of": dataset.as_of.isoformat()}
+    for code in provinces:
+        name = province_label(code, lang) if code else ("Wallonie" if lang == "fr" else "Wallonia")
+        key = slug(province_label(code, "fr")) if code else "wallonie"
+        folder = out_dir / ("wallonie" if code is None else f"provinces/{key}")
+        jobs.append(ReportJob("annual", key, name, _notebooks_dir() / "annual_report.ipynb", folder,
+                              {**common, "province": code, "output_dir": str(folder.resolve())}))
+    if relays:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        for rec in dataset.relays.itertuples():
+            if rec.opened.date() > end or (not _isnat(rec.closed) and rec.closed.date() < start):
+                continue
+            folder = out_dir / "relais" / slug(str(rec.relay_id))
+            jobs.append(ReportJob("relay", str(rec.relay_id), str(rec.name), _notebooks_dir() / "relay_sheet.ipynb",
+                                  folder, {**common, "relay_id": str(rec.relay_id), "output_dir": str(folder.resolve())}))
+    return jobs
+
+
+def _isnat(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def export_html(executed: Path, target: Path, title: str, lang: str = "fr") -> Path:
+    """Export an executed notebook to HTML without code, prompts or CDN scripts.
+
+    Raises
+    ------
+    RelaisError
+        If the exported page would still load something from the network.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    exporter.embed_images = True
+    resources = {"metadata": {"name": title}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = _MATHJAX.sub("", body)
+    body = _CDN.sub("", body)
+    body = _CDN_LINK.sub("", body)
+    body = body.replace('<html>', f'<html lang="{lang}">', 1)
+    leftovers = re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]+\"", body)
+    if leftovers:
+        raise RelaisError(f"Ressource externe restante dans {target.name} : {leftovers[:3]}",
+                          f"External resource left in {target.name}: {leftovers[:3]}")
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _error_of(executed: Path) -> str:
+    """The first failing cell of an executed notebook: index and error message."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return "notebook illisible / unreadable notebook"
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return f"cellule / cell {i}: {out.get('ename')}: {out.get('evalue')}"
+    return "erreur inconnue / unknown error"
+
+
+def run_job(job: ReportJob) -> JobResult:
+    """Execute one notebook with papermill, then export it to HTML (runs in a worker process)."""
+    import papermill as pm
+
+    job.output_dir.mkdir(parents=True, exist_ok=True)
+    executed = job.output_dir / f"{job.notebook.stem}.executed.ipynb"
+    seconds = {}
+    started = time.perf_counter()
+    try:
+        pm.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
+                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False)
+    except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
+        seconds["execute"] = time.perf_counter() - started
+        message = _error_of(executed) if executed.exists() else f"{type(exc).__name__}: {exc}"
+        return JobResult(job, False, None, executed if executed.exists() else None, message, seconds)
+    seconds["execute"] = time.perf_counter() - started
+    started = time.perf_counter()
+    name = "rapport.html" if job.kind == "annual" else "fiche.html"
+    page = export_html(executed, job.output_dir / name, job.title, job.parameters["lang"])
+    seconds["export"] = time.perf_counter() - started
+    return JobResult(job, True, page, executed, "", seconds)
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_root(), capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or "inconnu"
+    except (OSError, subprocess.SubprocessError):
+        return "inconnu"
+
+
+def build_report(
+    year: object,
+    *,
+    data_dir: str | Path,
+    out_dir: str | Path = "reports",
+    provinces: list[object] | None = None,
+    relays: bool = False,
+    lang: str = "fr",
+    threshold: int = DEFAULT_THRESHOLD,
+    pdf: bool = False,
+    workers: int | None = None,
+    progress: bool = True,
+) -> ReportResult:
+    """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
+
+    Parameters
+    ----------
+    year : int
+    data_dir : path
+        Validated before any kernel starts.
+    out_dir : path, default "reports"
+    provinces : list, optional
+        Province codes or names; default: Wallonia and all five provinces. ``None``
+        items or ``"wallonie"`` mean the regional report.
+    relays : bool
+        Also a one-page sheet per relay active that year.
+    lang : {"fr", "en"}
+    threshold : int
+        Small-cell threshold (at least 3).
+    pdf : bool
+        Also print the regional report to PDF with headless Chromium.
+    workers : int, optional
+        Parallel notebook runs (default: number of cores, at most 4).
+
+    Raises
+    ------
+    ParameterError, InputDataError
+        Before any notebook runs.
+    """
+    started = time.perf_counter()
+    year = geo.check_year(year)
+    lang = check_lang(lang)
+    threshold = check_threshold(threshold)
+    scopes: list[str | None]
+    if provinces is None:
+        scopes = [None, *PROVINCES]
+    else:
+        scopes = []
+        for p in provinces:
+            code = geo.check_province(p)
+            if code not in scopes:
+                scopes.append(code)
+    data_dir = Path(data_dir)
+    dataset = load_dataset(data_dir)
+    check_report_year(year, dataset)
+    target = Path(out_dir) / str(year)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "donnees").mkdir(exist_ok=True)
+    from .ingest import write_rejections
+
+    write_rejections(dataset, target / "donnees" / "rejets.csv")
+    ensure_kernel()
+    jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=target, provinces=scopes, relays=relays,
+                     lang=lang, threshold=threshold)
+    results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
+    for res in results:
+        if not res.ok:
+            print(f"ÉCHEC / FAILED {res.job.title}: {res.error} (copie exécutée / executed copy: {res.executed})")
+    methodology = write_methodology(target, dataset, results, year=year, lang=lang, threshold=threshold)
+    index = write_index(target, dataset, results, year=year, lang=lang)
+    pdf_path = None
+    if pdf:
+        regional = next((r.html for r in results if r.ok and r.job.key == "wallonie"), None)
+        if regional is None:
+            raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")
+        pdf_path = print_pdf(regional, regional.with_suffix(".pdf"))
+    return ReportResult(index, methodology, results, pdf_path, time.perf_counter() - started)
+
+
+def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobResult]:
+    from tqdm import tqdm
+
+    results: dict[int, JobResult] = {}
+    bar = tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress)
+    with cf.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
+        for future in cf.as_completed(futures):
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except Exception as exc:  # export or worker failure: keep going with the others
+                results[i] = JobResult(jobs[i], False, None, None, f"{type(exc).__name__}: {exc}")
+            bar.update(1)
+    bar.close()
+    return [results[i] for i in range(len(jobs))]
+
+
+def print_pdf(page: Path, target: Path) -> Path:
+    """Print an HTML page to PDF with Debian's headless Chromium (through Playwright).
+
+    Raises
+    ------
+    ParameterError
+        When Chromium or Playwright is not installed, with how to install them.
+    """
+    chromium = Path(os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise ParameterError("Playwright n'est pas installé (pip install playwright).",
+                             "Playwright is not installed (pip install playwright).") from exc
+    if not chromium.exists():
+        raise ParameterError(
+            f"Chromium introuvable ({chromium}) : installez-le (apt-get install chromium) pour --pdf.",
+            f"Chromium not found ({chromium}): install it (apt-get install chromium) to use --pdf.",
+        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        tab = browser.new_page()
+        tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                  else route.abort())
+        tab.goto(page.resolve().as_uri(), wait_until="load")
+        tab.pdf(path=str(target), format="A4", print_background=True,
+                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        browser.close()
+    return target
+
+
+# --------------------------------------------------------------------------- index and methodology
+
+_STYLE = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;
+line-height:1.5}h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.synthetic{background:#b2182b;color:#fff;
+padding:.6rem 1rem;font-weight:bold;border-radius:4px}.failed{color:#b2182b}code{font-size:.9em}
+"""
+
+
+def _page(title: str, body: str, lang: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _banner(dataset: Dataset, lang: str) -> str:
+    if not dataset.synthetic:
+        return ""
+    text = {"fr": "DONNÉES SYNTHÉTIQUES : rapport de démonstration, aucune personne réelle n'y figure.",
+            "en": "SYNTHETIC DATA: demo report, no real person appears in it."}[lang]
+    return f'<p class="synthetic">{html.escape(text)}</p>'
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str) -> Path:
+    """``index.html``: every report, map, figure folder and table, in French by default."""
+    fr = lang == "fr"
+    rows = []
+    for res in results:
+        folder = res.job.output_dir
+        links = []
+        if res.ok and res.html:
+            links.append(f'<a href="{_rel(res.html, root)}">{"rapport" if fr else "report"}</a>'
+                         if res.job.kind == "annual" else f'<a href="{_rel(res.html, root)}">{"fiche" if fr else "sheet"}</a>')
+        carte = folder / "carte.html"
+        if carte.exists():
+            links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
+        if (folder / "tableaux").exists():
+            tables = sorted((folder / "tableaux").glob("*.csv"))
+            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(t.stem)}</a>' for t in tables)
+            links.append(f'{"tableaux" if fr else "tables"} : {items}')
+        if not res.ok:
+            links.append(f'<span class="failed">{"échec" if fr else "failed"} : {html.escape(res.error)}</span>')
+        rows.append(f"<tr><td>{html.escape(res.job.title)}</td><td>{' · '.join(links)}</td></tr>")
+    title = f"Relais Familles Mono – {'rapport annuel' if fr else 'annual report'} {year}"
+    body = (f"<h1>{html.escape(title)}</h1>{_banner(dataset, lang)}"
+            f"<p>{'Données extraites le' if fr else 'Data extracted on'} {html.escape(format_date(dataset.as_of, lang))}."
+            f" <a href=\"methodologie.html\">{'Fiche méthodologique' if fr else 'Methodology note'}</a> · "
+            f"<a href=\"donnees/rejets.csv\">{'lignes rejetées à la validation' if fr else 'rows rejected at validation'}</a></p>"
+            f"<table><thead><tr><th>{'Territoire' if fr else 'Area'}</th><th>{'Documents' if fr else 'Documents'}</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    path = root / "index.html"
+    path.write_text(_page(title, body, lang), encoding="utf-8")
+    return path
+
+
+def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
+                      threshold: int) -> Path:
+    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
+    suppressed = 0
+    for res in results:
+        summary = res.job.output_dir / "summary.json"
+        if summary.exists():
+            suppressed += json.loads(summary.read_text(encoding="utf-8")).get("suppressed_cells", 0)
+    files = "".join(
+        f"<tr><td>{html.escape(r.table)}</td><td>{html.escape(r.source)}</td><td>{format_int(r.rows_read, 'fr')}</td>"
+        f"<td>{format_int(r.accepted, 'fr')}</td><td>{format_int(r.rejected, 'fr')}</td><td><code>{r.sha256}</code></td></tr>"
+        for r in dataset.reports.values()
+    )
+    params = {"année / year": year, "langue / language": lang, "seuil de masquage / threshold": threshold,
+              "rapports / reports": ", ".join(r.job.title for r in results)}
+    param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
+    body = f"""<h1>Fiche méthodologique – {year}</h1>{_banner(dataset, "fr")}
+<h2>Données</h2>
+<p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
+rejetée avec son motif (<a href="donnees/rejets.csv">rejets.csv</a>) ; lignes lues = acceptées + rejetées.</p>
+<table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
+<tbody>{files}</tbody></table>
+<h2>Logiciel et paramètres</h2>
+<p>relais_analysis {html.escape(__version__)}, commit <code>{html.escape(_git_commit())}</code>, produit le
+{html.escape(format_date(dt.date.today(), "fr"))}.</p>
+<table><tbody>{param_rows}</tbody></table>
+<h2>Règles de comptage</h2>
+<ul>
+<li>Une personne (code pseudonyme) compte une seule fois par année et par groupe, quel que soit le nombre
+d'activités suivies. Un parent venu dans deux provinces compte une fois pour la Wallonie et une fois dans chaque
+province : la somme des provinces peut dépasser le total régional.</li>
+<li>Une activité appartient à la province du relais qui l'organise.</li>
+<li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
+personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
+<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants (population au 1er janvier
+2020, Statbel) ; signalé instable sous 1 000 habitants.</li>
+<li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
+proche.</li>
+</ul>
+<h2>Géographie</h2>
+<p>Communes de Wallonie en vigueur en {year} ({'261, après la fusion de Bastogne et Bertogne au 1er janvier 2025'
+if year >= geo.MERGER_YEAR else '262, codes REFNIS 2019-2024'}). Les codes sont stockés dans la nomenclature
+2019-2024 et traduits exactement vers celle de 2025. Limites : Statbel / belgium-topojson (CC0), simplifiées sans
+trou ni chevauchement pour le web. Messines (33016), rattachée à tort à la Wallonie dans le fichier de géométrie, est
+exclue (REFNIS fait autorité).</p>
+<h2>Protection des petits effectifs</h2>
+<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié : il est remplacé par « &lt; {threshold} »
+(valeur masquée). D'autres cases sont masquées au besoin (masquage secondaire) pour qu'aucune valeur masquée ne
+puisse être retrouvée à partir des totaux ; les taux calculés sur un effectif masqué sont masqués aussi. Zéro reste
+zéro ; « – » signifie « pas de données ». Nombre de cases masquées dans l'ensemble des tableaux publiés :
+{format_int(suppressed, "fr")}.</p>
+<p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
+hôtes, publics, y figurent.</p>
+"""
+    path = root / "methodologie.html"
+    path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
+    return path

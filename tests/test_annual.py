@@ -1,0 +1,53 @@
+"""Report content: parameters validation and generated French narrative on the hand-made fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relais_analysis import narrative, tables
+from relais_analysis.annual import AnnualReport, validate_parameters
+from relais_analysis.errors import ParameterError
+from relais_analysis.ingest import load_dataset
+
+SMALL = Path(__file__).parent / "fixtures" / "small"
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+def test_parameters_arrive_as_strings_and_are_checked(tmp_path):
+    params = validate_parameters(year="2024", province="Liège", data_dir=str(SMALL), output_dir=str(tmp_path),
+                                 lang="fr", threshold="5", relay_id=None, as_of="2025-10-31")
+    assert (params.year, params.province, params.threshold, params.as_of.isoformat()) == (2024, "60000", 5,
+                                                                                         "2025-10-31")
+    with pytest.raises(ParameterError, match="Unknown parameter"):
+        validate_parameters(year=2024, data_dir=str(SMALL), output_dir=str(tmp_path), yaer=2024)
+    with pytest.raises(ParameterError, match="Hainaut"):
+        validate_parameters(year=2024, province="Flandre", data_dir=str(SMALL), output_dir=str(tmp_path))
+    with pytest.raises(ParameterError, match="at least 3"):
+        validate_parameters(year=2024, data_dir=str(SMALL), output_dir=str(tmp_path), threshold=2)
+    with pytest.raises(ParameterError, match="fr, en"):
+        validate_parameters(year=2024, data_dir=str(SMALL), output_dir=str(tmp_path), lang="de")
+
+
+def test_year_without_data_lists_available_years(tmp_path):
+    with pytest.raises(ParameterError, match="Years available: 2023, 2024, 2025"):
+        AnnualReport(year=2022, data_dir=str(SMALL), output_dir=str(tmp_path))
+
+
+def test_headline_from_published_tables():
+    demo = load_dataset(DEMO)
+    pub = tables.publish_tables(tables.indicator_tables(demo, 2024))
+    text = narrative.headline(pub, "fr")
+    assert text.startswith("En 2024, 1\u202f500 parents et 1\u202f264 enfants ont participé à au moins une activité "
+                           "des relais en Wallonie")
+    assert narrative.headline(pub, "en").startswith("In 2024, 1,500 parents and 1,264 children took part")
+    assert "Soit 26,7\u00a0% de parents de plus qu'en 2023 (1\u202f184 parents)." in narrative.evolution_sentence(pub, "fr")
+    assert "146 des 262 communes" in narrative.coverage_sentence(pub, "fr")
+
+
+def test_small_counts_read_as_masked_in_sentences():
+    small = load_dataset(SMALL)
+    pub = tables.publish_tables(tables.indicator_tables(small, 2024, province="Luxembourg"))
+    text = narrative.headline(pub, "fr")
+    assert "<\u00a05 parents" in text and "de la province du Luxembourg" in text

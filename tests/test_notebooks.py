@@ -1,0 +1,50 @@
+"""Notebooks: stored without outputs, one tagged parameters cell, and they run under papermill."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from relais_analysis.report import KERNEL_NAME, ensure_kernel
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SMALL = Path(__file__).parent / "fixtures" / "small"
+DEMO = ROOT / "data" / "demo"
+
+
+def test_the_five_notebooks_exist():
+    assert {p.stem for p in NOTEBOOKS} == {"annual_report", "relay_sheet", "explore_coverage", "explore_reach",
+                                           "data_quality"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_without_outputs_and_with_one_parameters_cell(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1
+    assert nb["metadata"]["kernelspec"]["name"] == KERNEL_NAME
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["explore_coverage", "explore_reach", "data_quality"])
+@pytest.mark.parametrize("data", [SMALL, DEMO], ids=["small", "demo"])
+def test_exploration_notebooks_run(name, data, tmp_path):
+    ensure_kernel()
+    out = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters={"data_dir": str(data),
+                        "year": 2024}, kernel_name=KERNEL_NAME, cwd=str(ROOT / "notebooks"), progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    if name == "explore_reach" and data == SMALL:
+        assert "Activités par parent en moyenne : 1.50" in text
+    if name == "data_quality":
+        assert "Relais Liège" in text or "R01" in text
