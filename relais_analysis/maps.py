@@ -58,13 +58,7 @@ from folium.template import Template
 from . import i18n
 from .config import CRS_WEB, DEFAULT_THRESHOLD
 from .errors import ParameterError, PrivacyError
-from .offline import (
-    OfflineAssetError,
-    escape_for_folium,
-    inline_assets,
-    make_offline_map,
-    save_offline_map,
-)
+from .offline import OfflineAssetError, escape_for_folium, make_offline_map, save_offline_map
 from .privacy import check_threshold, footnote, is_suppressed, masked_label
 
 __all__ = [
@@ -86,9 +80,12 @@ SCHEMES: tuple[str, ...] = ("natural_breaks", "quantiles")
 VALUE_KINDS: tuple[str, ...] = ("rate", "count", "km", "share")
 #: At most this many classes of positive values (the zero class comes on top).
 MAX_CLASSES = 8
+#: Values are classified at this resolution, finer than any legend label: a distance
+#: of 0.2 m (a relay placed at the commune's point, coordinates rounded) is a zero.
+_RESOLUTION: dict[str, int] = {"rate": 3, "km": 3, "share": 5}  # decimals kept
 #: Decimals kept in longitude/latitude: 1e-4 degree is 7 m (east-west) by 11 m in
-#: Wallonia, far below the 120 m tolerance of the web polygons of :mod:`geo`, and
-#: saves 10 % of the file compared with 5 decimals.
+#: Wallonia, far below the 120 m tolerance of the web polygons of :mod:`geo` (no
+#: visible change even at zoom 12), and about 40 kB less than 5 decimals.
 COORD_DECIMALS = 4
 #: Between the bounds of a class in the legend: ``"12,3 – 45,6"`` (no-break spaces).
 RANGE_SEPARATOR = "\u00a0\u2013\u00a0"
@@ -163,13 +160,8 @@ def _text(key: str, lang: str) -> str:
 
 
 def _escape(text: object) -> str:
-    """Escape any text shown by the map (HTML, JS template literal and Jinja safe).
-
-    :func:`~relais_analysis.offline.escape_for_folium`, then ``{`` and ``}`` as numeric
-    entities: folium re-renders every element's output as a Jinja template.
-    """
-    escaped = escape_for_folium(str(text))
-    return escaped.replace("{", "&#123;").replace("}", "&#125;")
+    """Escape any text shown by the map (HTML, JS template literal and Jinja safe)."""
+    return escape_for_folium(str(text))
 
 
 # --------------------------------------------------------------------------- validation
@@ -316,6 +308,8 @@ class MapClasses:
         Legend text and colour of the zero class, ``None`` when no value is zero.
     scheme : str
         ``"natural_breaks"`` or ``"quantiles"``.
+    value_kind : str
+        Kind of the values (resolution of :meth:`color_for`).
     """
 
     bins: tuple[float, ...]
@@ -324,6 +318,7 @@ class MapClasses:
     zero_label: str | None
     zero_color: str | None
     scheme: str
+    value_kind: str = "rate"
 
     def color_for(self, value: float) -> str:
         """Fill colour of a classified value (zero or positive).
@@ -333,6 +328,7 @@ class MapClasses:
         ValueError
             If ``value`` is zero but no zero class exists, or there is no class at all.
         """
+        value = _snap(value, self.value_kind)
         if value == 0:
             if self.zero_color is None:
                 raise ValueError("no zero class: classify() saw no zero")
@@ -348,6 +344,11 @@ class MapClasses:
         if self.zero_color is not None and self.zero_label is not None:
             rows.insert(0, (self.zero_color, self.zero_label))
         return rows
+
+
+def _snap(value: float, kind: str) -> float:
+    """``value`` at the classification resolution (counts unchanged)."""
+    return round(value, _RESOLUTION[kind]) if kind in _RESOLUTION else value
 
 
 def _palette(n: int) -> tuple[str, ...]:
@@ -427,8 +428,9 @@ def classify(
 ) -> MapClasses:
     """Classify indicator values for a choropleth: a zero class plus ``k`` classes.
 
-    Zeros get a class of their own (the palette's lightest colour); the positive
-    values are split by mapclassify (:class:`~mapclassify.FisherJenks` for
+    Values are first rounded to 3 decimals (shares: 5), so that a sub-metre distance
+    counts as zero. Zeros get a class of their own (the palette's lightest colour); the
+    positive values are split by mapclassify (:class:`~mapclassify.FisherJenks` for
     ``"natural_breaks"``, :class:`~mapclassify.Quantiles`). With ``k`` or fewer
     distinct positive values, each value is its own class.
 
@@ -456,7 +458,9 @@ def classify(
     k = _check_k(k)
     value_kind = _check_choice(value_kind, VALUE_KINDS, "value_kind")
     i18n.check_lang(lang)
-    array = np.array([_number(v, "value", i) for i, v in enumerate(values)], dtype=float)
+    array = np.array(
+        [_snap(_number(v, "value", i), value_kind) for i, v in enumerate(values)], dtype=float
+    )
     positive = np.sort(array[array > 0])
     has_zero = bool((array == 0).any())
     bins = _breaks(positive, scheme, k) if len(positive) else ()
@@ -471,6 +475,7 @@ def classify(
         zero_label=zero_label,
         zero_color=colors[0] if has_zero else None,
         scheme=scheme,
+        value_kind=value_kind,
     )
 
 
@@ -857,18 +862,28 @@ class _MapFurniture(MacroElement):
 # --------------------------------------------------------------------------- tiles (opt-in)
 
 
-def _tile_script(map_name: str, lang: str) -> str:
-    """JS adding OpenStreetMap tiles to the map variable ``map_name``."""
+def _tile_script(lang: str) -> str:
+    """JS adding OpenStreetMap tiles to the page's map.
+
+    The map is found through its ``div.folium-map`` (whose id is the name of the map
+    variable), so the script survives any renaming of folium's ids on save.
+    """
     options = {"attribution": _OSM_ATTRIBUTION[lang], "maxZoom": 19}
     as_js = json.dumps(options, ensure_ascii=False).replace("<", "\\u003c")
-    return f"L.tileLayer({json.dumps(OSM_TILE_URL)}, {as_js}).addTo({map_name});"
+    return (
+        "(function () {\n"
+        '    var map = window[document.querySelector(".folium-map").id];\n'
+        f"    L.tileLayer({json.dumps(OSM_TILE_URL)}, {as_js}).addTo(map);\n"
+        "})();"
+    )
 
 
 class _NetworkTiles(MacroElement):
     """OpenStreetMap tiles: a network resource, refused by the offline save.
 
-    :func:`save_map` with ``allow_network=True`` renders the map without this element,
-    checks that the rest is offline-clean, then appends the same script to the page.
+    :func:`save_map` with ``allow_network=True`` saves the map without this element
+    (:func:`~relais_analysis.offline.save_offline_map`: inlined, checked offline-clean),
+    then appends the same script to the file.
     """
 
     _template = Template(
@@ -885,7 +900,7 @@ class _NetworkTiles(MacroElement):
 
     @property
     def js(self) -> str:
-        return _tile_script(self._parent.get_name(), self.lang)
+        return _tile_script(self.lang)
 
 
 def _network_tiles(m: folium.Map) -> list[_NetworkTiles]:
@@ -1110,14 +1125,13 @@ def save_map(m: folium.Map, path: str | Path, *, allow_network: bool = False) ->
     for element in tiles:
         element.enabled = False
     try:
-        page = inline_assets(m.get_root().render())
+        out = save_offline_map(m, path)
     finally:
         for element in tiles:
             element.enabled = True
+    page = out.read_text(encoding="utf-8")
     script = "".join(f"<script>\n{element.js}\n</script>\n" for element in tiles)
     end = page.rfind("</html>")
     page = page + script if end < 0 else page[:end] + script + page[end:]
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8", newline="\n")
     return out

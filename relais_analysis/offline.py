@@ -67,7 +67,9 @@ _VENDOR_DIR = "vendor"
 
 # Characters special to folium's JS template literals, as HTML entities (the text is
 # parsed as HTML afterwards); `&`, `<`, `>`, `"`, `'` come from html.escape(quote=True).
-_EXTRA_ENTITIES = {"$": "&#36;", "`": "&#96;", "\\": "&#92;"}
+#: Beyond HTML: ``$``/backtick/backslash break folium's JS template literals, and ``{``/``}`` would be
+#: evaluated by Jinja (folium 0.20 re-renders each element's output as a template: ``{{ 7*7 }}`` shows 49).
+_EXTRA_ENTITIES = {"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 
 _HOST = r"[A-Za-z0-9\[]"  # first character of a host after "//"
 _EXTERNAL = rf"(?:https?:)?//{_HOST}"
@@ -413,6 +415,23 @@ def inline_assets(html: str) -> str:
     return "".join(pieces)
 
 
+_ELEMENT_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def stable_ids(page: str) -> str:
+    """Replace folium's random element ids (uuid4 hex) by ids numbered in order of appearance.
+
+    The same map then renders to the same bytes every time, so reports can be
+    compared from one run to the next. Run it before inlining vendored assets.
+    """
+    numbering: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return numbering.setdefault(match.group(0), f"{len(numbering):032x}")
+
+    return _ELEMENT_ID.sub(number, page)
+
+
 def save_offline_map(m: folium.Map, path: str | Path) -> Path:
     """Render ``m``, inline its assets and write a self-contained UTF-8 HTML file.
 
@@ -439,7 +458,7 @@ def save_offline_map(m: folium.Map, path: str | Path) -> Path:
     """
     if not isinstance(m, folium.Map):
         raise TypeError(f"expected a folium.Map, got {type(m).__name__}")
-    page = inline_assets(m.get_root().render())
+    page = inline_assets(stable_ids(m.get_root().render()))
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8", newline="\n")

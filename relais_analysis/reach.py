@@ -374,7 +374,7 @@ def children_per_family(dataset: Dataset, year: int) -> tuple[pd.DataFrame, floa
     Returns
     -------
     (pandas.DataFrame, float)
-        Table ``children`` (0, 1, 2, 3, 4+), ``families``, ``share``; and the mean
+        Table ``children_reached`` (0, 1, 2, 3, 4+), ``families``, ``share``; and the mean
         number of children reached per family.
     """
     facts = attendance_facts(dataset, geo.check_year(year))
@@ -383,7 +383,7 @@ def children_per_family(dataset: Dataset, year: int) -> tuple[pd.DataFrame, floa
     per_family = kids.reindex(families, fill_value=0)
     labels = per_family.clip(upper=4).map(lambda n: "4+" if n >= 4 else str(n))
     table = labels.value_counts().reindex(["0", "1", "2", "3", "4+"], fill_value=0).rename("families")
-    table = table.rename_axis("children").reset_index()
+    table = table.rename_axis("children_reached").reset_index()
     total = table["families"].sum()
     table["share"] = table["families"] / total if total else np.nan
     return table, float(per_family.mean()) if len(per_family) else float("nan")

@@ -45,7 +45,9 @@ __all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_htm
 KERNEL_NAME = "relais-analysis"
 _CDN = re.compile(r"<script[^>]+src=\"https?://[^\"]+\"[^>]*>\s*</script>", re.IGNORECASE)
 _CDN_LINK = re.compile(r"<link[^>]+href=\"https?://[^\"]+\"[^>]*>", re.IGNORECASE)
-_MATHJAX = re.compile(r"<script[^>]*>\s*(?:(?!</script>).)*MathJax(?:(?!</script>).)*</script>", re.IGNORECASE | re.S)
+#: Inline scripts of the lab template that load MathJax or mermaid from a CDN when a page needs them.
+_CDN_LOADERS = re.compile(r"<script[^>]*>(?:(?!</script>).)*(?:MathJax|mermaid)(?:(?!</script>).)*</script>",
+                          re.IGNORECASE | re.S)
 
 
 def slug(text: str) -> str:
@@ -165,7 +167,7 @@ def export_html(executed: Path, target: Path, title: str, lang: str = "fr") -> P
     exporter.embed_images = True
     resources = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = _MATHJAX.sub("", body)
+    body = _CDN_LOADERS.sub("", body).replace("<!-- MathJax configuration -->", "")
     body = _CDN.sub("", body)
     body = _CDN_LINK.sub("", body)
     body = body.replace('<html>', f'<html lang="{lang}">', 1)

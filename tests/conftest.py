@@ -5,6 +5,7 @@ Sections: browser fixtures (below). Add other shared fixtures in their own secti
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 def chromium() -> Iterator[Browser]:
     """One headless Debian Chromium for the whole session (skips if not installed)."""
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):  # CI installs Chromium (.ci/run): a missing browser is a failure there
+            pytest.fail(f"{CHROMIUM} not found in CI: .ci/run should have installed it")
         pytest.skip(f"{CHROMIUM} not found: install it with `apt-get install chromium`")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:

@@ -273,3 +273,18 @@ def test_offline_map_in_browser(browser_page, map_file: Path) -> None:
     assert browser_page.problems() == []
     page_uri = map_file.resolve().as_uri()
     assert [url for url in browser_page.requests if not url.startswith("data:")] == [page_uri]
+
+
+def test_braces_are_not_evaluated_by_folium_templates(tmp_path):
+    """folium re-renders element output as Jinja: ``{{ 7*7 }}`` in a name must not become 49."""
+    import folium
+
+    from relais_analysis.offline import escape_for_folium, make_offline_map, save_offline_map
+
+    hostile = "Relais {{ 7*7 }} {% if true %}x{% endif %}"
+    m = make_offline_map(location=[50.5, 4.8], zoom_start=8)
+    folium.CircleMarker([50.5, 4.8], radius=6, fill=True, popup=folium.Popup(escape_for_folium(hostile)),
+                        tooltip=folium.Tooltip(escape_for_folium(hostile))).add_to(m)
+    page = save_offline_map(m, tmp_path / "braces.html").read_text(encoding="utf-8")
+    assert "Relais 49" not in page
+    assert "Relais &#123;&#123; 7*7 &#125;&#125;" in page

@@ -79,7 +79,7 @@ def test_distributions(ds):
     women = reach.women_share(ds, 2024).iloc[0]
     assert (women.parents, women.women, women.men, women.x, women.share_women) == (8, 6, 1, 1, 0.75)
     kids, mean_kids = reach.children_per_family(ds, 2024)
-    assert kids.set_index("children")["families"].to_dict() == {"0": 3, "1": 3, "2": 1, "3": 0, "4+": 0}
+    assert kids.set_index("children_reached")["families"].to_dict() == {"0": 3, "1": 3, "2": 1, "3": 0, "4+": 0}
     assert mean_kids == pytest.approx(5 / 7)
 
 

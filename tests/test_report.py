@@ -1,0 +1,185 @@
+"""`relais report` end to end on the demo data: papermill, HTML export, index, methodology,
+reproducibility, failure handling, and the pages in a real browser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relais_analysis.report import build_report
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+THRESHOLD = 5
+PEOPLE_COLUMNS = {"parents", "children", "families", "attendances", "new_parents", "returning_parents",
+                  "seen_next_year", "women", "men", "x", "unknown", "in_own_territory", "in_other_territory",
+                  "uncovered", "unknown_residence"}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = build_report(2024, data_dir=DEMO, out_dir=out, workers=2, progress=False)
+    return result, out / "2024"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in {"href", "src"} and value and not value.startswith(("data:", "#", "javascript:")):
+                self.links.append(value)
+
+
+def _links(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.links
+
+
+def test_all_reports_built(site):
+    result, root = site
+    assert result.ok, [r.error for r in result.results]
+    assert [r.job.key for r in result.results] == ["wallonie", "brabant-wallon", "hainaut", "liege", "luxembourg",
+                                                   "namur"]
+    for res in result.results:
+        folder = res.job.output_dir
+        assert (folder / "rapport.html").exists() and (folder / "carte.html").exists()
+        assert (folder / "carte.html").stat().st_size < 1_000_000
+        assert len(list((folder / "figures").glob("*.png"))) >= 6
+        assert (folder / "annual_report.executed.ipynb").exists()
+
+
+def test_regional_report_content(site):
+    _, root = site
+    page = (root / "wallonie" / "rapport.html").read_text(encoding="utf-8")
+    assert "En 2024, 1\u202f500 parents et 1\u202f264 enfants ont participé" in page
+    assert "DONNÉES SYNTHÉTIQUES" in page
+    assert "AnnualReport(" not in page and "import " not in page  # no code in the exported report
+    assert "remove_cell" not in page and "Carnet paramétré" not in page
+    assert not re.search(r"<script[^>]+src=\"https?://", page) and "cdnjs" not in page and "MathJax" not in page
+    summary = json.loads((root / "wallonie" / "summary.json").read_text())
+    assert summary["key_figures"]["parents"] == "1\u202f500"
+    namur = (root / "provinces" / "namur" / "rapport.html").read_text(encoding="utf-8")
+    assert "de la province de Namur" in namur
+
+
+def test_index_links_resolve_and_methodology(site):
+    _, root = site
+    links = _links(root / "index.html")
+    assert len(links) > 6 * 10
+    for link in links:
+        assert (root / link).exists(), link
+    for report in root.glob("**/rapport.html"):
+        for link in _links(report):
+            if not link.startswith(("http", "//")):
+                assert (report.parent / link).resolve().exists(), (report, link)
+    method = (root / "methodologie.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256((DEMO / "attendance.csv").read_bytes()).hexdigest()
+    assert digest in method and "31 octobre 2025" in method and "DONNÉES SYNTHÉTIQUES" in method
+    masked = sum(json.loads(p.read_text())["suppressed_cells"] for p in root.glob("**/summary.json"))
+    assert masked > 0 and f"{masked:,}".replace(",", "\u202f") in method
+
+
+def test_no_small_count_in_any_published_table(site):
+    _, root = site
+    checked = 0
+    for csv in root.glob("**/*.csv"):
+        if csv.parent.name == "donnees":  # the rejection report (internal data quality)
+            continue
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        assert not {"participant_id", "family_id"} & set(frame.columns), csv
+        for col in PEOPLE_COLUMNS & set(frame.columns):
+            for value in frame[col]:
+                if value and value != "<\u00a05":
+                    assert not 0 < float(value) < THRESHOLD, (csv, col, value)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_reproducible(site, tmp_path):
+    _, root = site
+    again = build_report(2024, data_dir=DEMO, out_dir=tmp_path, provinces=[None], workers=1, progress=False)
+    assert again.ok
+    first, second = root / "wallonie", tmp_path / "2024" / "wallonie"
+    files = [p.relative_to(first) for p in first.rglob("*") if p.suffix in {".csv", ".png", ".svg", ".json"}]
+    assert len(files) > 30
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert (first / "carte.html").read_bytes() == (second / "carte.html").read_bytes()
+    assert (first / "rapport.html").read_text(encoding="utf-8") == (second / "rapport.html").read_text(encoding="utf-8")
+
+
+def test_failed_notebook_is_reported_and_others_still_run(tmp_path):
+    fake_root = tmp_path / "project"
+    (fake_root / "notebooks").mkdir(parents=True)
+    (fake_root / "data").symlink_to(ROOT / "data")
+    broken = (ROOT / "notebooks" / "annual_report.ipynb").read_text(encoding="utf-8")
+    broken = broken.replace("display(Markdown(report.narrative()))",
+                            "if report.params.province == '90000':\\n    raise RuntimeError('panne simulée')\\n"
+                            "display(Markdown(report.narrative()))")
+    (fake_root / "notebooks" / "annual_report.ipynb").write_text(broken, encoding="utf-8")
+    env = {**os.environ, "RELAIS_ROOT": str(fake_root)}
+    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--year", "2024", "--data", str(DEMO),
+                             "--out", str(tmp_path / "out"), "--province", "Namur", "Luxembourg"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "panne simulée" in result.stdout and "Namur" in result.stdout
+    assert (tmp_path / "out" / "2024" / "provinces" / "namur" / "annual_report.executed.ipynb").exists()
+    assert (tmp_path / "out" / "2024" / "provinces" / "luxembourg" / "rapport.html").exists()
+    assert "1/2 carnet(s)" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", "2021"], "Years available: 2022, 2023, 2024, 2025"),
+    (["--year", "2024", "--province", "Flandre"], "Valid values: Brabant wallon (20002)"),
+    (["--year", "2024", "--threshold", "2"], "at least 3"),
+])
+def test_bad_parameters_fail_before_any_kernel(args, message, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--data", str(DEMO), "--out",
+                             str(tmp_path), *args], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2  # one line in French, one in English
+    assert not list(tmp_path.glob("**/*.ipynb"))
+
+
+@pytest.mark.browser
+def test_pages_open_offline_in_chromium(site, browser_page):
+    _, root = site
+    for page in [root / "index.html", root / "methodologie.html", root / "wallonie" / "rapport.html",
+                 root / "wallonie" / "carte.html", root / "provinces" / "hainaut" / "rapport.html"]:
+        browser_page.goto(page)
+        assert browser_page.problems() == [], page
+    browser_page.goto(root / "wallonie" / "rapport.html")
+    text = browser_page.page.inner_text("body")
+    assert "1\u202f500" in text and "Personnes touchées" in text
+    assert browser_page.page.locator("img").count() >= 6
+    browser_page.screenshot(ARTIFACTS / "rapport_wallonie.png")
+
+
+@pytest.mark.browser
+def test_pdf_of_regional_report(tmp_path):
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("chromium not installed")
+    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--year", "2024", "--data", str(DEMO),
+                             "--out", str(tmp_path), "--province", "wallonie", "--pdf"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "2024" / "wallonie" / "rapport.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
