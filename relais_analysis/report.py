@@ -157,6 +157,8 @@ def export_html(executed: Path, target: Path, title: str, lang: str = "fr") -> P
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
+    for i, cell in enumerate(nb.cells):  # papermill gives its injected cell a random id: number them all
+        cell["id"] = f"cell-{i}"
     from traitlets.config import Config
 
     config = Config()
