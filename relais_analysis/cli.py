@@ -127,6 +127,70 @@ def _indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- map and charts
+
+
+def _scope_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", required=True)
+    p.add_argument("--data", type=Path, required=True, help="dossier de données / data folder")
+    p.add_argument("--province", help="code ou nom de province (défaut : Wallonie)")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
+
+
+def _published_for(args: argparse.Namespace):
+    from . import geo
+    from .config import DEFAULT_THRESHOLD
+    from .ingest import load_dataset
+    from .tables import indicator_tables, publish_tables
+
+    year = geo.check_year(args.year)
+    province = geo.check_province(args.province)
+    dataset = load_dataset(args.data)
+    from .annual import check_report_year
+
+    check_report_year(year, dataset)
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    return dataset, publish_tables(indicator_tables(dataset, year, province=province), threshold=threshold)
+
+
+def _map_args(p: argparse.ArgumentParser) -> None:
+    _scope_args(p)
+    p.add_argument("--out", type=Path, required=True, help="fichier HTML de la carte / map HTML file")
+    p.add_argument("--indicator", default="reach_rate", choices=["reach_rate", "parents", "coverage", "distance"])
+    p.add_argument("--scheme", default="natural_breaks", choices=["natural_breaks", "quantiles"])
+    p.add_argument("--tiles", action="store_true",
+                   help="fond OpenStreetMap (requiert Internet ; ne s'affiche pas depuis un fichier local)")
+
+
+def _map(args: argparse.Namespace) -> int:
+    from .map_layers import annual_map
+    from .maps import save_map
+
+    dataset, published = _published_for(args)
+    m = annual_map(dataset, published, indicator=args.indicator, lang=args.lang, scheme=args.scheme, tiles=args.tiles)
+    path = save_map(m, args.out, allow_network=args.tiles)
+    print(f"Carte écrite / map written: {path} ({path.stat().st_size / 1e6:.2f} Mo)")
+    return 0
+
+
+def _charts_args(p: argparse.ArgumentParser) -> None:
+    _scope_args(p)
+    p.add_argument("--out", type=Path, required=True, help="dossier des figures / figures folder")
+    p.add_argument("--formats", nargs="+", default=["png", "svg"], choices=["png", "svg", "pdf"])
+
+
+def _charts(args: argparse.Namespace) -> int:
+    from .charts import figures_from_tables
+
+    dataset, published = _published_for(args)
+    files = figures_from_tables(published, args.out, lang=args.lang, synthetic=dataset.synthetic,
+                                as_of=dataset.as_of, formats=tuple(args.formats))
+    n = sum(len(v) for v in files.values())
+    print(f"{len(files)} figures ({n} fichiers) écrites dans / written to {args.out}")
+    return 0
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -205,6 +269,8 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
     "indicators": ("calculer les indicateurs et écrire les tableaux publiables / compute indicators, write tables",
                    _indicators_args, _indicators),
+    "map": ("carte interactive hors ligne / offline interactive map", _map_args, _map),
+    "charts": ("graphiques statiques (PNG/SVG/PDF) / static charts", _charts_args, _charts),
     "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),

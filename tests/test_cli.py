@@ -61,3 +61,20 @@ def test_missing_folder():
     result = relais("validate", "/no/such/folder")
     assert result.returncode == 2
     assert "Dossier de données introuvable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_map_and_charts_commands(tmp_path):
+    carte = tmp_path / "carte.html"
+    result = relais("map", "--year", "2024", "--data", str(FIXTURES / "small"), "--out", str(carte), "--indicator",
+                    "distance", "--province", "Liège")
+    assert result.returncode == 0, result.stderr
+    page = carte.read_text(encoding="utf-8")
+    assert "Relais Liège" in page and "Distance au relais le plus proche" in page and carte.stat().st_size < 1_000_000
+    charts = relais("charts", "--year", "2024", "--data", str(FIXTURES / "small"), "--out", str(tmp_path / "fig"),
+                    "--lang", "en", "--formats", "png")
+    assert charts.returncode == 0, charts.stderr
+    assert sorted(p.name for p in (tmp_path / "fig").glob("*.png")) == [
+        "activity_types.png", "new_vs_returning.png", "people_by_province.png", "people_per_year.png",
+        "retention_rate.png"]
+    bad = relais("map", "--year", "2019", "--data", str(FIXTURES / "small"), "--out", str(carte))
+    assert bad.returncode == 2 and "Years available: 2023, 2024, 2025" in bad.stderr
