@@ -43,7 +43,7 @@ def test_exploration_notebooks_run(name, data, tmp_path):
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    text = json.dumps([c.get("outputs", []) for c in nb.cells])
+    text = json.dumps([c.get("outputs", []) for c in nb.cells], ensure_ascii=False)
     if name == "explore_reach" and data == SMALL:
         assert "Activités par parent en moyenne : 1.50" in text
     if name == "data_quality":

@@ -4,6 +4,7 @@ reproducibility, failure handling, and the pages in a real browser."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -183,3 +184,19 @@ def test_pdf_of_regional_report(tmp_path):
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "2024" / "wallonie" / "rapport.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
+
+
+def test_relay_sheets_on_small_fixture(tmp_path):
+    small = Path(__file__).parent / "fixtures" / "small"
+    result = build_report(2024, data_dir=small, out_dir=tmp_path, provinces=[None], relays=True, workers=2,
+                          progress=False)
+    assert result.ok, [r.error for r in result.results if not r.ok]
+    assert [r.job.key for r in result.results] == ["wallonie", "R1", "R2", "R3", "R4"]  # R3 closed mid-2024: still listed
+    sheet = html.unescape((tmp_path / "2024" / "relais" / "r1" / "fiche.html").read_text(encoding="utf-8"))
+    assert "Relais Liège" in sheet and "Mutualité Alpha" in sheet
+    assert "le relais a organisé 2 activités" not in sheet  # 2 < 5: masked
+    assert "<\u00a05 activités" in sheet
+    regional = (tmp_path / "2024" / "wallonie" / "rapport.html").read_text(encoding="utf-8")
+    assert "En 2024, 8 parents et 5 enfants ont participé" in regional
+    index = (tmp_path / "2024" / "index.html").read_text(encoding="utf-8")
+    assert index.count("fiche</a>") == 4
