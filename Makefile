@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name relais-analysis --display-name "Python (relais_analysis)" >/dev/null
+	$(BIN)/python -c "from relais_analysis.report import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv/ and install the project with its test extras

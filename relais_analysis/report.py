@@ -103,17 +103,30 @@ def _notebooks_dir() -> Path:
 
 
 def ensure_kernel() -> None:
-    """Register the project's kernel in this environment if it is missing."""
+    """Register the project's Jupyter kernel in this environment (``sys.prefix``) if missing.
+
+    The kernel runs this environment's Python, with the kernel's own log at ERROR
+    level: its warning that local TCP transport is unencrypted would otherwise be
+    printed once per notebook of every report.
+    """
+    import json as _json
+    import sys
+    import tempfile
+
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--IPKernelApp.log_level=ERROR"]
+    manager = KernelSpecManager()
     try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        if manager.get_kernel_spec(KERNEL_NAME).argv == argv:
+            return
     except NoSuchKernel:
-        import sys
-
-        from ipykernel.kernelspec import install
-
-        install(kernel_name=KERNEL_NAME, display_name="Python (relais_analysis)", prefix=sys.prefix)
+        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = {"argv": argv, "display_name": "Python (relais_analysis)", "language": "python",
+                "metadata": {"debugger": True}}
+        (Path(tmp) / "kernel.json").write_text(_json.dumps(spec, indent=1), encoding="utf-8")
+        manager.install_kernel_spec(tmp, KERNEL_NAME, prefix=sys.prefix, replace=True)
 
 
 def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, provinces: list[str | None],
