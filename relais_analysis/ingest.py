@@ -330,12 +330,14 @@ def _check_numbers(frame: pd.DataFrame, table: Table, problems: _Problems, integ
 
 
 def _check_duplicates(frame: pd.DataFrame, keys: list[str], problems: _Problems, column: str,
-                      what_fr: str, what_en: str) -> None:
+                      what_fr: str, what_en: str, codes: np.ndarray | None = None) -> None:
+    """Reject repeated keys (the first occurrence stays). ``codes``: an integer per key, when known."""
     valid = frame[keys].notna().all(axis=1) & ~problems.bad
-    codes = np.zeros(len(frame), dtype="int64")
-    for key in keys:
-        key_codes, uniques = pd.factorize(frame[key])
-        codes = codes * (len(uniques) + 1) + key_codes + 1
+    if codes is None:
+        codes = np.zeros(len(frame), dtype="int64")
+        for key in keys:
+            key_codes, uniques = pd.factorize(frame[key])
+            codes = codes * (len(uniques) + 1) + key_codes + 1
     dup = pd.Series(codes, index=frame.index).where(valid).duplicated(keep="first") & valid
     if not dup.any():
         return
@@ -358,9 +360,18 @@ def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(bool) if len(values) else np.zeros(0, dtype=bool)
 
 
+def _positions(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """Row of ``allowed`` (unique ids) holding each value, -1 when absent (pyarrow hash lookup)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    found = pc.index_in(pa.array(values.astype("string").array), value_set=pa.array(allowed.astype("string").array))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _check_foreign(frame: pd.DataFrame, column: str, valid_ids: pd.Series, target: str,
-                   problems: _Problems) -> None:
-    missing = frame[column].notna().to_numpy() & ~_isin(frame[column], valid_ids)
+                   problems: _Problems, positions: np.ndarray | None = None) -> None:
+    found = _isin(frame[column], valid_ids) if positions is None else positions >= 0
+    missing = frame[column].notna().to_numpy() & ~found
     problems.add(missing, column, frame[column],
                  f"identifiant inconnu dans la table {target} (ou ligne rejetée)",
                  f"unknown identifier in table {target} (or rejected row)")
@@ -444,6 +455,7 @@ def load_dataset(
         )
 
     notes: list[str] = []
+    cache: dict = {}
     reports: dict[str, TableReport] = {}
     rejections: list[pd.DataFrame] = []
     out: dict[str, pd.DataFrame] = {}
@@ -535,11 +547,17 @@ def load_dataset(
     # attendance
     if (begun := begin("attendance")) is not None:
         raw, frame, problems = begun
-        _check_foreign(frame, "activity_id", activities["activity_id"], "activities", problems)
-        _check_foreign(frame, "participant_id", out["participants"]["participant_id"], "participants", problems)
+        act_pos = _positions(frame["activity_id"], activities["activity_id"])
+        part_pos = _positions(frame["participant_id"], out["participants"]["participant_id"])
+        _check_foreign(frame, "activity_id", activities["activity_id"], "activities", problems, act_pos)
+        _check_foreign(frame, "participant_id", out["participants"]["participant_id"], "participants", problems,
+                       part_pos)
         _check_duplicates(frame, ["activity_id", "participant_id"], problems, "participant_id",
-                          "présence en double", "duplicated attendance row")
+                          "présence en double", "duplicated attendance row",
+                          codes=act_pos * (len(out["participants"]) + 1) + part_pos)
         out["attendance"] = _finish(raw, frame, problems, reports, rejections)
+        # row of the accepted activity / participant of each accepted attendance row, reused by reach
+        cache["attendance_positions"] = (act_pos[~problems.bad], part_pos[~problems.bad])
     else:
         out["attendance"] = _empty("attendance")
 
@@ -556,7 +574,7 @@ def load_dataset(
     rejection_frame = (
         pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame(columns=REJECTION_COLUMNS)
     )
-    return Dataset(
+    dataset = Dataset(
         relays=out["relays"],
         territories=out["territories"],
         activities=out["activities"],
@@ -571,6 +589,8 @@ def load_dataset(
         notes=notes,
         metadata=metadata,
     )
+    dataset.cache.update(cache)
+    return dataset
 
 
 def write_rejections(dataset: Dataset, path: str | Path) -> Path:

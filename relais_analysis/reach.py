@@ -78,10 +78,13 @@ def attendance_facts(dataset: Dataset, year: int | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``activity_id``, ``participant_id``, ``relay_id``, ``year``, ``type``,
-        ``province_nis`` (of the relay), ``family_id``, ``role``, ``gender``,
-        ``residence`` (base-vintage code or NA). Internal: contains identifiers, never
-        publish it.
+        ``activity_id`` and ``participant_id`` (as integers: the row of the activity in
+        ``dataset.activities`` and of the person in ``dataset.participants``),
+        ``family_id`` (an integer code per family), ``relay_id``, ``year``, ``type``,
+        ``province_nis`` (of the relay), ``role``, ``gender``, ``residence``
+        (base-vintage code or NA), the text columns as categoricals. Integer codes make
+        the distinct counts cheap; map them back through the dataset's tables when
+        needed. Internal: never publish it.
     """
     facts = dataset.cache.get("attendance_facts")
     if facts is None:  # computed once per dataset: the joins dominate reach's cost at 10^6 rows
@@ -100,26 +103,32 @@ def _positions(keys: pd.Series, universe: pd.Series) -> np.ndarray:
 
 def _take(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
     """``column[positions]`` as a categorical (integer codes: cheap to filter and count)."""
-    cat = pd.Categorical(column)
-    return pd.Categorical.from_codes(cat.codes[positions], categories=cat.categories)
+    codes, uniques = pd.factorize(column)  # unsorted: sorting 10^5 string categories costs more than the rest
+    return pd.Categorical.from_codes(codes[positions], categories=pd.Index(uniques, dtype=object))
 
 
 def _build_facts(dataset: Dataset) -> pd.DataFrame:
     act = _activities(dataset, None)
     people = dataset.participants
-    a_pos = _positions(dataset.attendance["activity_id"], act["activity_id"])
-    p_pos = _positions(dataset.attendance["participant_id"], people["participant_id"])
+    known = dataset.cache.get("attendance_positions")  # computed by ingest while checking references
+    if known is not None and len(known[0]) == len(dataset.attendance):
+        a_pos, p_pos = known
+    else:
+        a_pos = _positions(dataset.attendance["activity_id"], act["activity_id"])
+        p_pos = _positions(dataset.attendance["participant_id"], people["participant_id"])
     keep = (a_pos < len(act)) & (p_pos < len(people))
     a_pos, p_pos = a_pos[keep], p_pos[keep]
+    family_codes, _ = pd.factorize(people["family_id"])
     facts = pd.DataFrame({
-        "activity_id": _take(act["activity_id"], a_pos),
-        "participant_id": _take(people["participant_id"], p_pos),
+        "activity_id": a_pos,  # row of dataset.activities: an integer stands for the id (cheap to count)
+        "participant_id": p_pos,  # row of dataset.participants
         "relay_id": _take(act["relay_id"], a_pos),
         "year": act["year"].to_numpy()[a_pos],
         "type": _take(act["type"], a_pos),
         "province_nis": _take(act["province_nis"], a_pos),
     })
-    for col in ("family_id", "role", "gender", "residence"):
+    facts["family_id"] = family_codes[p_pos]  # family code (distinct per family_id)
+    for col in ("role", "gender", "residence"):
         facts[col] = _take(people[col], p_pos)
     return facts
 
