@@ -28,8 +28,6 @@ Only this script needs the raw files; the package and the tests read ``data/refe
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import hashlib
 import json
 import logging
