@@ -61,6 +61,7 @@ t0 = time.perf_counter()
 import duckdb
 d = sys.argv[1]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 t1 = time.perf_counter()
 con.execute(f\"\"\"
 CREATE TABLE facts AS
