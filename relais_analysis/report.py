@@ -38,6 +38,7 @@ from .errors import ParameterError, RelaisError
 from .i18n import check_lang, format_date, format_int, province_label
 from .ingest import Dataset, load_dataset
 from .privacy import check_threshold
+from .tables import TABLE_TITLES
 
 __all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_html", "slug"]
 
@@ -411,8 +412,10 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
         if carte.exists():
             links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
         if (folder / "tableaux").exists():
-            tables = sorted((folder / "tableaux").glob("*.csv"))
-            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(t.stem)}</a>' for t in tables)
+            tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: list(TABLE_TITLES).index(t.stem)
+                            if t.stem in TABLE_TITLES else len(TABLE_TITLES))
+            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(TABLE_TITLES.get(t.stem, {}).get(lang, t.stem))}'
+                              f'</a>' for t in tables)
             links.append(f'{"tableaux" if fr else "tables"} : {items}')
         if not res.ok:
             links.append(f'<span class="failed">{"échec" if fr else "failed"} : {html.escape(res.error)}</span>')

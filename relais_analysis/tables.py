@@ -28,7 +28,7 @@ from .errors import PrivacyError
 from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
 from .scope import for_province
 
-__all__ = ["PEOPLE_COUNTS", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
+__all__ = ["PEOPLE_COUNTS", "TABLE_TITLES", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
 
 _REACH = ["parents", "children", "families", "attendances", "activities"]
 
@@ -52,6 +52,26 @@ PEOPLE_COUNTS: dict[str, tuple[list[str], bool, bool, str | None]] = {
     "access_distances": ([], False, False, None),
     "population_within": ([], False, False, None),
     "next_relay_suggestions": ([], False, False, None),
+}
+#: Titles of the tables for readers (index page), French and English.
+TABLE_TITLES: dict[str, dict[str, str]] = {
+    "reach_per_year": {"fr": "personnes touchées par année", "en": "people reached per year"},
+    "reach_by_province": {"fr": "par province", "en": "by province"},
+    "reach_by_relay": {"fr": "par relais", "en": "by relay"},
+    "reach_by_activity_type": {"fr": "par type d'activité", "en": "by activity type"},
+    "reach_by_residence": {"fr": "par commune de résidence", "en": "by municipality of residence"},
+    "new_vs_returning": {"fr": "nouveaux parents et parents revenus", "en": "new and returning parents"},
+    "retention": {"fr": "fidélisation", "en": "retention"},
+    "activities_per_parent": {"fr": "activités par parent", "en": "activities per parent"},
+    "children_per_family": {"fr": "enfants par famille", "en": "children per family"},
+    "gender": {"fr": "parents par genre", "en": "parents by gender"},
+    "territory_vs_residence": {"fr": "domicile des parents de chaque relais", "en": "where each relay's parents live"},
+    "reach_rates": {"fr": "taux de portée par commune", "en": "reach rate by municipality"},
+    "population_coverage": {"fr": "population couverte", "en": "population covered"},
+    "commune_coverage": {"fr": "couverture par commune", "en": "coverage by municipality"},
+    "access_distances": {"fr": "distance au relais le plus proche", "en": "distance to the nearest relay"},
+    "population_within": {"fr": "population à 5, 10, 20 km", "en": "population within 5, 10, 20 km"},
+    "next_relay_suggestions": {"fr": "où ouvrir un nouveau relais", "en": "where to open a new relay"},
 }
 #: Rate columns and the count they are computed from (masked together).
 RATES: dict[str, dict[str, str]] = {

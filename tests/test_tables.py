@@ -105,3 +105,8 @@ def test_cli_indicators(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
                           str(SMALL), "--out", str(out), "--threshold", "2"], capture_output=True, text=True)
     assert bad.returncode == 2 and "at least 3" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_every_table_has_a_french_and_english_title():
+    assert set(tables.TABLE_TITLES) == set(tables.PEOPLE_COUNTS)
+    assert all(set(t) == {"fr", "en"} for t in tables.TABLE_TITLES.values())
