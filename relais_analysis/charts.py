@@ -34,7 +34,6 @@ import datetime as dt
 import io
 import numbers
 import re
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
-from matplotlib.colors import LinearSegmentedColormap, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
@@ -53,7 +51,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
-from . import i18n, privacy, reach
+from . import classes, i18n, privacy, reach
 from .config import CRS_ANALYSIS, CRS_WEB, DEFAULT_THRESHOLD
 from .errors import ParameterError
 from .tables import TableSet
@@ -97,12 +95,8 @@ PALETTE: dict[str, str] = {
     "new_parents": "#56B4E9",
     "returning_parents": "#0072B2",
     "retention": "#D55E00",
-    "relays": "#0072B2",
+    "relays": "#D55E00",  # vermillion: stands out from the blue-green classes of the map
 }
-#: Paul Tol's sequential YlOrBr scheme (colour-blind safe, prints in grey).
-TOL_YLORBR: tuple[str, ...] = (
-    "#FFFFE5", "#FFF7BC", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014", "#CC4C02", "#993404", "#662506",
-)
 _TEXT = "#222222"
 _MUTED = "#555555"
 _GRID = "#D9D9D9"
@@ -1062,65 +1056,27 @@ def alt_text_retention_rate(table: pd.DataFrame, lang: str = "fr") -> str:
 
 # --------------------------------------------------------------------------- choropleth
 
-SCHEMES = ("natural_breaks", "quantiles")
-
-
 @dataclasses.dataclass
 class _Classes:
-    """Classification of a map column: class of each row (-1 masked, -2 no data)."""
+    """Classes of a map column (shared with the interactive map): legend rows and each row's class.
 
-    bins: list[float]
-    lower: float
+    ``codes``: legend row of each commune, -1 masked, -2 no data.
+    """
+
+    labels: list[str]
+    colors: list[str]
     codes: np.ndarray
-    decimals: int
-
-    def labels(self, lang: str) -> list[str]:
-        edges = [self.lower, *self.bins]
-        fmt = [i18n.format_decimal(float(e), lang, self.decimals) for e in edges]
-        return [f"{fmt[i]} – {fmt[i + 1]}" for i in range(len(self.bins))]
 
 
-def _classify(values: Sequence[object], scheme: str, k: int, decimals: int | None) -> _Classes:
-    if scheme not in SCHEMES:
-        raise ParameterError(
-            f"Méthode de classes inconnue : {scheme!r}. Valeurs possibles : {', '.join(SCHEMES)}.",
-            f"Unknown classification scheme: {scheme!r}. Valid values: {', '.join(SCHEMES)}.",
-        )
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 2 <= k <= 9:
-        raise ParameterError(
-            f"Nombre de classes invalide : {k!r} (entier de 2 à 9 attendu).",
-            f"Invalid number of classes: {k!r} (expected a whole number from 2 to 9).",
-        )
-    codes = np.array([-1 if privacy.is_suppressed(v) else -2 for v in values], dtype=int)
+def _classify(values: Sequence[object], scheme: str, k: int, lang: str, value_kind: str) -> _Classes:
+    """Classify like :func:`relais_analysis.classes.classify` (zero class, then k classes)."""
     numeric = np.array([_is_number(v) for v in values], dtype=bool)
-    y = np.array([float(_plain(v)) for v, ok in zip(values, numeric) if ok], dtype=float)
-    if decimals is None:
-        decimals = 0 if np.all(np.mod(y, 1) == 0) else 1
-    if len(y) == 0:
-        return _Classes([], 0.0, codes, decimals)
-    bins = _bins(y, scheme, int(k))
-    codes[numeric] = np.searchsorted(np.asarray(bins), y, side="left")
-    return _Classes([float(b) for b in bins], float(y.min()), codes, decimals)
-
-
-def _bins(y: np.ndarray, scheme: str, k: int) -> list[float]:
-    """Upper bounds of the classes (deterministic: exact Fisher-Jenks, not sampled)."""
-    import mapclassify
-
-    k = min(k, len(np.unique(y)))
-    if k < 2:
-        return [float(y.max())]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        classifier = mapclassify.FisherJenks(y, k=k) if scheme == "natural_breaks" else mapclassify.Quantiles(y, k=k)
-    return sorted({float(b) for b in classifier.bins})
-
-
-def _class_colors(n: int) -> list[str]:
-    cmap = LinearSegmentedColormap.from_list("tol_ylorbr", list(TOL_YLORBR))
-    if n == 1:
-        return [to_hex(cmap(0.5))]
-    return [to_hex(cmap(t)) for t in np.linspace(0.12, 0.92, n)]
+    y = [float(_plain(v)) for v, ok in zip(values, numeric) if ok]
+    found = classes.classify(y, scheme=scheme, k=k, value_kind=value_kind, lang=lang)
+    codes = np.array([-1 if privacy.is_suppressed(v) else -2 for v in values], dtype=int)
+    codes[numeric] = [found.position(v) for v in y]
+    rows = found.legend()
+    return _Classes([label for _, label in rows], [color for color, _ in rows], codes)
 
 
 def _polygon_path(geometry: Any) -> MplPath:
@@ -1202,15 +1158,14 @@ def _north_arrow(ax: Axes) -> None:
 
 
 def _map_legend(
-    ax: Axes, classes: _Classes, colors: list[str], *, lang: str, threshold: int, title: str,
-    relays: bool, provinces: bool,
+    ax: Axes, found: _Classes, *, lang: str, threshold: int, title: str, relays: bool, provinces: bool,
 ) -> None:
-    handles: list[Any] = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(colors, classes.labels(lang))]
-    if (classes.codes == -1).any():
+    handles: list[Any] = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(found.colors, found.labels)]
+    if (found.codes == -1).any():
         masked = privacy.footnote(threshold, lang)
         handles.append(Patch(facecolor=_MASKED_FACE, edgecolor=_MASKED_HATCH, hatch="/////", linewidth=0.4,
                              label=masked[0].upper() + masked[1:]))
-    if (classes.codes == -2).any():
+    if (found.codes == -2).any():
         handles.append(Patch(facecolor=_NO_DATA_FACE, edgecolor="none", label=i18n.label("no_data", lang)))
     if relays:
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=5, markerfacecolor=PALETTE["relays"],
@@ -1233,7 +1188,7 @@ def choropleth(
     k: int = 5,
     title: str | None = None,
     legend_title: str | None = None,
-    decimals: int | None = None,
+    value_kind: str = "rate",
     scale_bar_km: float | None = None,
     north_arrow: bool = True,
 ) -> Axes:
@@ -1241,10 +1196,10 @@ def choropleth(
 
     Communes are drawn as **one** :class:`~matplotlib.collections.PatchCollection`
     (gid ``"communes"``, one path per commune, multipolygons included, in row order).
-    Classes come from mapclassify over the numeric values: ``"natural_breaks"`` uses
-    the exact Fisher-Jenks optimisation (deterministic, unlike mapclassify's sampled
-    ``NaturalBreaks``), ``"quantiles"`` quantiles; ``k`` is lowered when there are
-    fewer distinct values. Zero is a value like any other (lowest class); masked
+    Classes are those of the interactive map (:func:`relais_analysis.classes.classify`):
+    zero is a class of its own, the positive values split by the exact Fisher-Jenks
+    optimisation (``"natural_breaks"``, deterministic) or by quantiles, on the same
+    colours, so the printed and the interactive map agree. Masked
     communes (SUPPRESSED) are white with grey hatching (an overlay collection, gid
     ``"communes-masked"``), communes without data (NA) plain grey; each has its own
     legend entry when present. The legend sits to the right of the map. A
@@ -1267,13 +1222,13 @@ def choropleth(
     lang : {"fr", "en"}
     scheme : {"natural_breaks", "quantiles"}
     k : int, default 5
-        Number of classes, 2 to 9.
+        Number of classes of positive values, 1 to 8 (the zero class comes on top).
     title : str, optional
         Axes title; none by default.
     legend_title : str, optional
         Defaults to ``column``.
-    decimals : int, optional
-        Decimals of class bounds; default 0 when every value is whole, else 1.
+    value_kind : {"rate", "count", "km", "share"}
+        Formatting of the class bounds.
     scale_bar_km : float, optional
         Force the scale bar length.
     north_arrow : bool, default True
@@ -1292,16 +1247,15 @@ def choropleth(
     communes = _to_analysis_crs(communes, "communes")
     _check_table(communes, [column], "choropleth")
     threshold = _threshold(communes)
-    classes = _classify(communes[column].tolist(), scheme, k, decimals)
-    colors = _class_colors(len(classes.bins))
-    faces = [colors[c] if c >= 0 else (_MASKED_FACE if c == -1 else _NO_DATA_FACE) for c in classes.codes]
+    found = _classify(communes[column].tolist(), scheme, k, lang, value_kind)
+    faces = [found.colors[c] if c >= 0 else (_MASKED_FACE if c == -1 else _NO_DATA_FACE) for c in found.codes]
     paths = [_polygon_path(g) for g in communes.geometry]
     with house_style():
         ax = ax if ax is not None else _new_axes(_map_size(communes.total_bounds, bool(title)), "compressed")
         ax.add_collection(PatchCollection(
             [PathPatch(p) for p in paths], facecolors=faces, edgecolors="white", linewidths=0.25, gid="communes",
         ))
-        masked = [p for p, c in zip(paths, classes.codes) if c == -1]
+        masked = [p for p, c in zip(paths, found.codes) if c == -1]
         if masked:
             ax.add_collection(PatchCollection(
                 [PathPatch(p) for p in masked], facecolors="none", edgecolors=_MASKED_HATCH, linewidths=0,
@@ -1326,7 +1280,7 @@ def choropleth(
         _scale_bar(ax, scale_bar_km or _scale_length_km(xmax - xmin), lang)
         if north_arrow:
             _north_arrow(ax)
-        _map_legend(ax, classes, colors, lang=lang, threshold=threshold, title=legend_title or column,
+        _map_legend(ax, found, lang=lang, threshold=threshold, title=legend_title or column,
                     relays=relays is not None, provinces=provinces is not None)
         if title:
             ax.set_title(title)
@@ -1346,7 +1300,7 @@ def alt_text_choropleth(
     scheme: str = "natural_breaks",
     k: int = 5,
     legend_title: str | None = None,
-    decimals: int | None = None,
+    value_kind: str = "rate",
 ) -> str:
     """Alt text of :func:`choropleth`: classes and their numbers of communes.
 
@@ -1365,15 +1319,15 @@ def alt_text_choropleth(
     i18n.check_lang(lang)
     _check_table(communes, [column], "alt_text_choropleth")
     threshold = _threshold(communes)
-    classes = _classify(communes[column].tolist(), scheme, k, decimals)
-    counts = [int((classes.codes == i).sum()) for i in range(len(classes.bins))]
-    items = [f"{t}{_colon(lang)}{_communes_n(n, lang)}" for t, n in zip(classes.labels(lang), counts)]
+    found = _classify(communes[column].tolist(), scheme, k, lang, value_kind)
+    counts = [int((found.codes == i).sum()) for i in range(len(found.labels))]
+    items = [f"{t}{_colon(lang)}{_communes_n(n, lang)}" for t, n in zip(found.labels, counts)]
     for code, name in ((-1, privacy.footnote(threshold, lang)), (-2, i18n.label("no_data", lang).lower())):
-        n = int((classes.codes == code).sum())
+        n = int((found.codes == code).sum())
         if n:
             items.append(f"{name}{_colon(lang)}{_communes_n(n, lang)}")
     head = f"{_text('map_of', lang, n=len(communes))}{_colon(lang)}{legend_title or column}. "
-    head += _text("classes", lang, k=len(classes.bins), scheme=_text(scheme, lang))
+    head += _text("classes", lang, k=len(found.labels), scheme=_text(scheme, lang))
     tail = [_text("relays_n", lang, n=len(relays))] if relays is not None else []
     return _alt(head, items, lang, tail)
 

@@ -19,7 +19,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from relais_analysis import tables
+from relais_analysis import classes, tables
 from relais_analysis import charts, coverage, geo, privacy, reach
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.ingest import load_dataset
@@ -238,7 +238,11 @@ def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
     faces = [to_hex(f) for f in polygons.get_facecolors()]
     assert set(faces[:6]) == {"#ffffff"} and len(collections["communes-masked"].get_paths()) == 6
     assert set(faces[10:13]) == {"#bdbdbd"}  # no data: grey, distinct from zero
-    assert set(faces[20:30]) == {charts._class_colors(5)[0]}  # zero: lowest class colour
+    numbers = [float(v) for v in communes_2024["rate"] if isinstance(v, float)]
+    shared = classes.classify(numbers)  # the interactive map's classes: the two maps agree
+    assert set(faces[20:30]) == {shared.zero_color.lower()}  # zero: its own class, lightest colour
+    legend_rows = [t.get_text() for t in ax.get_legend().get_texts()][: len(shared.legend())]
+    assert legend_rows == [label for _, label in shared.legend()]
     assert len(collections["provinces"].get_paths()) == 5
     assert len(collections["relays"].get_offsets()) == len(relays) == 19
     scale = [t for t in ax.texts if t.get_gid() == "scale-bar"]
