@@ -44,6 +44,7 @@ class ReportParameters:
     threshold: int = DEFAULT_THRESHOLD
     relay_id: str | None = None
     as_of: dt.date | None = None
+    population_file: Path | None = None
 
 
 _KNOWN = {f.name for f in dataclasses.fields(ReportParameters)}
@@ -88,7 +89,17 @@ def validate_parameters(**params: object) -> ReportParameters:
         threshold=check_threshold(threshold),
         relay_id=None if relay in (None, "", "None") else str(relay),
         as_of=None if as_of in (None, "", "None") else dt.date.fromisoformat(str(as_of)),
+        population_file=_population_file(params.get("population_file")),
     )
+
+
+def _population_file(value: object) -> Path | None:
+    if value in (None, "", "None"):
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise ParameterError(f"Fichier de population introuvable : {path}.", f"Population file not found: {path}.")
+    return path
 
 
 def available_years(dataset: Dataset) -> list[int]:
@@ -116,8 +127,13 @@ def check_report_year(year: int, dataset: Dataset) -> int:
 
 
 @functools.lru_cache(maxsize=2)
-def _dataset(data_dir: str, as_of: dt.date | None) -> Dataset:
-    return load_dataset(data_dir, as_of=as_of)
+def _dataset(data_dir: str, as_of: dt.date | None, population_file: Path | None = None) -> Dataset:
+    dataset = load_dataset(data_dir, as_of=as_of)
+    if population_file is not None:
+        from .population import use_population_file
+
+        dataset = use_population_file(dataset, population_file)
+    return dataset
 
 
 def _table_html(frame: pd.DataFrame, columns: dict[str, str], lang: str, threshold: int,
@@ -218,7 +234,7 @@ class AnnualReport(_Content):
 
     def __init__(self, **params: object) -> None:
         self.params = validate_parameters(**params)
-        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of)
+        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
         raw = indicator_tables(self.dataset, self.params.year, province=self.params.province)
         self.tables = publish_tables(raw, threshold=self.params.threshold)
@@ -392,7 +408,7 @@ class RelaySheet(_Content):
         self.params = validate_parameters(**params)
         if not self.params.relay_id:
             raise ParameterError("relay_id est obligatoire pour une fiche relais.", "relay_id is required.")
-        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of)
+        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
         raw = relay_tables(self.dataset, self.params.year, self.params.relay_id)
         self.tables = publish_tables(raw, threshold=self.params.threshold)

@@ -79,6 +79,8 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--province", help="code ou nom de province (défaut : Wallonie)")
     p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
     p.add_argument("--households", type=Path, help="CSV des ménages monoparentaux par commune (facultatif)")
+    p.add_argument("--population", type=Path,
+                   help="fichier Statbel TF_SOC_POP_STRUCT_AAAA (défaut : population au 1er janvier 2020)")
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
     p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ")
     p.add_argument("--unsafe-internal", action="store_true",
@@ -99,6 +101,10 @@ def _indicators(args: argparse.Namespace) -> int:
     province = geo.check_province(args.province)
     households = load_households(args.households) if args.households else None
     dataset = load_dataset(args.data, as_of=args.as_of)
+    if args.population:
+        from .population import use_population_file
+
+        dataset = use_population_file(dataset, args.population)
     raw = indicator_tables(dataset, year, province=province, households=households)
     published = publish_tables(raw, threshold=threshold)
     files = write_tables(published, args.out, lang=args.lang)
@@ -203,6 +209,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
     p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
     p.add_argument("--pdf", action="store_true", help="PDF du rapport régional (Chromium requis)")
+    p.add_argument("--population", type=Path,
+                   help="fichier Statbel TF_SOC_POP_STRUCT_AAAA (défaut : population au 1er janvier 2020)")
     p.add_argument("--workers", type=int, default=None, help="carnets exécutés en parallèle")
 
 
@@ -216,7 +224,7 @@ def _report(args: argparse.Namespace) -> int:
     result = build_report(
         args.year, data_dir=args.data or demo_dir(), out_dir=args.out or reports_dir(), provinces=provinces,
         relays=args.relays, lang=args.lang, threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
-        pdf=args.pdf, workers=args.workers,
+        pdf=args.pdf, workers=args.workers, population=args.population,
     )
     done = sum(r.ok for r in result.results)
     print(f"{done}/{len(result.results)} carnet(s) exécuté(s) en {result.seconds:.1f} s")

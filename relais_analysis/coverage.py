@@ -90,9 +90,17 @@ def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
 
 
-def _communes(year: int, province: str | None = None) -> gpd.GeoDataFrame:
-    """Communes of ``year`` (EPSG:3812), optionally of one province, sorted by code."""
+def _communes(year: int, province: str | None = None, population: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """Communes of ``year`` (EPSG:3812), optionally of one province, sorted by code.
+
+    ``population``: newer figures by base-vintage code (``Dataset.population``) replacing
+    the bundled 1 January 2020 population.
+    """
     communes = geo.load_communes(year)
+    if population is not None:
+        from .population import with_population
+
+        communes = with_population(communes, population)
     if province is not None:
         communes = communes.loc[communes["province_nis"] == province]
     return communes.sort_values("nis").reset_index(drop=True)
@@ -378,7 +386,7 @@ def commune_coverage(dataset: Dataset, year: int, *, province: str | None = None
     """
     year = geo.check_year(year)
     province = geo.check_province(province)
-    communes = pd.DataFrame(_communes(year, province)[_COMMUNE_COLUMNS])
+    communes = pd.DataFrame(_communes(year, province, dataset.population)[_COMMUNE_COLUMNS])
     terr = territory_communes(dataset, year)
     lists = terr.groupby("nis")["relay_id"].agg(lambda ids: ", ".join(_sorted_relays(ids)))
     counts = terr.groupby("nis")["relay_id"].nunique()
@@ -507,7 +515,7 @@ def access_distances(
     year = geo.check_year(year)
     detour = _check_detour(detour_factor)
     province = geo.check_province(province)
-    communes = _communes(year, province)
+    communes = _communes(year, province, dataset.population)
     out = pd.DataFrame(communes[["nis", "name_fr", "province_nis", "population"]]).reset_index(drop=True)
     points = relay_points(dataset, year)
     if points.empty:
@@ -684,7 +692,7 @@ def reach_rates(
             f"Codes de commune inconnus en {year} dans parents_by_commune : {unknown[:10]}.",
             f"Unknown commune codes for {year} in parents_by_commune: {unknown[:10]}.",
         )
-    communes = pd.DataFrame(_communes(year, province)[["nis", "name_fr", "province_nis", "population"]])
+    communes = pd.DataFrame(_communes(year, province, dataset.population)[["nis", "name_fr", "province_nis", "population"]])
     out = communes.reset_index(drop=True)
     out["parents"] = out["nis"].map(parents).fillna(0).astype("int64")
     population = out["population"].astype("float64")
@@ -849,7 +857,7 @@ def next_relay_suggestions(
     detour = _check_detour(detour_factor)
     province = geo.check_province(province)
 
-    communes = _communes(year, province)
+    communes = _communes(year, province, dataset.population)
     coverage = commune_coverage(dataset, year, province=province)
     demand_mask = ~coverage["covered"].to_numpy(dtype=bool)  # same order (sorted by nis)
     weight_name = "added_population"

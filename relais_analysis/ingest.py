@@ -105,6 +105,10 @@ class Dataset:
     rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
     notes: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    #: Population by base-vintage commune code replacing the bundled 1 January 2020 figures
+    #: (see :func:`relais_analysis.population.load_statbel_population`); None: bundled figures.
+    population: pd.Series | None = None
+    population_source: str = "Statbel, population au 1er janvier 2020 (data/reference)"
     #: Memoised derived tables (e.g. the attendance facts of :mod:`reach`); never compared or shown.
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -141,8 +141,14 @@ def annual_map(
         provinces = provinces[provinces["province_nis"] == tables.province_nis]
     scope = label("wallonia", lang) if tables.province_nis is None else province_label(tables.province_nis, lang)
     title = f"Relais Familles Mono – {scope} {tables.year}"
-    source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes, population au 1er janvier 2020)",
-              "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities, population on 1 January 2020)"}[lang]
+    if dataset.population is None:
+        source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes, population au 1er janvier 2020)",
+                  "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities, population on 1 January 2020)"}
+    else:
+        name = dataset.population_source.split(" (SHA-256")[0]
+        source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes ; population : {name})",
+                  "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities; population: {name})"}
+    source = source[lang]
     return coverage_map(
         communes, relay_layer(dataset, tables), value_column=column, value_label=labels[lang], title=title,
         source=source, provinces=provinces, territories=territory_layer(dataset, tables),

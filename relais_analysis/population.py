@@ -18,7 +18,7 @@ from .geo import communes_table
 from .readers import read_table_file
 from .resolve import get_resolver
 
-__all__ = ["load_households", "load_statbel_population", "with_population"]
+__all__ = ["load_households", "load_statbel_population", "use_population_file", "with_population"]
 
 
 def _read_any(path: Path) -> pd.DataFrame:
@@ -141,3 +141,34 @@ def load_households(path: str | Path) -> pd.DataFrame:
         rows.append({"nis": nis, "households_total": total, "households_single_parent": single})
     out = pd.DataFrame(rows)
     return out.groupby("nis", as_index=False).sum()
+
+
+def use_population_file(dataset, path: str | Path):
+    """The dataset with its population denominators taken from a Statbel file.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    path : str or Path
+        A ``TF_SOC_POP_STRUCT_YYYY`` file (see :func:`load_statbel_population`).
+
+    Returns
+    -------
+    Dataset
+        A copy whose ``population`` is the file's, with ``population_source`` naming
+        the file and its SHA-256 (shown in the methodology note).
+
+    Raises
+    ------
+    InputDataError, ReferenceDataError
+        The file cannot be read, or it misses Walloon communes.
+    """
+    import dataclasses
+    import hashlib
+
+    path = Path(path)
+    figures = load_statbel_population(path)
+    with_population(communes_table(2024), figures)  # refuse a file that misses communes, before any use
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dataclasses.replace(dataset, population=figures,
+                               population_source=f"{path.name} (SHA-256 {digest})")

@@ -131,11 +131,11 @@ def ensure_kernel() -> None:
 
 
 def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, provinces: list[str | None],
-              relays: bool, lang: str, threshold: int) -> list[ReportJob]:
+              relays: bool, lang: str, threshold: int, population: Path | None = None) -> list[ReportJob]:
     """The notebook runs of a report, Wallonia first."""
     jobs = []
     common = {"year": year, "data_dir": str(data_dir.resolve()), "lang": lang, "threshold": threshold,
-              "as_of": dataset.as_of.isoformat()}
+              "as_of": dataset.as_of.isoformat(), "population_file": str(population.resolve()) if population else None}
     for code in provinces:
         name = province_label(code, lang) if code else ("Wallonie" if lang == "fr" else "Wallonia")
         key = slug(province_label(code, "fr")) if code else "wallonie"
@@ -254,6 +254,7 @@ def build_report(
     pdf: bool = False,
     workers: int | None = None,
     progress: bool = True,
+    population: str | Path | None = None,
 ) -> ReportResult:
     """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
 
@@ -275,6 +276,8 @@ def build_report(
         Also print the regional report to PDF with headless Chromium.
     workers : int, optional
         Parallel notebook runs (default: number of cores, at most 4).
+    population : path, optional
+        Statbel ``TF_SOC_POP_STRUCT_YYYY`` file replacing the bundled 2020 population.
 
     Raises
     ------
@@ -296,6 +299,11 @@ def build_report(
                 scopes.append(code)
     data_dir = Path(data_dir)
     dataset = load_dataset(data_dir)
+    if population is not None:
+        from .population import use_population_file
+
+        population = Path(population)
+        dataset = use_population_file(dataset, population)  # checked before any kernel starts
     check_report_year(year, dataset)
     target = Path(out_dir) / str(year)
     target.mkdir(parents=True, exist_ok=True)
@@ -305,7 +313,7 @@ def build_report(
     write_rejections(dataset, target / "donnees" / "rejets.csv")
     ensure_kernel()
     jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=target, provinces=scopes, relays=relays,
-                     lang=lang, threshold=threshold)
+                     lang=lang, threshold=threshold, population=population)
     results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
     for res in results:
         if not res.ok:
@@ -466,8 +474,8 @@ province : la somme des provinces peut dépasser le total régional.</li>
 <li>Une activité appartient à la province du relais qui l'organise.</li>
 <li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
 personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
-<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants (population au 1er janvier
-2020, Statbel) ; signalé instable sous 1 000 habitants.</li>
+<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants ; signalé instable sous
+1 000 habitants. Population utilisée : {html.escape(dataset.population_source)}.</li>
 <li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
 proche.</li>
 </ul>

@@ -34,6 +34,7 @@ lang = "fr"  # "fr" (défaut) ou "en"
 threshold = 5  # seuil de masquage des petits effectifs (au moins 3)
 relay_id = None  # inutilisé ici (voir relay_sheet.ipynb)
 as_of = None  # date d'extraction AAAA-MM-JJ ; None : celle de dataset.json, sinon aujourd'hui
+population_file = None  # fichier Statbel TF_SOC_POP_STRUCT ; None : population au 1er janvier 2020
 '''
 
 ANNUAL = [
@@ -52,7 +53,7 @@ from IPython.display import HTML, Image, Markdown, display
 from relais_analysis.annual import AnnualReport
 
 report = AnnualReport(year=year, province=province, data_dir=data_dir, output_dir=output_dir, lang=lang,
-                      threshold=threshold, relay_id=relay_id, as_of=as_of)
+                      threshold=threshold, relay_id=relay_id, as_of=as_of, population_file=population_file)
 outputs = report.write_outputs()
 display(HTML(report.style_html()))
 display(Markdown(f"# {report.title()}"))
@@ -105,6 +106,7 @@ output_dir = "../reports/2024/relais/r01"  # dossier de sortie
 lang = "fr"  # "fr" ou "en"
 threshold = 5  # seuil de masquage (au moins 3)
 as_of = None  # date d'extraction AAAA-MM-JJ ou None
+population_file = None  # fichier Statbel TF_SOC_POP_STRUCT ou None
 '''
 
 RELAY = [
@@ -121,7 +123,7 @@ from IPython.display import HTML, Image, Markdown, display
 from relais_analysis.annual import RelaySheet
 
 sheet = RelaySheet(year=year, relay_id=relay_id, province=province, data_dir=data_dir, output_dir=output_dir,
-                   lang=lang, threshold=threshold, as_of=as_of)
+                   lang=lang, threshold=threshold, as_of=as_of, population_file=population_file)
 outputs = sheet.write_outputs()
 display(HTML(sheet.style_html()))
 display(HTML(sheet.banner_html()))
