@@ -238,6 +238,8 @@ dataset.summary()
 
 def write(name: str, cells: list) -> Path:
     nb = new_notebook(cells=cells, metadata={"kernelspec": KERNEL, "language_info": {"name": "python"}})
+    for i, cell in enumerate(nb.cells):  # stable ids: rewriting a notebook only changes what changed
+        cell["id"] = f"{name}-{i}"
     path = ROOT / "notebooks" / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
