@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, geo
+from . import charts, geo, static_map
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError
 from .i18n import check_lang, format_int, format_percent, label, province_label
@@ -281,7 +281,7 @@ class AnnualReport(_Content):
         if self.params.province:
             provinces = provinces[provinces["province_nis"] == self.params.province]
         legend = {"fr": "Parents touchés pour 10 000 habitants", "en": "Parents reached per 10,000 inhabitants"}
-        return charts.save_choropleth(communes, folder / "choropleth", relays=points, provinces=provinces,
+        return static_map.save_choropleth(communes, folder / "choropleth", relays=points, provinces=provinces,
                                       column="value", lang=self.params.lang, legend_title=legend[self.params.lang])
 
     def key_figures_dict(self) -> dict[str, object]:

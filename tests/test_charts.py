@@ -19,7 +19,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from relais_analysis import classes, tables
+from relais_analysis import classes, static_map, tables
 from relais_analysis import charts, coverage, geo, privacy, reach
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.ingest import load_dataset
@@ -230,7 +230,7 @@ def communes_2024() -> pd.DataFrame:
 
 def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
     relays = coverage.relay_points(demo, 2024)
-    ax = charts.choropleth(communes_2024, column="rate", relays=relays, provinces=geo.load_provinces(2024),
+    ax = static_map.choropleth(communes_2024, column="rate", relays=relays, provinces=geo.load_provinces(2024),
                            legend_title="Taux")
     collections = {c.get_gid(): c for c in ax.collections}
     polygons = collections["communes"]
@@ -257,12 +257,12 @@ def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
 
 
 def test_choropleth_classes_and_alt_text(communes_2024):
-    alt = charts.alt_text_choropleth(communes_2024, column="rate", legend_title="Taux", scheme="quantiles")
+    alt = static_map.alt_text_choropleth(communes_2024, column="rate", legend_title="Taux", scheme="quantiles")
     numbers = re.findall(r"(\d+) communes?", alt.replace(NNBSP, ""))
     assert sum(int(n) for n in numbers[1:]) == 262  # first number is the map size
     assert "valeur masquée (<\u00a05)\u00a0: 6 communes" in alt and "pas de données\u00a0: 3 communes" in alt
     with pytest.raises(ParameterError):
-        charts.choropleth(communes_2024, column="rate", scheme="jenks")
+        static_map.choropleth(communes_2024, column="rate", scheme="jenks")
 
 
 # --------------------------------------------------------------------------- saving
