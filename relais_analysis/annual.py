@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import html
 import json
 from pathlib import Path
@@ -126,7 +125,6 @@ def check_report_year(year: int, dataset: Dataset) -> int:
     return year
 
 
-@functools.lru_cache(maxsize=2)
 def _dataset(data_dir: str, as_of: dt.date | None, population_file: Path | None = None) -> Dataset:
     dataset = load_dataset(data_dir, as_of=as_of)
     if population_file is not None:

@@ -51,6 +51,7 @@ from matplotlib.transforms import Bbox
 from . import i18n, privacy, reach
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError
+from .privacy import is_missing as _is_missing
 from .tables import TableSet
 
 __all__ = [
@@ -217,10 +218,6 @@ def _is_number(value: object) -> bool:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         return False
     return not bool(pd.isna(value))
-
-
-def _is_missing(value: object) -> bool:
-    return not privacy.is_suppressed(value) and np.ndim(value) == 0 and bool(pd.isna(value))
 
 
 def _plain(value: object) -> object:

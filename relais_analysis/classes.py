@@ -17,11 +17,9 @@ from dataclasses import dataclass
 
 import mapclassify
 import numpy as np
-import pandas as pd
 
 from . import i18n
 from .errors import ParameterError
-from .privacy import is_suppressed
 
 __all__ = ["MAX_CLASSES", "RANGE_SEPARATOR", "SCHEMES", "VALUE_KINDS", "MapClasses", "classify"]
 
@@ -67,12 +65,6 @@ def _check_k(k: object) -> int:
             f"Invalid number of classes: {k!r} (expected a whole number from 1 to {MAX_CLASSES}).",
         )
     return int(k)
-
-
-def _is_missing(value: object) -> bool:
-    if is_suppressed(value) or np.ndim(value) != 0:
-        return False
-    return bool(pd.isna(value))
 
 
 def _number(value: object, column: str, row: object) -> float:

@@ -27,14 +27,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from babel import Locale
 from babel import dates as _babel_dates
 from babel import numbers as _babel_numbers
 
 from .config import DEFAULT_THRESHOLD, PROVINCES, WALLONIA_NIS
 from .errors import ParameterError
-from .privacy import is_suppressed, masked_label
+from .privacy import is_missing, is_suppressed, masked_label
 
 if TYPE_CHECKING:
     from matplotlib.ticker import FuncFormatter
@@ -83,18 +82,12 @@ def check_lang(lang: object) -> str:
 # --------------------------------------------------------------------------- numbers
 
 
-def _is_missing(value: object) -> bool:
-    if is_suppressed(value) or np.ndim(value) != 0:
-        return False
-    return bool(pd.isna(value))
-
-
 def _special(value: object, lang: str, threshold: int) -> str | None:
     """Text for masked and missing values, ``None`` for anything else."""
     check_lang(lang)
     if is_suppressed(value):
         return masked_label(threshold, lang)
-    if _is_missing(value):
+    if is_missing(value):
         return NO_DATA
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise ParameterError(
@@ -203,7 +196,7 @@ def format_km(value: object, lang: str = "fr", decimals: int = 1) -> str:
         If ``lang`` or ``decimals`` is invalid or ``value`` is not a number.
     """
     text = format_decimal(value, lang, decimals)
-    if _is_missing(value) or is_suppressed(value):
+    if is_missing(value) or is_suppressed(value):
         return text
     return f"{text}{_NBSP}km"
 
@@ -222,7 +215,7 @@ def format_date(value: object, lang: str = "fr") -> str:
         If ``lang`` is invalid or ``value`` is not a date.
     """
     check_lang(lang)
-    if _is_missing(value):
+    if is_missing(value):
         return NO_DATA
     if isinstance(value, str):
         try:

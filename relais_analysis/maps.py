@@ -61,13 +61,12 @@ from .classes import (
     _check_choice,
     _check_k,
     _format_number,
-    _is_missing,
     _number,
     classify,
 )
 from .errors import ParameterError, PrivacyError
 from .offline import OfflineAssetError, escape_for_folium, make_offline_map, save_offline_map
-from .privacy import check_threshold, footnote, is_suppressed, masked_label
+from .privacy import check_threshold, footnote, is_missing, is_suppressed, masked_label
 
 __all__ = [
     "COORD_DECIMALS",
@@ -188,7 +187,7 @@ def _to_web(frame: gpd.GeoDataFrame, table: str) -> gpd.GeoDataFrame:
 def _refuse_small_counts(values: pd.Series, column: str, table: str, threshold: int) -> None:
     """Refuse counts from 1 to ``threshold - 1`` that are not masked (defence in depth)."""
     for row, value in values.items():
-        if is_suppressed(value) or _is_missing(value):
+        if is_suppressed(value) or is_missing(value):
             continue
         if 0 < _number(value, column, row) < threshold:
             raise PrivacyError(
@@ -209,7 +208,7 @@ def _cell_text(value: object, fmt: Callable[[Any], str], lang: str, threshold: i
     """Masked label, no-data dash, or ``fmt(value)``."""
     if is_suppressed(value):
         return masked_label(threshold, lang)
-    if _is_missing(value):
+    if is_missing(value):
         return i18n.NO_DATA
     return fmt(value)
 
@@ -228,7 +227,7 @@ def _status(covered: object, value: object) -> str:
     """``"not_covered"``, ``"no_data"``, ``"masked"`` or ``"value"`` (zero included)."""
     if not covered:
         return "not_covered"
-    if _is_missing(value):
+    if is_missing(value):
         return "no_data"
     if is_suppressed(value):
         return "masked"
@@ -309,7 +308,7 @@ def _commune_properties(
     row: pd.Series, value: object, value_kind: str, lang: str, threshold: int
 ) -> dict[str, str]:
     """Pre-formatted, escaped tooltip strings of one commune."""
-    relays = "" if _is_missing(row["relays"]) else str(row["relays"]).strip()
+    relays = "" if is_missing(row["relays"]) else str(row["relays"]).strip()
 
     def cell(v: object, fmt: Callable[[Any], str]) -> str:
         return _escape(_cell_text(v, fmt, lang, threshold))
@@ -416,7 +415,7 @@ def _add_relays(
     group = folium.FeatureGroup(name=_escape(i18n.label("relays", lang)))
     for index, row in relays.iterrows():
         lat, lon = row["latitude"], row["longitude"]
-        if _is_missing(lat) or _is_missing(lon):
+        if is_missing(lat) or is_missing(lon):
             raise ParameterError(
                 f"Le relais {row['relay_id']!r} (ligne {index!r}) n'a pas de coordonnées.",
                 f"Relay {row['relay_id']!r} (row {index!r}) has no coordinates.",

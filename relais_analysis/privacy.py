@@ -76,6 +76,7 @@ __all__ = [
     "check_threshold",
     "footnote",
     "is_identifier_column",
+    "is_missing",
     "is_suppressed",
     "masked_label",
     "suppress_small_counts",
@@ -240,8 +241,8 @@ def footnote(threshold: int = DEFAULT_THRESHOLD, lang: str = "fr") -> str:
 # --------------------------------------------------------------------------- cell helpers
 
 
-def _is_missing(value: object) -> bool:
-    """``None``, ``pd.NA``, ``NaN`` or ``NaT`` (never :data:`SUPPRESSED`)."""
+def is_missing(value: object) -> bool:
+    """"No data": ``None``, ``pd.NA``, ``NaN`` or ``NaT`` (never :data:`SUPPRESSED`, never zero)."""
     if value is SUPPRESSED or np.ndim(value) != 0:
         return False
     return bool(pd.isna(value))
@@ -261,7 +262,7 @@ def _as_count(value: object, column: Hashable, label: Hashable) -> Any:
             "suppress_small_counts once, to the true counts.",
             column=str(column),
         )
-    if _is_missing(value):
+    if is_missing(value):
         return pd.NA
     if _is_number(value) and float(value).is_integer() and value >= 0:
         return int(value)
@@ -484,7 +485,7 @@ def _secondary_by_cycles(
 
 
 def _as_rate(value: object) -> Any:
-    if _is_missing(value):
+    if is_missing(value):
         return pd.NA
     return float(value) if _is_number(value) else value
 
@@ -737,7 +738,7 @@ def check_publishable(
         small = [
             (label, v)
             for label, v in table.iloc[:, k].items()
-            if _is_number(v) and not _is_missing(v) and 0 < v < threshold
+            if _is_number(v) and not is_missing(v) and 0 < v < threshold
         ]
         if small:
             shown = ", ".join(f"{_plain(label)!r} ({_plain(v)!r})" for label, v in small[:5])

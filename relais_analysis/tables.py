@@ -24,7 +24,7 @@ import pandas as pd
 from . import coverage, geo, reach
 from .config import DEFAULT_THRESHOLD
 from .ingest import Dataset
-from .errors import PrivacyError
+from .errors import ParameterError, PrivacyError
 from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
 from .scope import for_province
 
@@ -265,8 +265,6 @@ def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", pre
     ParameterError
         An unprotected set without a warning prefix.
     """
-    from .errors import ParameterError
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not tables.published and not prefix:
