@@ -1,0 +1,380 @@
+"""Honest statistics for small groups: per wave, paired change, attrition.
+
+There is no comparison group: these figures describe how answers *evolved*
+between two waves among the parents who answered both; they do not show what
+caused the change. Rules enforced here and stated in every output:
+
+- no estimate from fewer than :data:`MIN_PAIRS` pairs (``sufficient`` is False and
+  every estimate is None: outputs say "effectif insuffisant");
+- every estimate comes with its confidence interval;
+- Hodges-Lehmann estimate (median of the Walsh averages) with its distribution-free
+  confidence interval: order statistics of the Walsh averages at the critical value
+  of the exact signed-rank null distribution (up to :data:`EXACT_MAX_N` pairs; the
+  normal approximation above). Tied differences, common with integer scores, make the
+  stated level approximate (Hollander & Wolfe, *Nonparametric statistical methods*, 3.2);
+- Wilcoxon signed-rank test (``scipy.stats.wilcoxon``, zero differences dropped,
+  no continuity correction: scipy's defaults);
+- matched-pairs rank-biserial correlation (Kerby 2014), Cohen's d_z (mean difference /
+  SD of the differences; not d_av);
+- bootstrap BCa confidence interval of the mean change (``scipy.stats.bootstrap``, fixed seed).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import ParameterError
+from .instruments import Instrument
+
+__all__ = [
+    "BOOTSTRAP_SEED",
+    "EXACT_MAX_N",
+    "MIN_PAIRS",
+    "Attrition",
+    "PairedChange",
+    "attrition",
+    "cohen_dz",
+    "hodges_lehmann",
+    "paired_change",
+    "paired_scores",
+    "rank_biserial",
+    "signed_rank_cdf",
+    "wave_summary",
+]
+
+#: No estimate is published from fewer pairs than this.
+MIN_PAIRS = 10
+#: Exact signed-rank distribution up to this many pairs; normal approximation above.
+EXACT_MAX_N = 300
+#: Seed of the bootstrap (same data, same interval).
+BOOTSTRAP_SEED = 20240101
+_RESAMPLES = 4999
+
+
+def signed_rank_cdf(n: int) -> np.ndarray:
+    """Exact null distribution of the signed-rank statistic T+ for ``n`` pairs without ties.
+
+    Returns ``cdf`` with ``cdf[t] = P(T+ <= t)`` for ``t = 0 .. n(n+1)/2``.
+
+    Examples
+    --------
+    >>> round(float(signed_rank_cdf(10)[8]), 4)   # 25 / 1024
+    0.0244
+    """
+    m = n * (n + 1) // 2
+    prob = np.zeros(m + 1)
+    prob[0] = 1.0
+    for k in range(1, n + 1):
+        shifted = np.zeros_like(prob)
+        shifted[k:] = prob[:-k]
+        prob = 0.5 * (prob + shifted)
+    return np.cumsum(prob)
+
+
+def _critical_k(n: int, confidence: float) -> tuple[int, str]:
+    """1-based rank k of the lower CI bound among the M Walsh averages, and the method."""
+    alpha = 1 - confidence
+    if n <= EXACT_MAX_N:
+        cdf = signed_rank_cdf(n)
+        # largest k with P(T+ <= k - 1) <= alpha / 2
+        k = int(np.searchsorted(cdf, alpha / 2 + 1e-12, side="right"))
+        return max(k, 1), "exact"
+    z = stats.norm.ppf(1 - alpha / 2)
+    k = math.floor(n * (n + 1) / 4 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    return max(k, 1), "normal"
+
+
+def _walsh_order_statistics(d: np.ndarray, ranks: list[int]) -> list[float]:
+    """Order statistics (1-based ``ranks``) of the Walsh averages, from value counts (exact)."""
+    values, counts = np.unique(d, return_counts=True)
+    i, j = np.triu_indices(len(values))
+    averages = (values[i] + values[j]) / 2
+    weights = np.where(i == j, counts[i] * (counts[i] + 1) // 2, counts[i] * counts[j]).astype(np.int64)
+    order = np.argsort(averages, kind="stable")
+    cum = np.cumsum(weights[order])
+    return [float(averages[order][np.searchsorted(cum, r, side="left")]) for r in ranks]
+
+
+def hodges_lehmann(d: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float, str]:
+    """Hodges-Lehmann estimate of the median change and its confidence interval.
+
+    Parameters
+    ----------
+    d : array of float
+        Paired differences (after - before), no NaN.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    estimate, low, high : float
+        Median of the n(n+1)/2 Walsh averages; CI bounds W_(k) and W_(M+1-k).
+    method : {"exact", "normal"}
+        How the critical value k was found.
+
+    Raises
+    ------
+    ParameterError
+        If ``d`` is empty or holds NaN, or ``confidence`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> hodges_lehmann(np.array([1.0, 2.0, 4.0]))[0]   # Walsh: 1, 1.5, 2, 2.5, 3, 4
+    2.25
+    """
+    d = np.asarray(d, dtype=float)
+    if not len(d) or np.isnan(d).any():
+        raise ParameterError("Différences vides ou manquantes.", "Empty or missing differences.")
+    if not 0 < confidence < 1:
+        raise ParameterError(f"Niveau de confiance invalide : {confidence!r}.", f"Invalid confidence: {confidence!r}.")
+    n = len(d)
+    m = n * (n + 1) // 2
+    k, method = _critical_k(n, confidence)
+    k = min(k, (m + 1) // 2)
+    mid = [(m + 1) // 2] if m % 2 else [m // 2, m // 2 + 1]
+    stats_ = _walsh_order_statistics(d, mid + [k, m + 1 - k])
+    estimate = float(np.mean(stats_[: len(mid)]))
+    return estimate, stats_[-2], stats_[-1], method
+
+
+def rank_biserial(d: np.ndarray) -> float:
+    """Matched-pairs rank-biserial correlation (Kerby 2014): (T+ - T-) / (T+ + T-).
+
+    Zero differences are dropped (as in the Wilcoxon test); NaN if all are zero.
+
+    Examples
+    --------
+    >>> rank_biserial(np.array([1.0, 2.0, -3.0, 0.0]))   # ranks 1, 2, 3: (3 - 3) / 6
+    0.0
+    """
+    d = np.asarray(d, dtype=float)
+    d = d[d != 0]
+    if not len(d):
+        return float("nan")
+    ranks = stats.rankdata(np.abs(d))
+    plus, minus = ranks[d > 0].sum(), ranks[d < 0].sum()
+    return float((plus - minus) / (plus + minus))
+
+
+def cohen_dz(d: np.ndarray) -> float:
+    """Cohen's d_z: mean of the differences / their SD (ddof=1); NaN if the SD is 0.
+
+    Examples
+    --------
+    >>> round(cohen_dz(np.array([1.0, 2.0, 3.0])), 6)   # mean 2, SD 1
+    2.0
+    """
+    d = np.asarray(d, dtype=float)
+    if len(d) < 2:
+        return float("nan")
+    sd = float(np.std(d, ddof=1))
+    return float(np.mean(d) / sd) if sd > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class PairedChange:
+    """Change between two waves among the parents who answered both (after - before).
+
+    Every estimate is None when ``sufficient`` is False (fewer than :data:`MIN_PAIRS`).
+    ``n_improved`` counts changes in the better direction of the instrument.
+    """
+
+    instrument: str
+    score: str
+    wave_from: str
+    wave_to: str
+    n_pairs: int
+    sufficient: bool
+    confidence: float
+    median_before: float | None = None
+    median_after: float | None = None
+    mean_before: float | None = None
+    mean_after: float | None = None
+    median_change: float | None = None
+    hl_estimate: float | None = None
+    hl_ci_low: float | None = None
+    hl_ci_high: float | None = None
+    hl_ci_method: str | None = None
+    mean_change: float | None = None
+    mean_ci_low: float | None = None
+    mean_ci_high: float | None = None
+    wilcoxon_statistic: float | None = None
+    wilcoxon_p: float | None = None
+    rank_biserial: float | None = None
+    cohen_dz: float | None = None
+    n_improved: int | None = None
+    n_unchanged: int | None = None
+    n_worse: int | None = None
+    band_shift: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    def as_dict(self) -> dict:
+        """The fields as a plain dict, without the band cross-tab."""
+        out = asdict(self)
+        out.pop("band_shift")
+        return out
+
+
+def paired_scores(scored: pd.DataFrame, wave_from: str = "entree", wave_to: str = "suivi",
+                  score: str = "score") -> pd.DataFrame:
+    """One row per participant with a score at both waves: ``participant_id``, ``before``, ``after``."""
+    ok = scored.loc[scored[score].notna(), ["participant_id", "wave", score]]
+    before = ok[ok["wave"] == wave_from].drop_duplicates("participant_id").set_index("participant_id")[score]
+    after = ok[ok["wave"] == wave_to].drop_duplicates("participant_id").set_index("participant_id")[score]
+    both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
+    return both.reset_index().sort_values("participant_id", kind="stable").reset_index(drop=True)
+
+
+def _bootstrap_mean_ci(d: np.ndarray, confidence: float, seed: int) -> tuple[float, float]:
+    if np.ptp(d) == 0:
+        return float(d[0]), float(d[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = stats.bootstrap((d,), np.mean, confidence_level=confidence, n_resamples=_RESAMPLES,
+                              method="BCa", rng=np.random.default_rng(seed))
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def paired_change(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str = "entree",
+                  wave_to: str = "suivi", score: str = "score", confidence: float = 0.95,
+                  seed: int = BOOTSTRAP_SEED, min_pairs: int = MIN_PAIRS) -> PairedChange:
+    """Paired change of ``score`` between two waves.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Output of :func:`~relais_analysis.outcomes.scoring.score_questionnaires`
+        (``participant_id``, ``wave`` and the score column).
+    instrument : Instrument
+        Gives the better direction and the bands.
+    wave_from, wave_to : str
+    score : str, default "score"
+        Or a subscale column, or the converted score (``metric``).
+    confidence : float, default 0.95
+    seed : int
+        Bootstrap seed.
+    min_pairs : int, default :data:`MIN_PAIRS`
+        Below it no estimate is computed. Cannot be lowered under :data:`MIN_PAIRS`.
+
+    Returns
+    -------
+    PairedChange
+
+    Raises
+    ------
+    ParameterError
+        If ``min_pairs`` is below :data:`MIN_PAIRS` or ``score`` is not a column.
+    """
+    if min_pairs < MIN_PAIRS:
+        raise ParameterError(
+            f"Au moins {MIN_PAIRS} paires sont exigées pour publier une estimation (demandé : {min_pairs}).",
+            f"At least {MIN_PAIRS} pairs are required to publish an estimate (asked: {min_pairs}).")
+    if score not in scored.columns:
+        raise ParameterError(f"Colonne de score inconnue : {score!r}.", f"Unknown score column: {score!r}.")
+    pairs = paired_scores(scored, wave_from, wave_to, score)
+    n = len(pairs)
+    base = dict(instrument=instrument.id, score=score, wave_from=wave_from, wave_to=wave_to, n_pairs=n,
+                confidence=confidence)
+    if n < min_pairs:
+        return PairedChange(sufficient=False, **base)
+    before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)
+    d = after - before
+    hl, low, high, method = hodges_lehmann(d, confidence)
+    if np.any(d != 0):
+        test = stats.wilcoxon(d)
+        w_stat, w_p = float(test.statistic), float(test.pvalue)
+    else:
+        w_stat, w_p = float("nan"), 1.0
+    mean_low, mean_high = _bootstrap_mean_ci(d, confidence, seed)
+    better = d * (1 if instrument.higher_is_better else -1)
+    shift = None
+    if instrument.bands and score == "score":
+        order = [b.id for b in instrument.bands]
+        shift = pd.crosstab(pd.Categorical(instrument.band_of(before), categories=order),
+                            pd.Categorical(instrument.band_of(after), categories=order),
+                            dropna=False).rename_axis(index=wave_from, columns=wave_to)
+    return PairedChange(
+        sufficient=True, **base,
+        median_before=float(np.median(before)), median_after=float(np.median(after)),
+        mean_before=float(before.mean()), mean_after=float(after.mean()),
+        median_change=float(np.median(d)), hl_estimate=hl, hl_ci_low=low, hl_ci_high=high, hl_ci_method=method,
+        mean_change=float(d.mean()), mean_ci_low=mean_low, mean_ci_high=mean_high,
+        wilcoxon_statistic=w_stat, wilcoxon_p=w_p, rank_biserial=rank_biserial(d), cohen_dz=cohen_dz(d),
+        n_improved=int((better > 0).sum()), n_unchanged=int((better == 0).sum()), n_worse=int((better < 0).sum()),
+        band_shift=shift,
+    )
+
+
+def wave_summary(scored: pd.DataFrame, instrument: Instrument, score: str = "score") -> pd.DataFrame:
+    """Per wave: ``n`` (scored questionnaires), ``n_missing_score``, ``mean``, ``median``, one count per band.
+
+    Mean and median are NaN for waves with fewer than :data:`MIN_PAIRS` scores.
+    """
+    rows = []
+    for wave, grp in scored.groupby("wave", sort=False):
+        values = grp[score].dropna().to_numpy(float)
+        row = {"wave": wave, "n": len(values), "n_missing_score": int(grp[score].isna().sum()),
+               "mean": float(values.mean()) if len(values) >= MIN_PAIRS else float("nan"),
+               "median": float(np.median(values)) if len(values) >= MIN_PAIRS else float("nan")}
+        if instrument.bands and score == "score":
+            bands = pd.Series(instrument.band_of(values)).value_counts()
+            for band in instrument.bands:
+                row[f"band_{band.id}"] = int(bands.get(band.id, 0))
+        rows.append(row)
+    order = {"entree": 0, "suivi": 1, "sortie": 2}
+    out = pd.DataFrame(rows)
+    if len(out):
+        out = out.sort_values("wave", key=lambda s: s.map(order).fillna(9), kind="stable").reset_index(drop=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Attrition:
+    """Who answered at ``wave_from`` but not at ``wave_to``, and how their first scores compare.
+
+    ``left_worse`` is True when the entry scores of those who left are worse (in the
+    instrument's direction) with a Mann-Whitney p-value below 0.05 and both groups of
+    at least :data:`MIN_PAIRS`; ``compared`` is False when a group is too small.
+    """
+
+    instrument: str
+    wave_from: str
+    wave_to: str
+    n_stayed: int
+    n_left: int
+    compared: bool
+    mean_stayed: float | None = None
+    mean_left: float | None = None
+    median_stayed: float | None = None
+    median_left: float | None = None
+    mannwhitney_p: float | None = None
+    left_worse: bool = False
+    left_better: bool = False
+
+
+def attrition(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str = "entree",
+              wave_to: str = "suivi", score: str = "score", alpha: float = 0.05) -> Attrition:
+    """Compare the ``wave_from`` scores of those who answered ``wave_to`` and those who did not.
+
+    A questionnaire at ``wave_to`` counts even if its score is missing (the parent did answer).
+    """
+    first = scored.loc[(scored["wave"] == wave_from) & scored[score].notna()].drop_duplicates("participant_id")
+    answered_later = set(scored.loc[scored["wave"] == wave_to, "participant_id"])
+    stayed_mask = first["participant_id"].isin(answered_later).to_numpy()
+    stayed = first.loc[stayed_mask, score].to_numpy(float)
+    left = first.loc[~stayed_mask, score].to_numpy(float)
+    base = dict(instrument=instrument.id, wave_from=wave_from, wave_to=wave_to,
+                n_stayed=len(stayed), n_left=len(left))
+    if len(stayed) < MIN_PAIRS or len(left) < MIN_PAIRS:
+        return Attrition(compared=False, **base)
+    p = float(stats.mannwhitneyu(left, stayed, alternative="two-sided").pvalue)
+    diff = (left.mean() - stayed.mean()) * (1 if instrument.higher_is_better else -1)
+    return Attrition(
+        compared=True, **base, mean_stayed=float(stayed.mean()), mean_left=float(left.mean()),
+        median_stayed=float(np.median(stayed)), median_left=float(np.median(left)), mannwhitney_p=p,
+        left_worse=bool(p < alpha and diff < 0), left_better=bool(p < alpha and diff > 0),
+    )
