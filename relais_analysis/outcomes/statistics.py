@@ -13,7 +13,8 @@ caused the change. Rules enforced here and stated in every output:
   normal approximation above). Tied differences, common with integer scores, make the
   stated level approximate (Hollander & Wolfe, *Nonparametric statistical methods*, 3.2);
 - Wilcoxon signed-rank test (``scipy.stats.wilcoxon``, zero differences dropped,
-  no continuity correction: scipy's defaults);
+  no continuity correction: scipy's defaults; exact p-value without ties or zeros up to
+  50 pairs, normal approximation otherwise);
 - matched-pairs rank-biserial correlation (Kerby 2014), Cohen's d_z (mean difference /
   SD of the differences; not d_av);
 - bootstrap BCa confidence interval of the mean change (``scipy.stats.bootstrap``, fixed seed).
@@ -205,6 +206,7 @@ class PairedChange:
     mean_ci_high: float | None = None
     wilcoxon_statistic: float | None = None
     wilcoxon_p: float | None = None
+    wilcoxon_method: str | None = None
     rank_biserial: float | None = None
     cohen_dz: float | None = None
     n_improved: int | None = None
@@ -227,6 +229,18 @@ def paired_scores(scored: pd.DataFrame, wave_from: str = "entree", wave_to: str 
     after = ok[ok["wave"] == wave_to].drop_duplicates("participant_id").set_index("participant_id")[score]
     both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
     return both.reset_index().sort_values("participant_id", kind="stable").reset_index(drop=True)
+
+
+def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
+    """``scipy.stats.wilcoxon`` with an explicit method: exact without ties or zeros up to 50 pairs,
+    else the normal approximation (scipy's "auto" would run a slow permutation test on ties)."""
+    nonzero = d[d != 0]
+    if not len(nonzero):
+        return float("nan"), 1.0, "all differences are zero"
+    ties = len(np.unique(np.abs(nonzero))) < len(nonzero)
+    method = "exact" if len(nonzero) == len(d) and not ties and len(d) <= 50 else "approx"
+    test = stats.wilcoxon(d, method=method)
+    return float(test.statistic), float(test.pvalue), method
 
 
 def _bootstrap_mean_ci(d: np.ndarray, confidence: float, seed: int) -> tuple[float, float]:
@@ -284,11 +298,7 @@ def paired_change(scored: pd.DataFrame, instrument: Instrument, *, wave_from: st
     before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)
     d = after - before
     hl, low, high, method = hodges_lehmann(d, confidence)
-    if np.any(d != 0):
-        test = stats.wilcoxon(d)
-        w_stat, w_p = float(test.statistic), float(test.pvalue)
-    else:
-        w_stat, w_p = float("nan"), 1.0
+    w_stat, w_p, w_method = _wilcoxon(d)
     mean_low, mean_high = _bootstrap_mean_ci(d, confidence, seed)
     better = d * (1 if instrument.higher_is_better else -1)
     shift = None
@@ -303,7 +313,7 @@ def paired_change(scored: pd.DataFrame, instrument: Instrument, *, wave_from: st
         mean_before=float(before.mean()), mean_after=float(after.mean()),
         median_change=float(np.median(d)), hl_estimate=hl, hl_ci_low=low, hl_ci_high=high, hl_ci_method=method,
         mean_change=float(d.mean()), mean_ci_low=mean_low, mean_ci_high=mean_high,
-        wilcoxon_statistic=w_stat, wilcoxon_p=w_p, rank_biserial=rank_biserial(d), cohen_dz=cohen_dz(d),
+        wilcoxon_statistic=w_stat, wilcoxon_p=w_p, wilcoxon_method=w_method, rank_biserial=rank_biserial(d), cohen_dz=cohen_dz(d),
         n_improved=int((better > 0).sum()), n_unchanged=int((better == 0).sum()), n_worse=int((better < 0).sum()),
         band_shift=shift,
     )
