@@ -164,12 +164,22 @@ def test_attrition_detects_lonelier_leavers(instruments):
     assert not small.compared and not small.left_worse
 
 
-def test_wave_summary_hides_means_of_small_waves(instruments):
+def test_wave_summary_counts_all_at_entry_and_pairs_at_follow_up(instruments):
     djg = instruments["djg6"]
-    scored = _scored(range(12), [1, 2, 3])
+    scored = _scored(range(12), [1, 2, 3], extra_entry=[4, 4])
     scored["score"] = scored["score"].clip(upper=6)
     table = wave_summary(scored, djg)
-    assert table["wave"].tolist() == ["entree", "suivi"]
-    assert table["n"].tolist() == [12, 3]
+    assert table["wave"].tolist() == ["entree", "suivi"] and table["group"].tolist() == ["all", "paired"]
+    assert table["n"].tolist() == [14, 3]
+    assert table.loc[0, "median"] == 4.5  # 0 1 2 3 4 4 4 | 5 6 6 6 6 6 6
     assert math.isnan(table.loc[1, "mean"])
-    assert table.loc[0, ["band_not_lonely", "band_moderately_lonely", "band_severely_lonely"]].tolist() == [2, 3, 7]
+
+
+def test_attrition_counts_stayed_as_pairs(instruments):
+    djg = instruments["djg6"]
+    scored = _scored(range(12), range(12), extra_entry=range(11))
+    scored["score"] = scored["score"].clip(upper=6)
+    scored.loc[(scored["wave"] == "suivi") & (scored["participant_id"] == "P000"), "score"] = np.nan
+    att = attrition(scored, djg)
+    assert att.n_stayed == paired_change(scored, djg).n_pairs == 11
+    assert att.n_left == 12

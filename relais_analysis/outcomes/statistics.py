@@ -319,27 +319,27 @@ def paired_change(scored: pd.DataFrame, instrument: Instrument, *, wave_from: st
     )
 
 
-def wave_summary(scored: pd.DataFrame, instrument: Instrument, score: str = "score") -> pd.DataFrame:
-    """Per wave: ``n`` (scored questionnaires), ``n_missing_score``, ``mean``, ``median``, one count per band.
+def wave_summary(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str = "entree",
+                 wave_to: str = "suivi", score: str = "score") -> pd.DataFrame:
+    """Per wave: ``wave``, ``group``, ``n``, ``mean``, ``median``.
 
-    Mean and median are NaN for waves with fewer than :data:`MIN_PAIRS` scores.
+    ``wave_from`` counts every questionnaire with a score (``group`` = ``all``);
+    ``wave_to`` counts only the parents with a score at both waves (``group`` =
+    ``paired``), so that every published count is one of the counts of the change,
+    attrition and band tables and none can be found by subtracting one from another.
+    Mean and median are NaN below :data:`MIN_PAIRS` scores. The band distribution of
+    the paired parents at both waves is the margin of the band cross-tab.
     """
+    first = scored.loc[(scored["wave"] == wave_from) & scored[score].notna()].drop_duplicates("participant_id")
+    pairs = paired_scores(scored, wave_from, wave_to, score)
     rows = []
-    for wave, grp in scored.groupby("wave", sort=False):
-        values = grp[score].dropna().to_numpy(float)
-        row = {"wave": wave, "n": len(values), "n_missing_score": int(grp[score].isna().sum()),
-               "mean": float(values.mean()) if len(values) >= MIN_PAIRS else float("nan"),
-               "median": float(np.median(values)) if len(values) >= MIN_PAIRS else float("nan")}
-        if instrument.bands and score == "score":
-            bands = pd.Series(instrument.band_of(values)).value_counts()
-            for band in instrument.bands:
-                row[f"band_{band.id}"] = int(bands.get(band.id, 0))
-        rows.append(row)
-    order = {"entree": 0, "suivi": 1, "sortie": 2}
-    out = pd.DataFrame(rows)
-    if len(out):
-        out = out.sort_values("wave", key=lambda s: s.map(order).fillna(9), kind="stable").reset_index(drop=True)
-    return out
+    for wave, group, values in ((wave_from, "all", first[score].to_numpy(float)),
+                                (wave_to, "paired", pairs["after"].to_numpy(float))):
+        enough = len(values) >= MIN_PAIRS
+        rows.append({"wave": wave, "group": group, "n": len(values),
+                     "mean": float(values.mean()) if enough else float("nan"),
+                     "median": float(np.median(values)) if enough else float("nan")})
+    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)
@@ -370,10 +370,11 @@ def attrition(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str = 
               wave_to: str = "suivi", score: str = "score", alpha: float = 0.05) -> Attrition:
     """Compare the ``wave_from`` scores of those who answered ``wave_to`` and those who did not.
 
-    A questionnaire at ``wave_to`` counts even if its score is missing (the parent did answer).
+    "Stayed" means a score at ``wave_to`` too, so ``n_stayed`` equals the number of pairs of
+    :func:`paired_change` (a follow-up questionnaire with too many blanks counts as not answered).
     """
     first = scored.loc[(scored["wave"] == wave_from) & scored[score].notna()].drop_duplicates("participant_id")
-    answered_later = set(scored.loc[scored["wave"] == wave_to, "participant_id"])
+    answered_later = set(scored.loc[(scored["wave"] == wave_to) & scored[score].notna(), "participant_id"])
     stayed_mask = first["participant_id"].isin(answered_later).to_numpy()
     stayed = first.loc[stayed_mask, score].to_numpy(float)
     left = first.loc[~stayed_mask, score].to_numpy(float)

@@ -1,0 +1,125 @@
+"""One call for the whole outcome analysis: score, describe, compare, protect, write sentences.
+
+:func:`analyse_outcomes` is what the notebook, the report and the benchmark use; it
+takes the validated ``questionnaires`` table (see :mod:`.validate`) and returns an
+:class:`OutcomeResults` holding raw results (for exploration, never published) and
+protected tables and sentences (for publication).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..config import DEFAULT_THRESHOLD
+from ..errors import ParameterError
+from ..privacy import check_threshold
+from .instruments import Instrument, load_instruments
+from .scoring import score_questionnaires
+from .sentences import attrition_sentence, change_sentence, honesty_note
+from .statistics import Attrition, PairedChange, attrition, paired_change, wave_summary
+from .tables import attrition_table, band_shift_table, change_table, wave_table
+
+__all__ = ["OutcomeResults", "analyse_outcomes"]
+
+
+@dataclass
+class OutcomeResults:
+    """Everything the outcome chapter shows.
+
+    Attributes
+    ----------
+    scored : dict of str to DataFrame
+        Per instrument, one row per questionnaire with its scores (internal, not for publication).
+    changes : list of PairedChange
+        Raw paired results (internal).
+    attrition : list of Attrition
+        Raw attrition results (internal).
+    tables : dict of str to DataFrame
+        Protected tables: ``outcomes_change``, ``outcomes_attrition``, ``outcomes_waves_<id>``,
+        ``outcomes_bands_<id>`` (ready for :func:`~.tables.write_outcome_tables`).
+    sentences : list of str
+        French (or English) sentences, checked for causal wording, protected counts.
+    """
+
+    instruments: dict[str, Instrument]
+    wave_from: str
+    wave_to: str
+    lang: str
+    threshold: int
+    scored: dict[str, pd.DataFrame] = field(default_factory=dict)
+    changes: list[PairedChange] = field(default_factory=list)
+    attrition: list[Attrition] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
+    attrition_sentences: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        """The honesty rules, stated with every output."""
+        return honesty_note(self.lang, self.threshold)
+
+
+def _score_columns(inst: Instrument) -> list[str]:
+    cols = ["score"] + [f"subscale_{s.id}" for s in inst.subscales]
+    return cols + ([inst.conversion_name] if inst.conversion_name else [])
+
+
+def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instrument] | None = None, *,
+                     wave_from: str = "entree", wave_to: str = "suivi", lang: str = "fr",
+                     threshold: int = DEFAULT_THRESHOLD) -> OutcomeResults:
+    """Score every questionnaire and compute the protected outcome tables and sentences.
+
+    Parameters
+    ----------
+    questionnaires : DataFrame
+        Validated table: ``participant_id``, ``wave``, ``instrument`` and item columns (codes).
+    instruments : dict, optional
+        Default: :func:`~.instruments.load_instruments`.
+    wave_from, wave_to : str
+        Waves compared (default entry and follow-up).
+    lang : {"fr", "en"}
+    threshold : int, default 5
+
+    Returns
+    -------
+    OutcomeResults
+
+    Raises
+    ------
+    ParameterError
+        If the threshold is invalid, the waves are equal, or an instrument of the table is unknown.
+    """
+    threshold = check_threshold(threshold)
+    if wave_from == wave_to:
+        raise ParameterError("Les deux vagues comparées doivent différer.", "The two waves compared must differ.")
+    instruments = instruments if instruments is not None else load_instruments()
+    unknown = sorted(set(questionnaires["instrument"].dropna()) - set(instruments))
+    if unknown:
+        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}.", f"Unknown instrument(s): {unknown}.")
+    res = OutcomeResults(instruments, wave_from, wave_to, lang, threshold)
+    for inst_id, inst in instruments.items():
+        rows = questionnaires.loc[questionnaires["instrument"] == inst_id]
+        if not len(rows):
+            continue
+        scored = score_questionnaires(rows[["participant_id", "wave"] + inst.item_ids].reset_index(drop=True), inst)
+        res.scored[inst_id] = scored
+        for score in _score_columns(inst):
+            res.changes.append(paired_change(scored, inst, wave_from=wave_from, wave_to=wave_to, score=score))
+        res.attrition.append(attrition(scored, inst, wave_from=wave_from, wave_to=wave_to))
+        res.tables[f"outcomes_waves_{inst_id}"] = wave_table(
+            wave_summary(scored, inst, wave_from=wave_from, wave_to=wave_to), inst, threshold=threshold)
+        main = next(c for c in res.changes if c.instrument == inst_id and c.score == "score")
+        shift = band_shift_table(main, inst, lang=lang, threshold=threshold)
+        if shift is not None:
+            res.tables[f"outcomes_bands_{inst_id}"] = shift
+    res.tables["outcomes_change"] = change_table(res.changes, instruments, lang=lang, threshold=threshold)
+    res.tables["outcomes_attrition"] = attrition_table(res.attrition, threshold=threshold)
+    for _, row in res.tables["outcomes_change"].iterrows():
+        if row["score"] == "score":
+            res.sentences.append(change_sentence(row, instruments[row["instrument"]], lang=lang, threshold=threshold))
+    for att in res.attrition:
+        res.attrition_sentences.append(attrition_sentence(att, instruments[att.instrument], lang=lang,
+                                                          threshold=threshold))
+    return res
