@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import geo
 from .config import CRS_ANALYSIS, CRS_WEB
+from .demo_questionnaires import write_demo_questionnaires
 from .schema import ACTIVITY_TYPES, TABLES
 
 __all__ = ["DEMO_AS_OF", "DEMO_SEED", "write_demo"]
@@ -192,6 +193,7 @@ def write_demo(out_dir: str | Path, *, seed: int = DEMO_SEED, scale: float = 1.0
             "title": _TITLE, "generator": "relais_analysis.demo"}
     (out / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "README.md").write_text(_README.format(seed=int(seed), scale=scale), encoding="utf-8")
+    write_demo_questionnaires(out, tables, seed=int(seed))  # outcomes: questionnaires.csv, its own random stream
     return _summary(out, seed, scale, tables, place, acts, people, attendance)
 
 

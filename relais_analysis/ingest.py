@@ -40,7 +40,7 @@ __all__ = ["Dataset", "TableReport", "load_dataset", "read_metadata", "write_rej
 REJECTION_COLUMNS = ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
 #: A parent must be at least this old in the extraction year.
 MIN_PARENT_AGE = 12
-_ORDER = ("relays", "territories", "activities", "participants", "attendance", "activity_counts")
+_ORDER = ("relays", "territories", "activities", "participants", "attendance", "activity_counts", "questionnaires")
 
 
 @dataclass
@@ -105,6 +105,8 @@ class Dataset:
     rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
     notes: list[str] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
+    #: Accepted questionnaires (optional table; see :mod:`relais_analysis.outcomes.validate`).
+    questionnaires: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Population by base-vintage commune code replacing the bundled 1 January 2020 figures
     #: (see :func:`relais_analysis.population.load_statbel_population`); None: bundled figures.
     population: pd.Series | None = None
@@ -575,6 +577,10 @@ def load_dataset(
     else:
         out["activity_counts"] = _empty("activity_counts")
 
+    from .outcomes.validate import ingest_questionnaires  # optional table: outcome questionnaires
+
+    questionnaires = ingest_questionnaires(raws, out["participants"], as_of, strict=strict, reports=reports,
+                                           rejections=rejections, notes=notes)
     rejection_frame = (
         pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame(columns=REJECTION_COLUMNS)
     )
@@ -592,6 +598,7 @@ def load_dataset(
         rejections=rejection_frame[REJECTION_COLUMNS],
         notes=notes,
         metadata=metadata,
+        questionnaires=questionnaires,
     )
     dataset.cache.update(cache)
     return dataset

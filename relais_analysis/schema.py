@@ -268,6 +268,31 @@ TABLES: dict[str, Table] = {
             "tally. Unique people cannot be counted from it.",
             foreign_keys=(("activity_id", "activities", "activity_id"),),
         ),
+        # outcomes: validated by relais_analysis.outcomes.validate (item columns come from the instrument files)
+        Table(
+            "questionnaires",
+            (
+                _c("participant_id", "id", True, ("participant", "id_participant", "code_participant", "pseudonyme"),
+                   "Code pseudonyme du parent qui répond.", "Pseudonymous code of the parent who answers."),
+                _c("wave", "string", True, ("vague", "temps", "moment", "passation"),
+                   "entree (premier contact), suivi (environ six mois), sortie ; ou une date.",
+                   "entree (first contact), suivi (about six months), sortie; or a date."),
+                _c("date", "date", False, ("date_questionnaire", "date_de_passation"),
+                   "Date de passation (obligatoire si wave n'est pas une date).",
+                   "Date answered (required unless wave is a date)."),
+                _c("instrument", "string", True, ("questionnaire", "echelle", "outil"),
+                   "Instrument : djg6, osss3, swemwbs, programme (relais_analysis/instruments).",
+                   "Instrument: djg6, osss3, swemwbs, programme (relais_analysis/instruments)."),
+            ),
+            ("participant_id", "instrument", "wave"),
+            aliases=("questionnaires", "questionnaire", "reponses"),
+            required=False,
+            description_fr="Réponses aux questionnaires (une ligne par questionnaire, une colonne par item : codes "
+            "de réponse des fichiers d'instruments). Facultative.",
+            description_en="Questionnaire answers (one row per questionnaire, one column per item: answer codes of "
+            "the instrument files). Optional.",
+            foreign_keys=(("participant_id", "participants", "participant_id"),),
+        ),
     )
 }
 

@@ -21,7 +21,7 @@ from relais_analysis.schema import ACTIVITY_TYPES, TABLES
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 CSV_TABLES = ("relays", "territories", "activities", "participants", "attendance")
-FILES = {f"{name}.csv" for name in CSV_TABLES} | {"dataset.json", "README.md"}
+FILES = {f"{name}.csv" for name in CSV_TABLES} | {"dataset.json", "README.md", "questionnaires.csv"}
 
 
 def _read(directory: Path, name: str) -> pd.DataFrame:

@@ -308,7 +308,17 @@ def load_instrument(path: str | Path) -> Instrument:
         an incomplete conversion table...). The message names the file and the key.
     """
     path = Path(path)
-    return _build(path, _read(path))
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise _fail(path, f"fichier illisible ({exc}).", f"unreadable file ({exc}).") from exc
+    return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Instrument:
+    """Parsed instrument, cached until the file changes (YAML parsing is slow)."""
+    return _build(Path(path), _read(Path(path)))
 
 
 def load_instruments(*folders: str | Path, bundled: bool = True) -> dict[str, Instrument]:

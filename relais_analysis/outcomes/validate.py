@@ -1,0 +1,308 @@
+"""Validate the optional ``questionnaires`` input table.
+
+One row per questionnaire: ``participant_id``, ``wave`` (``entree``, ``suivi``,
+``sortie``, or a date), ``date``, ``instrument`` and one column per item (answer codes,
+or the answer's label: ``oui``, ``plus ou moins``...). Every row is accepted or
+reported (file, row, column, value, reason): rows read = accepted + rejected.
+
+Rejected: unknown participant, a child answering an adult instrument (or the reverse),
+unknown instrument, unreadable date or a date outside the programme (before
+2022-01-01 or after the extraction date), unknown wave, the same wave twice for a
+participant and instrument, an impossible answer code, an answer in a column of
+another instrument. When ``wave`` holds dates, a participant's questionnaires of one
+instrument are numbered in date order: first ``entree``, second ``suivi``, third
+``sortie`` (a fourth is rejected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from ..config import PROGRAMME_START
+from ..errors import InputDataError
+from ..personal_data import check_no_personal_data
+from ..readers import RawTable
+from ..schema import fold
+from .instruments import Instrument, load_instruments
+
+__all__ = ["BASE_COLUMNS", "WAVES", "canonical_wave", "validate_questionnaires"]
+
+#: Canonical waves and accepted spellings.
+WAVES: dict[str, tuple[str, ...]] = {
+    "entree": ("entrée", "entree", "debut", "début", "premier contact", "t0", "entry", "baseline", "intake"),
+    "suivi": ("suivi", "6 mois", "six mois", "mi-parcours", "t1", "follow-up", "follow up", "followup"),
+    "sortie": ("sortie", "fin", "t2", "exit", "end"),
+}
+_WAVE_LOOKUP = {fold(s): w for w, spellings in WAVES.items() for s in (w, *spellings)}
+_WAVE_ORDER = ["entree", "suivi", "sortie"]
+#: Base columns: canonical name -> accepted header spellings (folded).
+BASE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "participant_id": ("participant_id", "participant", "id_participant", "code_participant", "pseudonyme"),
+    "wave": ("wave", "vague", "temps", "moment", "passation"),
+    "date": ("date", "date_questionnaire", "date_de_passation", "date_du_questionnaire"),
+    "instrument": ("instrument", "questionnaire", "echelle", "outil"),
+}
+_REQUIRED = ("participant_id", "wave", "instrument")
+_COLUMNS = ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
+
+
+def canonical_wave(value: object) -> str | None:
+    """``entree``, ``suivi`` or ``sortie`` for a user spelling, else None.
+
+    Examples
+    --------
+    >>> canonical_wave("Entrée"), canonical_wave("follow-up"), canonical_wave("demain")
+    ('entree', 'suivi', None)
+    """
+    return _WAVE_LOOKUP.get(fold(value))
+
+
+class _Rows:
+    """Problems of the table, one record per (row, column)."""
+
+    def __init__(self, raw: RawTable, strict: bool) -> None:
+        self.raw, self.strict = raw, strict
+        self.bad = np.zeros(len(raw.frame), dtype=bool)
+        self.records: list[dict] = []
+
+    def add(self, mask: np.ndarray, column: str, values: pd.Series | np.ndarray, fr: str, en: str) -> None:
+        mask = pd.array(np.asarray(mask, dtype=object), dtype="boolean").fillna(False).to_numpy(dtype=bool)
+        mask &= ~self.bad  # one reason per row is enough
+        for i in np.flatnonzero(mask):
+            value = values.iloc[i] if isinstance(values, pd.Series) else values[i]
+            record = {"table": "questionnaires", "file": self.raw.source, "row": int(self.raw.row_numbers[i]),
+                      "column": column, "value": "" if pd.isna(value) else str(value), "reason_fr": fr,
+                      "reason_en": en}
+            if self.strict:
+                raise InputDataError(fr, en, file=self.raw.source, row=record["row"], column=column)
+            self.records.append(record)
+        self.bad |= mask
+
+
+def _map_headers(raw: RawTable, instruments: dict[str, Instrument], notes: list[str]) -> dict[str, str]:
+    lookup = {fold(alias): name for name, aliases in BASE_COLUMNS.items() for alias in aliases}
+    items = {fold(i): i for inst in instruments.values() for i in inst.item_ids}
+    mapping: dict[str, str] = {}
+    unmatched = []
+    for header in raw.frame.columns:
+        key = fold(header)
+        name = lookup.get(key) or items.get(key)
+        if name is None:
+            unmatched.append(header)
+        elif name in mapping.values():
+            raise InputDataError(f"Deux colonnes désignent {name!r} (dont {header!r}). Gardez-en une seule.",
+                                 f"Two columns mean {name!r} (one is {header!r}). Keep only one.",
+                                 file=raw.source, column=header)
+        else:
+            mapping[header] = name
+    # a wave column may hold dates: checked like a date column, not as a possible birth date
+    check_no_personal_data(raw.frame, raw.source, unmatched,
+                           {h: ("date" if n == "wave" else n) for h, n in mapping.items()})
+    missing = [c for c in _REQUIRED if c not in mapping.values()]
+    if missing:
+        raise InputDataError(f"Colonne(s) obligatoire(s) absente(s) dans questionnaires : {missing}.",
+                             f"Required column(s) missing in questionnaires: {missing}.", file=raw.source)
+    if unmatched:
+        notes.append(f"{raw.source} : colonnes ignorées / ignored columns {unmatched}")
+    return mapping
+
+
+def _map_unique(series: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct non-missing value (object Series, None where missing)."""
+    table = {value: func(value) for value in series.dropna().unique()}
+    return series.map(table).astype(object).where(series.notna(), None)
+
+
+def _parse_date(text: pd.Series) -> pd.Series:
+    iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    dmy = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    excel = pd.to_datetime(text.str.replace(r" 00:00:00$", "", regex=True), format="%Y-%m-%d", errors="coerce")
+    return iso.fillna(dmy).fillna(excel)
+
+
+def _answer_lookup(inst: Instrument) -> dict[str, dict[str, int]]:
+    out = {}
+    for item in inst.items:
+        codes = {}
+        for opt in item.options:
+            for key in (str(opt.code), f"{opt.code}.0", fold(opt.fr), fold(opt.en)):
+                codes[key] = opt.code
+        out[item.id] = codes
+    return out
+
+
+def empty_questionnaires(instruments: dict[str, Instrument] | None = None) -> pd.DataFrame:
+    """The accepted-questionnaires frame with no rows (dataset without the table)."""
+    instruments = instruments if instruments is not None else load_instruments()
+    items = [i for inst in instruments.values() for i in inst.item_ids]
+    frame = pd.DataFrame({"participant_id": pd.Series(dtype="string"), "wave": pd.Series(dtype="string"),
+                          "date": pd.Series(dtype="datetime64[us]"), "instrument": pd.Series(dtype="string")})
+    for item in items:
+        frame[item] = pd.Series(dtype="Int64")
+    return frame
+
+
+def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as_of: dt.date, *,
+                            strict: bool = False, instruments: dict[str, Instrument] | None = None,
+                            notes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Validate the raw ``questionnaires`` table.
+
+    Parameters
+    ----------
+    raw : RawTable or None
+        As read by :func:`relais_analysis.readers.discover_tables`; None when the data
+        folder has no such table (the result is then empty).
+    participants : DataFrame
+        Accepted participants (``participant_id``, ``role``).
+    as_of : date
+        Extraction date: later questionnaires are rejected.
+    strict : bool, default False
+        Raise at the first problem.
+    instruments : dict, optional
+        Default: the bundled instruments.
+    notes : list of str, optional
+        Receives remarks (ignored columns).
+
+    Returns
+    -------
+    accepted : DataFrame
+        ``participant_id``, ``wave`` (canonical), ``date`` (datetime64), ``instrument`` and
+        one ``Int64`` column of answer codes per item of every instrument.
+    rejections : DataFrame
+        Columns ``table``, ``file``, ``row``, ``column``, ``value``, ``reason_fr``, ``reason_en``.
+    rows_read : int
+        Data rows read, blank rows included (= accepted + rejected rows).
+
+    Raises
+    ------
+    InputDataError
+        A required column is missing, two headers mean the same column, or (strict) any problem.
+    PersonalDataError
+        A column looks like personal data.
+    """
+    instruments = instruments if instruments is not None else load_instruments()
+    notes = notes if notes is not None else []
+    if raw is None:
+        return empty_questionnaires(instruments), pd.DataFrame(columns=_COLUMNS), 0
+    mapping = _map_headers(raw, instruments, notes)
+    frame = raw.frame[list(mapping)].rename(columns=mapping)
+    rows = _Rows(raw, strict)
+    for blank in raw.blank_rows:
+        if strict:
+            raise InputDataError("ligne vide", "empty row", file=raw.source, row=int(blank))
+    for col in _REQUIRED:
+        rows.add(frame[col].isna().to_numpy(), col, frame[col], "valeur manquante", "missing value")
+    # participant
+    known = participants.set_index("participant_id")["role"] if len(participants) else pd.Series(dtype="string")
+    role = frame["participant_id"].map(known)
+    rows.add((frame["participant_id"].notna() & role.isna()).to_numpy(), "participant_id", frame["participant_id"],
+             "participant inconnu dans la table participants (ou ligne rejetée)",
+             "unknown participant in table participants (or rejected row)")
+    # instrument
+    by_name = {}
+    for inst in instruments.values():
+        for key in (inst.id, inst.short_name):
+            by_name[fold(key)] = inst.id
+    inst_id = _map_unique(frame["instrument"], lambda v: by_name.get(fold(v)))
+    rows.add((frame["instrument"].notna() & inst_id.isna()).to_numpy(), "instrument", frame["instrument"],
+             f"instrument inconnu (connus : {', '.join(instruments)})",
+             f"unknown instrument (known: {', '.join(instruments)})")
+    audience = _map_unique(inst_id, lambda i: instruments[i].audience)
+    rows.add(((role == "child") & (audience == "adult")).to_numpy(), "instrument", frame["instrument"],
+             "un enfant ne peut pas répondre à un questionnaire pour adultes", "a child cannot answer an adult instrument")
+    rows.add(((role == "parent") & (audience == "child")).to_numpy(), "instrument", frame["instrument"],
+             "un parent ne peut pas répondre à un questionnaire pour enfants", "a parent cannot answer a child instrument")
+    # wave and date
+    wave_text = frame["wave"].astype("string")
+    wave = _map_unique(wave_text, canonical_wave)
+    wave_date = _parse_date(wave_text)
+    date_text = frame["date"].astype("string") if "date" in frame else pd.Series(pd.NA, index=frame.index,
+                                                                                 dtype="string")
+    date = _parse_date(date_text)
+    rows.add((date_text.notna() & date.isna()).to_numpy(), "date", date_text,
+             "date illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA)", "unreadable date (expected YYYY-MM-DD or DD/MM/YYYY)")
+    rows.add((wave_text.notna() & wave.isna() & wave_date.isna()).to_numpy(), "wave", wave_text,
+             "vague inconnue (entree, suivi, sortie ou une date)", "unknown wave (entree, suivi, sortie or a date)")
+    date = date.fillna(wave_date)
+    rows.add(date.isna().to_numpy() & wave_text.notna().to_numpy(), "date", date_text,
+             "date manquante (colonne date, ou une date dans la colonne wave)",
+             "missing date (date column, or a date in the wave column)")
+    rows.add((date < pd.Timestamp(PROGRAMME_START)).to_numpy(), "date", date_text.fillna(wave_text),
+             "date antérieure au lancement du programme (01/01/2022)", "date before the programme start (2022-01-01)")
+    rows.add((date > pd.Timestamp(as_of)).to_numpy(), "date", date_text.fillna(wave_text),
+             f"date postérieure à la date d'extraction ({as_of:%d/%m/%Y})", f"date after the extraction date ({as_of})")
+    # answers
+    codes: dict[str, pd.Series] = {}
+    for inst in instruments.values():
+        lookup = _answer_lookup(inst)
+        mine = (inst_id == inst.id).to_numpy()
+        for item in inst.item_ids:
+            if item not in frame:
+                codes[item] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+                continue
+            text = frame[item].astype("string")
+            mapped = _map_unique(text, lambda v, codes=lookup[item]: codes.get(fold(v)))
+            rows.add(mine & text.notna().to_numpy() & mapped.isna().to_numpy(), item, text,
+                     f"réponse impossible (codes possibles : "
+                     f"{', '.join(str(o.code) for o in inst.items[inst.item_ids.index(item)].options)})",
+                     "impossible answer code")
+            rows.add(~mine & inst_id.notna().to_numpy() & text.notna().to_numpy(), item, text,
+                     f"réponse dans une colonne de l'instrument {inst.id}, pas de celui de la ligne",
+                     f"answer in a column of instrument {inst.id}, not the row's instrument")
+            codes[item] = pd.Series(mapped.where(pd.Series(mine, index=frame.index)), dtype="Int64")
+    # dated waves: order per participant and instrument
+    dated = wave.isna() & wave_date.notna()
+    if dated.any():
+        ok = dated & ~pd.Series(rows.bad, index=frame.index)
+        order = date[ok].groupby([frame["participant_id"][ok], inst_id[ok]]).rank(method="first").astype(int)
+        rank = order.reindex(frame.index)
+        rows.add((ok & (rank > 3)).to_numpy(), "wave", wave_text,
+                 "plus de trois questionnaires datés pour ce participant et cet instrument",
+                 "more than three dated questionnaires for this participant and instrument")
+        named = rank.map(lambda k: _WAVE_ORDER[int(k) - 1] if pd.notna(k) and k <= 3 else None)
+        wave = wave.mask(ok, named)
+    # the same wave twice
+    good = ~rows.bad
+    key = frame["participant_id"].astype("string") + "\x1f" + inst_id.astype("string") + "\x1f" + wave.astype("string")
+    dup = key.where(good).duplicated(keep="first").to_numpy() & good
+    rows.add(dup, "wave", wave_text, "même vague déjà remplie pour ce participant et cet instrument",
+             "same wave already answered for this participant and instrument")
+    keep = ~rows.bad
+    accepted = pd.DataFrame({"participant_id": frame["participant_id"].astype("string"), "wave": wave.astype("string"),
+                             "date": date.astype("datetime64[us]"), "instrument": inst_id.astype("string")})
+    for item, series in codes.items():
+        accepted[item] = series
+    accepted = accepted.loc[keep].reset_index(drop=True)
+    records = rows.records + [
+        {"table": "questionnaires", "file": raw.source, "row": int(r), "column": "", "value": "",
+         "reason_fr": "ligne vide", "reason_en": "empty row"} for r in raw.blank_rows]
+    rejections = pd.DataFrame(records, columns=_COLUMNS)
+    return accepted, rejections, len(raw.frame) + len(raw.blank_rows)
+
+
+def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame, as_of: dt.date, *, strict: bool,
+                          reports: dict, rejections: list[pd.DataFrame], notes: list[str]) -> pd.DataFrame:
+    """The step :func:`relais_analysis.ingest.load_dataset` runs: validate, record the row accounting.
+
+    Adds a :class:`~relais_analysis.ingest.TableReport` to ``reports`` and the rejected rows
+    to ``rejections`` when the folder holds a questionnaires table; returns the accepted rows
+    (an empty frame otherwise).
+
+    Raises
+    ------
+    InputDataError, PersonalDataError
+        As :func:`validate_questionnaires`.
+    """
+    from ..ingest import TableReport
+
+    raw = raws.get("questionnaires")
+    accepted, rejected, n_read = validate_questionnaires(raw, participants, as_of, strict=strict, notes=notes)
+    if raw is not None:
+        reports["questionnaires"] = TableReport("questionnaires", raw.source, n_read, len(accepted),
+                                                n_read - len(accepted), raw.encoding, raw.separator, raw.sha256)
+        if len(rejected):
+            rejections.append(rejected)
+    return accepted
