@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import RelaisError
+from .outcomes.questionnaire_form import cli_args as _questionnaire_args, cli_run as _questionnaire
 
 __all__ = ["main"]
 
@@ -282,6 +283,8 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
+    "questionnaire": ("questionnaire imprimable (HTML, PDF) depuis les instruments / printable questionnaire",
+                      _questionnaire_args, _questionnaire),
 }
 
 

@@ -1,0 +1,184 @@
+"""Printable French questionnaire generated from the instrument files.
+
+The paper form and the analysis read the same files, so they cannot disagree: the
+items, their order, the answer options and their codes (printed small next to each
+box, they are what goes into the ``questionnaires`` table), the recall period, and
+the flags "traduction de travail, à valider" and "non validé". Sources and licences
+are printed at the end. HTML is self-contained (no network); PDF through Debian's
+Chromium (:func:`relais_analysis.report.print_pdf`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from html import escape
+from pathlib import Path
+
+from ..i18n import check_lang
+from .instruments import Instrument, load_instruments
+from .sentences import translation_flag
+
+__all__ = ["cli_args", "cli_run", "questionnaire_html", "write_questionnaire"]
+
+_CSS = """
+@page{size:A4;margin:15mm 12mm}
+body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:10.5pt;color:#111;max-width:50rem;margin:1rem auto;
+line-height:1.35}
+h1{font-size:16pt;margin:0 0 .3rem}h2{font-size:12.5pt;margin:1.2rem 0 .2rem;break-after:avoid}
+.meta{display:grid;grid-template-columns:repeat(3,1fr);gap:.5rem 1rem;border:1px solid #999;padding:.5rem;
+margin:.6rem 0}
+.meta span{display:inline-block;min-width:9rem;border-bottom:1px solid #777;height:1.1rem}
+.flag{font-size:9pt;color:#8a3b00;font-style:italic;margin:.1rem 0}
+.instr{font-size:9.5pt;margin:.2rem 0 .4rem}
+table{border-collapse:collapse;width:100%;table-layout:fixed;break-inside:avoid;margin-bottom:.4rem}
+th,td{border:1px solid #bbb;padding:.25rem .3rem;vertical-align:top}
+th{font-size:8.5pt;font-weight:normal;background:#f2f2f2;text-align:center}
+td.q{width:46%}td.a{text-align:center;white-space:nowrap}
+.box{display:inline-block;width:.8rem;height:.8rem;border:1px solid #222;vertical-align:middle}
+.code{font-size:7pt;color:#666;margin-left:.15rem}
+.sources{font-size:8pt;color:#444;margin-top:1.2rem;border-top:1px solid #999;padding-top:.4rem}
+section{break-inside:avoid-page}
+"""
+
+_TEXT = {
+    "fr": {"title": "Questionnaire – Relais Familles Mono", "code": "Code participant (pseudonyme)",
+           "date": "Date", "wave": "Moment", "waves": "□ entrée   □ suivi (6 mois)   □ sortie",
+           "intro": "Merci de répondre à chaque question en cochant une seule case. Il n'y a pas de bonne ou de "
+                    "mauvaise réponse. Vos réponses restent anonymes : seul votre code figure sur cette feuille.",
+           "question": "Question", "period": "Période", "sources": "Sources, licences et règles de score",
+           "codes": "Les petits chiffres à côté des cases sont les codes à saisir dans la table questionnaires."},
+    "en": {"title": "Questionnaire – Relais Familles Mono", "code": "Participant code (pseudonym)",
+           "date": "Date", "wave": "Time", "waves": "□ entry   □ follow-up (6 months)   □ exit",
+           "intro": "Please answer each question by ticking one box. There are no right or wrong answers. Your "
+                    "answers stay anonymous: only your code is on this sheet.",
+           "question": "Question", "period": "Period", "sources": "Sources, licences and scoring rules",
+           "codes": "The small numbers next to the boxes are the codes to enter in the questionnaires table."},
+}
+
+
+def _section(inst: Instrument, lang: str) -> str:
+    parts = [f'<section id="{escape(inst.id)}"><h2>{escape(inst.name(lang))}</h2>']
+    flag = translation_flag(inst, lang)
+    if flag:
+        parts.append(f'<p class="flag">{escape(flag)}</p>')
+    for key in ("instructions", "recall_period"):
+        text = inst.text(key, lang)
+        if text:
+            label = f"{_TEXT[lang]['period']} : " if key == "recall_period" and lang == "fr" else (
+                f"{_TEXT[lang]['period']}: " if key == "recall_period" else "")
+            parts.append(f'<p class="instr">{escape(label + text)}</p>')
+    # one table per run of items sharing an answer set (columns = that set's options)
+    runs: list[list] = []
+    for item in inst.items:
+        if runs and runs[-1][0].answer_set == item.answer_set:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    number = 0
+    for run in runs:
+        options = run[0].options
+        head = "".join(f"<th>{escape(o.label(lang))}</th>" for o in options)
+        parts.append(f'<table><thead><tr><th>{_TEXT[lang]["question"]}</th>{head}</tr></thead><tbody>')
+        for item in run:
+            number += 1
+            cells = "".join(f'<td class="a"><span class="box"></span><span class="code">{o.code}</span></td>'
+                            for o in options)
+            parts.append(f'<tr data-item="{escape(item.id)}"><td class="q">{number}. {escape(item.text(lang))}</td>'
+                         f"{cells}</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def questionnaire_html(instruments: dict[str, Instrument] | None = None, *, lang: str = "fr",
+                       only: list[str] | None = None) -> str:
+    """The printable questionnaire as one self-contained HTML page.
+
+    Parameters
+    ----------
+    instruments : dict, optional
+        Default: the bundled instruments.
+    lang : {"fr", "en"}
+    only : list of str, optional
+        Instrument ids to include, in this order (default: all).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is not supported.
+    KeyError
+        If ``only`` names an unknown instrument.
+
+    Examples
+    --------
+    >>> page = questionnaire_html(only=["osss3"])
+    >>> "Combien de personnes" in page and "traduction française de travail" in page
+    True
+    """
+    lang = check_lang(lang)
+    instruments = instruments if instruments is not None else load_instruments()
+    chosen = [instruments[i] for i in (only or list(instruments))]
+    text = _TEXT[lang]
+    meta = (f'<div class="meta"><div>{text["code"]}<br><span></span></div><div>{text["date"]}<br><span></span>'
+            f'</div><div>{text["wave"]}<br>{text["waves"]}</div></div>')
+    sources = "".join(
+        f"<p><b>{escape(i.short_name)}</b> – {escape(i.raw['source']['reference'])} "
+        f"<i>{escape(i.raw['source']['licence'])}</i> "
+        f"{escape(i.text('translation_note', lang))} "
+        f"{escape(i.raw['score']['missing_rule'][lang])}</p>" for i in chosen)
+    body = "".join(_section(i, lang) for i in chosen)
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{text["title"]}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{text['title']}</h1>{meta}<p>{escape(text['intro'])}</p>"
+            f'{body}<div class="sources"><h2>{text["sources"]}</h2><p>{escape(text["codes"])}</p>{sources}</div>'
+            "</body></html>\n")
+
+
+def write_questionnaire(out_dir: str | Path, *, lang: str = "fr", pdf: bool = True,
+                        instruments: dict[str, Instrument] | None = None,
+                        only: list[str] | None = None) -> list[Path]:
+    """Write ``questionnaire.html`` (and ``questionnaire.pdf``) into ``out_dir``.
+
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is invalid, or ``pdf`` is asked and Chromium or Playwright is missing.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    html_path = out / f"questionnaire{'' if lang == 'fr' else '_' + lang}.html"
+    html_path.write_text(questionnaire_html(instruments, lang=lang, only=only), encoding="utf-8")
+    paths = [html_path]
+    if pdf:
+        from ..report import print_pdf
+
+        paths.append(print_pdf(html_path, html_path.with_suffix(".pdf")))
+    return paths
+
+
+def cli_args(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``relais questionnaire``."""
+    p.add_argument("out_dir", type=Path, help="dossier de sortie / output folder")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--no-pdf", action="store_true", help="HTML seulement / HTML only")
+    p.add_argument("--instruments", type=Path, default=None,
+                   help="dossier d'instruments supplémentaires / extra instrument folder")
+    p.add_argument("--only", nargs="+", default=None, help="instruments à inclure / instruments to include")
+
+
+def cli_run(args: argparse.Namespace) -> int:
+    """Run ``relais questionnaire``; returns the exit code."""
+    from ..errors import ParameterError
+
+    instruments = load_instruments(*([args.instruments] if args.instruments else []))
+    unknown = [i for i in (args.only or []) if i not in instruments]
+    if unknown:
+        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}. Connus : {list(instruments)}.",
+                             f"Unknown instrument(s): {unknown}. Known: {list(instruments)}.")
+    for path in write_questionnaire(args.out_dir, lang=args.lang, pdf=not args.no_pdf, instruments=instruments,
+                                    only=args.only):
+        print(path)
+    return 0
