@@ -104,6 +104,7 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
         if not len(rows):
             continue
         scored = score_questionnaires(rows[["participant_id", "wave"] + inst.item_ids].reset_index(drop=True), inst)
+        scored["_pid"] = pd.factorize(scored["participant_id"])[0]  # integer codes: fast pairing
         res.scored[inst_id] = scored
         for score in _score_columns(inst):
             res.changes.append(paired_change(scored, inst, wave_from=wave_from, wave_to=wave_to, score=score))

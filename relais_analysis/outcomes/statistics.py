@@ -55,7 +55,7 @@ MIN_PAIRS = 10
 EXACT_MAX_N = 300
 #: Seed of the bootstrap (same data, same interval).
 BOOTSTRAP_SEED = 20240101
-_RESAMPLES = 4999
+_RESAMPLES = 2000
 
 
 def signed_rank_cdf(n: int) -> np.ndarray:
@@ -221,14 +221,38 @@ class PairedChange:
         return out
 
 
+def _first_scores(scored: pd.DataFrame, wave: str, score: str) -> tuple[np.ndarray, np.ndarray]:
+    """(participant codes, scores) of the first scored questionnaire of each participant at ``wave``.
+
+    Codes are ``scored["_pid"]`` when present (integers set by the analysis), else the
+    participant ids factorised in table order.
+    """
+    codes = scored["_pid"].to_numpy() if "_pid" in scored else pd.factorize(scored["participant_id"])[0]
+    values = scored[score].to_numpy(dtype=float)
+    mask = ~np.isnan(values) & (scored["wave"].to_numpy(dtype=object) == wave)
+    unique, first = np.unique(codes[mask], return_index=True)
+    return unique, values[mask][first]
+
+
+def _pairs(scored: pd.DataFrame, wave_from: str, wave_to: str, score: str) -> tuple[np.ndarray, ...]:
+    codes_a, before = _first_scores(scored, wave_from, score)
+    codes_b, after = _first_scores(scored, wave_to, score)
+    common, ia, ib = np.intersect1d(codes_a, codes_b, assume_unique=True, return_indices=True)
+    return common, before[ia], after[ib]
+
+
 def paired_scores(scored: pd.DataFrame, wave_from: str = "entree", wave_to: str = "suivi",
                   score: str = "score") -> pd.DataFrame:
     """One row per participant with a score at both waves: ``participant_id``, ``before``, ``after``."""
-    ok = scored.loc[scored[score].notna(), ["participant_id", "wave", score]]
-    before = ok[ok["wave"] == wave_from].drop_duplicates("participant_id").set_index("participant_id")[score]
-    after = ok[ok["wave"] == wave_to].drop_duplicates("participant_id").set_index("participant_id")[score]
-    both = pd.concat({"before": before, "after": after}, axis=1, join="inner")
-    return both.reset_index().sort_values("participant_id", kind="stable").reset_index(drop=True)
+    common, before, after = _pairs(scored, wave_from, wave_to, score)
+    ids = scored["participant_id"].to_numpy()
+    if "_pid" in scored:
+        lookup = pd.Series(ids, index=scored["_pid"].to_numpy())
+        lookup = lookup[~lookup.index.duplicated()]
+    else:
+        codes, uniques = pd.factorize(scored["participant_id"])
+        lookup = pd.Series(np.asarray(uniques), index=np.arange(len(uniques)))
+    return pd.DataFrame({"participant_id": lookup.loc[common].to_numpy(), "before": before, "after": after})
 
 
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
@@ -289,13 +313,12 @@ def paired_change(scored: pd.DataFrame, instrument: Instrument, *, wave_from: st
             f"At least {MIN_PAIRS} pairs are required to publish an estimate (asked: {min_pairs}).")
     if score not in scored.columns:
         raise ParameterError(f"Colonne de score inconnue : {score!r}.", f"Unknown score column: {score!r}.")
-    pairs = paired_scores(scored, wave_from, wave_to, score)
-    n = len(pairs)
+    _, before, after = _pairs(scored, wave_from, wave_to, score)
+    n = len(before)
     base = dict(instrument=instrument.id, score=score, wave_from=wave_from, wave_to=wave_to, n_pairs=n,
                 confidence=confidence)
     if n < min_pairs:
         return PairedChange(sufficient=False, **base)
-    before, after = pairs["before"].to_numpy(float), pairs["after"].to_numpy(float)
     d = after - before
     hl, low, high, method = hodges_lehmann(d, confidence)
     w_stat, w_p, w_method = _wilcoxon(d)
@@ -330,11 +353,10 @@ def wave_summary(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str
     Mean and median are NaN below :data:`MIN_PAIRS` scores. The band distribution of
     the paired parents at both waves is the margin of the band cross-tab.
     """
-    first = scored.loc[(scored["wave"] == wave_from) & scored[score].notna()].drop_duplicates("participant_id")
-    pairs = paired_scores(scored, wave_from, wave_to, score)
+    _, first = _first_scores(scored, wave_from, score)
+    _, _, after = _pairs(scored, wave_from, wave_to, score)
     rows = []
-    for wave, group, values in ((wave_from, "all", first[score].to_numpy(float)),
-                                (wave_to, "paired", pairs["after"].to_numpy(float))):
+    for wave, group, values in ((wave_from, "all", first), (wave_to, "paired", after)):
         enough = len(values) >= MIN_PAIRS
         rows.append({"wave": wave, "group": group, "n": len(values),
                      "mean": float(values.mean()) if enough else float("nan"),
@@ -373,11 +395,10 @@ def attrition(scored: pd.DataFrame, instrument: Instrument, *, wave_from: str = 
     "Stayed" means a score at ``wave_to`` too, so ``n_stayed`` equals the number of pairs of
     :func:`paired_change` (a follow-up questionnaire with too many blanks counts as not answered).
     """
-    first = scored.loc[(scored["wave"] == wave_from) & scored[score].notna()].drop_duplicates("participant_id")
-    answered_later = set(scored.loc[(scored["wave"] == wave_to) & scored[score].notna(), "participant_id"])
-    stayed_mask = first["participant_id"].isin(answered_later).to_numpy()
-    stayed = first.loc[stayed_mask, score].to_numpy(float)
-    left = first.loc[~stayed_mask, score].to_numpy(float)
+    codes_a, first = _first_scores(scored, wave_from, score)
+    codes_b, _ = _first_scores(scored, wave_to, score)
+    stayed_mask = np.isin(codes_a, codes_b, assume_unique=True)
+    stayed, left = first[stayed_mask], first[~stayed_mask]
     base = dict(instrument=instrument.id, wave_from=wave_from, wave_to=wave_to,
                 n_stayed=len(stayed), n_left=len(left))
     if len(stayed) < MIN_PAIRS or len(left) < MIN_PAIRS:

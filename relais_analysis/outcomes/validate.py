@@ -112,8 +112,9 @@ def _map_headers(raw: RawTable, instruments: dict[str, Instrument], notes: list[
 
 def _map_unique(series: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct non-missing value (object Series, None where missing)."""
-    table = {value: func(value) for value in series.dropna().unique()}
-    return series.map(table).astype(object).where(series.notna(), None)
+    codes, uniques = pd.factorize(series)  # missing -> -1, i.e. the final None
+    mapped = np.array([func(value) for value in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
 
 
 def _parse_date(text: pd.Series) -> pd.Series:
