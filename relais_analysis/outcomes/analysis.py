@@ -15,6 +15,7 @@ import pandas as pd
 from ..config import DEFAULT_THRESHOLD
 from ..errors import ParameterError
 from ..privacy import check_threshold
+from .groups import change_by_group
 from .instruments import Instrument, load_instruments
 from .scoring import score_questionnaires
 from .sentences import attrition_sentence, change_sentence, honesty_note
@@ -68,7 +69,7 @@ def _score_columns(inst: Instrument) -> list[str]:
 
 def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instrument] | None = None, *,
                      wave_from: str = "entree", wave_to: str = "suivi", lang: str = "fr",
-                     threshold: int = DEFAULT_THRESHOLD) -> OutcomeResults:
+                     threshold: int = DEFAULT_THRESHOLD, groups: pd.DataFrame | None = None) -> OutcomeResults:
     """Score every questionnaire and compute the protected outcome tables and sentences.
 
     Parameters
@@ -81,6 +82,9 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
         Waves compared (default entry and follow-up).
     lang : {"fr", "en"}
     threshold : int, default 5
+    groups : DataFrame, optional
+        Output of :func:`~.groups.participant_groups`: adds ``outcomes_by_relay``,
+        ``outcomes_by_province``, ``outcomes_by_year`` and ``outcomes_by_dose``.
 
     Returns
     -------
@@ -115,6 +119,15 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
         shift = band_shift_table(main, inst, lang=lang, threshold=threshold)
         if shift is not None:
             res.tables[f"outcomes_bands_{inst_id}"] = shift
+    if groups is not None:
+        for by in ("relay", "province", "year", "dose"):
+            parts = [change_by_group(res.scored[i], instruments[i], groups, by, wave_from=wave_from, wave_to=wave_to,
+                                     threshold=threshold) for i in res.scored]
+            parts = [p for p in parts if len(p)]
+            if parts:
+                table = pd.concat(parts, ignore_index=True)
+                table.attrs["threshold"] = threshold
+                res.tables[f"outcomes_by_{by}"] = table
     res.tables["outcomes_change"] = change_table(res.changes, instruments, lang=lang, threshold=threshold)
     res.tables["outcomes_attrition"] = attrition_table(res.attrition, threshold=threshold)
     for _, row in res.tables["outcomes_change"].iterrows():

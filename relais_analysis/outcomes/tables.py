@@ -201,6 +201,8 @@ def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *
             counts = COUNT_COLUMNS[name]
         elif name.startswith("outcomes_waves"):
             counts = ["n"]
+        elif name.startswith("outcomes_by_"):
+            counts = ["n_pairs"]
         else:
             counts = list(table.columns)
         paths.append(_write(table, out / f"{prefix}{name}.csv", counts, lang))
