@@ -19,7 +19,7 @@ DEMO = ROOT / "data" / "demo"
 
 def test_the_five_notebooks_exist():
     assert {p.stem for p in NOTEBOOKS} == {"annual_report", "relay_sheet", "explore_coverage", "explore_reach",
-                                           "data_quality"}
+                                           "data_quality", "explore_outcomes"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -33,7 +33,7 @@ def test_stored_without_outputs_and_with_one_parameters_cell(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["explore_coverage", "explore_reach", "data_quality"])
+@pytest.mark.parametrize("name", ["explore_coverage", "explore_reach", "data_quality", "explore_outcomes"])
 @pytest.mark.parametrize("data", [SMALL, DEMO], ids=["small", "demo"])
 def test_exploration_notebooks_run(name, data, tmp_path):
     ensure_kernel()
