@@ -196,12 +196,12 @@ class _Content:
         lang, th = self.params.lang, self.tables.threshold
         n = format_int(self.tables.total_suppressed, lang)
         if lang == "fr":
-            return (f"« {footnote(th, lang)} » : pour protéger les personnes, aucun effectif entre 1 et {th - 1} "
-                    f"n'est publié ; d'autres cases sont masquées au besoin pour qu'on ne puisse pas le retrouver "
-                    f"par soustraction ({n} cases masquées dans les tableaux de ce rapport).")
-        return (f"“{footnote(th, lang)}”: to protect people, no count from 1 to {th - 1} is published; other cells "
-                f"are masked where needed so it cannot be recovered by subtraction ({n} cells masked in this "
-                "report's tables).")
+            return (f"*{footnote(th, lang)}.* Aucun effectif entre 1 et {th - 1} n'est publié, et d'autres cases, "
+                    f"de toute valeur, ne le sont pas non plus, pour qu'on ne puisse pas le retrouver par "
+                    f"soustraction ({n} cases non publiées dans les tableaux de ce rapport). « – » : pas de données.")
+        return (f"*{footnote(th, lang)}.* No count from 1 to {th - 1} is published, nor are other cells, of any "
+                f"value, so that it cannot be recovered by subtraction ({n} cells not published in this "
+                "report's tables). “–”: no data.")
 
     def figure(self, name: str) -> Path:
         """PNG file of a figure written by ``write_outputs``."""

@@ -1,7 +1,7 @@
 """Sentences of the reports, generated from the published tables (never hard-coded figures).
 
 Every number goes through :mod:`relais_analysis.i18n` (``1 500``, ``12,3 %``), and a
-masked count reads ``< 5``. Functions take a published
+masked count reads ``n.p.`` (non publié). Functions take a published
 :class:`~relais_analysis.tables.TableSet` and return plain text (Markdown-safe: user
 strings never appear in these sentences).
 """
