@@ -98,3 +98,25 @@ class ParameterError(RelaisError):
 
 class PrivacyError(RelaisError):
     """A table about to be published would disclose a small count or an identifier."""
+
+
+class AmbiguousPlaceError(ReferenceDataError):
+    """A place name exists in several communes; only the postal code tells them apart.
+
+    ``candidates`` lists ``(label, postal_codes, nis, commune_name)`` tuples, where
+    ``label`` is what the user may type instead (e.g. ``"Celles (7760)"``).
+    """
+
+    def __init__(self, text: str, candidates: list[tuple[str, str, str, str]], **kwargs) -> None:
+        self.text = text
+        self.candidates = candidates
+        listed = "; ".join(f"{label} : commune de {commune} ({nis})" for label, _pc, nis, commune in candidates)
+        listed_en = "; ".join(f"{label}: commune of {commune} ({nis})" for label, _pc, nis, commune in candidates)
+        example = candidates[0][0] if candidates else ""
+        super().__init__(
+            f"Lieu ambigu : {text!r} existe dans plusieurs communes ({listed}). "
+            f"Ajoutez le code postal, p. ex. {example!r}.",
+            f"Ambiguous place: {text!r} exists in several communes ({listed_en}). "
+            f"Add the postal code, e.g. {example!r}.",
+            **kwargs,
+        )
