@@ -33,7 +33,8 @@ from .errors import InputDataError, ReferenceDataError
 from .personal_data import check_no_personal_data
 from .readers import RawTable, discover_tables
 from .resolve import get_resolver
-from .schema import ACTIVITY_TYPES, TABLES, Table, canonical_activity_type, canonical_gender, canonical_role, fold
+from .schema import (ACTIVITY_TYPES, TABLES, Table, canonical_activity_type, canonical_gender, canonical_role, fold,
+                     suggest)
 
 __all__ = ["Dataset", "TableReport", "load_dataset", "read_metadata", "write_rejections"]
 
@@ -219,18 +220,35 @@ def _map_columns(raw: RawTable, table: Table, notes: list[str]) -> pd.DataFrame:
     if missing:
         expected = ", ".join(f"{c.name} ({' / '.join(c.aliases[:2])})" if c.aliases else c.name
                              for c in table.columns if c.name in missing)
+        hints = _header_hints(unmatched, [table.column(m) for m in missing])
         raise InputDataError(
-            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}.",
-            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}.",
+            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}."
+            + "".join(f" Colonne {h!r} : vouliez-vous dire {c!r} ?" for h, c in hints),
+            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}."
+            + "".join(f" Column {h!r}: did you mean {c!r}?" for h, c in hints),
             file=raw.source,
         )
     if unmatched:
-        notes.append(f"{raw.source} : colonnes ignorées / ignored columns {unmatched}")
+        free = [c for c in table.columns if c.name not in mapping.values()]
+        hints = dict(_header_hints(unmatched, free))
+        listed = ", ".join(f"{h!r}" + (f" (vouliez-vous dire {hints[h]!r} ?)" if h in hints else "") for h in unmatched)
+        notes.append(f"{raw.source} : colonne(s) ignorée(s) / ignored column(s) : {listed}")
     frame = raw.frame[list(mapping)].rename(columns=mapping)
     for col in table.columns:
         if col.name not in frame.columns:
             frame[col.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame[[c.name for c in table.columns]]
+
+
+def _header_hints(headers: list[str], columns: list) -> list[tuple[str, str]]:
+    """(header, column name) pairs where a header looks like a misspelt column name or alias."""
+    hints = []
+    for header in headers:
+        for col in columns:
+            if suggest(header, (col.name, *col.aliases), n=1, cutoff=0.75):
+                hints.append((str(header), col.name))
+                break
+    return hints
 
 
 _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"

@@ -157,3 +157,21 @@ def test_aggregate_only_dataset(tmp_path):
 def test_no_data_folder():
     with pytest.raises(errors.InputDataError, match="Data folder not found"):
         load_dataset("/nonexistent/folder")
+
+
+def test_typographic_and_misspelt_headers(tmp_path):
+    folder = tmp_path / "headers"
+    shutil.copytree(SMALL, folder)
+    acts = pd.read_csv(SMALL / "activities.csv", dtype=str)
+    acts = acts.rename(columns={"date": "Date de l’activité", "type": "Type d’activité"})
+    acts["Remarques"] = "à revoir"
+    acts.to_csv(folder / "activities.csv", index=False)
+    ds = load_dataset(folder)
+    assert ds.reports["activities"].accepted == 9  # ’ read as ' : both headers recognised
+    assert any("Remarques" in note and "ignor" in note for note in ds.notes)
+    acts = acts.rename(columns={"Date de l’activité": "Date de l’activté"})
+    acts.to_csv(folder / "activities.csv", index=False)
+    with pytest.raises(errors.InputDataError) as info:
+        load_dataset(folder)
+    assert "Column 'Date de l’activté': did you mean 'date'?" in str(info.value)
+    assert "vouliez-vous dire 'date'" in info.value.message_fr
