@@ -39,6 +39,8 @@ DATA_TABLES = ("activities", "participants", "attendance")
 _KEYED = re.compile(r"^([PF])([0-9a-fA-F]{12})$")
 #: Columns of the problem list (one row per problem, mapped back to the workbook).
 PROBLEM_COLUMNS = ["relay_id", "workbook", "sheet", "row", "column", "value", "reason_fr", "reason_en", "kind"]
+#: Spreadsheets in another format: refused with the reason (save as .xlsx); other files are only noted.
+_OTHER_SPREADSHEETS = {".xls", ".ods", ".csv", ".tsv", ".numbers", ".xlsb"}
 _SCOPED = {"activities": ("activity_id",), "participants": ("participant_id", "family_id"),
            "attendance": ("activity_id", "participant_id")}
 
@@ -180,9 +182,12 @@ def _collect(exports_dir: Path, registry: Registry) -> tuple[dict[str, WorkbookD
     found: dict[str, list[WorkbookData]] = {}
     ledger, notes = [], []
     for path in sorted(p for p in exports_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
-        if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        if path.suffix.lower() in _OTHER_SPREADSHEETS:
             ledger.append({"workbook": path.name, "relay_id": "", "refused": True,
-                           "how": "pas un classeur Excel .xlsx (enregistrez-le au format .xlsx)"})
+                           "how": "pas un classeur Excel .xlsx (ouvrez-le et enregistrez-le au format .xlsx)"})
+            continue
+        if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+            notes.append(f"{path.name} : fichier ignoré (pas un classeur)")
             continue
         try:
             book = read_workbook(path)
@@ -288,6 +293,21 @@ def _write_folder(out_dir: Path, registry: Registry, tables: dict[str, pd.DataFr
     (out_dir / "dataset.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _excel_rows_in_reason(fr: str, en: str, frame: pd.DataFrame, workbook: str, sheet: str) -> tuple[str, str]:
+    """``(déjà à la ligne 15679)`` of the assembled CSV -> the Excel row in the user's workbook."""
+    match = re.search(r"\(déjà à la ligne (\d+)\)", fr)
+    if not match or not (2 <= int(match.group(1)) < len(frame) + 2):
+        return fr, en
+    _relay, first_book, first_sheet, first_row = frame.at[int(match.group(1)) - 2, "_source"][0]
+    where_fr = (f"ligne {first_row}" if (first_book, first_sheet) == (workbook, sheet)
+                else f"{first_book}, feuille {first_sheet}, ligne {first_row}")
+    where_en = (f"row {first_row}" if (first_book, first_sheet) == (workbook, sheet)
+                else f"{first_book}, sheet {first_sheet}, row {first_row}")
+    fr = fr.replace(match.group(0), f"(déjà à la {where_fr})" if where_fr.startswith("ligne") else f"(déjà : {where_fr})")
+    en = re.sub(r"\(already on row \d+\)", f"(already on {where_en})", en)
+    return fr, en
+
+
 def _problems_of(frame: pd.DataFrame | None, tables: dict[str, pd.DataFrame], kind: str) -> list[dict]:
     """Map ingest problems (``table``/``file``, CSV ``row``) back to their workbook sources."""
     out = []
@@ -303,7 +323,9 @@ def _problems_of(frame: pd.DataFrame | None, tables: dict[str, pd.DataFrame], ki
                         "row": row})
             continue
         for relay, workbook, sheet, excel_row in tables[table].at[int(row) - 2, "_source"]:
-            out.append({**base, "relay_id": relay, "workbook": workbook, "sheet": sheet, "row": excel_row})
+            fr, en = _excel_rows_in_reason(base["reason_fr"], base["reason_en"], tables[table], workbook, sheet)
+            out.append({**base, "relay_id": relay, "workbook": workbook, "sheet": sheet, "row": excel_row,
+                        "reason_fr": fr, "reason_en": en})
     return out
 
 
@@ -381,7 +403,7 @@ def assemble(
     tables, refusals, sheets = _stack(books)
     tables["participants"] = _merge_keyed(tables["participants"], notes)
     as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
-    synthetic = all(b.synthetic for b in books.values())
+    synthetic = any(b.synthetic for b in books.values())
     _write_folder(out_dir, reg, tables, as_of_date, synthetic)
     dataset = load_dataset(out_dir)
     problems = pd.DataFrame(

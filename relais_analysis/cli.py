@@ -57,11 +57,20 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("out_dir", type=Path)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--scale", type=float, default=1.0, help="facteur de taille (benchmarks) / size factor")
+    p.add_argument("--workbooks", action="store_true",
+                   help="écrire 19 classeurs de relais remplis (pour relais assemble) / write 19 filled relay workbooks")
 
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_SEED, write_demo
 
+    if args.workbooks:
+        from .demo_workbooks import write_demo_workbooks
+
+        result = write_demo_workbooks(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed)
+        print(f"{len(result.workbooks)} classeurs de relais (synthétiques) écrits dans / relay workbooks written to "
+              f"{args.out_dir} ; erreurs semées / planted errors: {len(result.planted)} ({result.manifest.name})")
+        return 0
     summary = write_demo(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed, scale=args.scale)
     print(f"Données synthétiques écrites dans / synthetic data written to {args.out_dir}")
     for key, value in summary.items():
@@ -84,7 +93,8 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
     p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ")
     p.add_argument("--unsafe-internal", action="store_true",
-                   help="écrire AUSSI les tableaux non masqués (usage interne, NE PAS PUBLIER)")
+                   help="écrire AUSSI les tableaux non masqués, dans un dossier voisin OUT-INTERNE_NE_PAS_PUBLIER "
+                        "(usage interne, NE PAS PUBLIER)")
 
 
 def _indicators(args: argparse.Namespace) -> int:
@@ -99,6 +109,9 @@ def _indicators(args: argparse.Namespace) -> int:
     year = geo.check_year(args.year)
     threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
     province = geo.check_province(args.province)
+    from .publication import check_output_dir
+
+    check_output_dir(args.out)  # a file given as --out: one line, before any computation
     households = load_households(args.households) if args.households else None
     dataset = load_dataset(args.data, as_of=args.as_of)
     if args.population:
@@ -110,8 +123,8 @@ def _indicators(args: argparse.Namespace) -> int:
     files = write_tables(published, args.out, lang=args.lang)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
-    if args.unsafe_internal:
-        internal = args.out / "INTERNE_NE_PAS_PUBLIER"
+    if args.unsafe_internal:  # beside --out, never inside the folder that gets published
+        internal = args.out.resolve().parent / f"{args.out.resolve().name}-INTERNE_NE_PAS_PUBLIER"
         write_tables(raw, internal, prefix="INTERNE_NE_PAS_PUBLIER_")
         print(f"ATTENTION : tableaux NON MASQUÉS dans {internal} : usage interne du centre d'appui, ne pas publier.")
     region = raw.tables["reach_per_year"].set_index("year")
@@ -188,7 +201,9 @@ def _charts_args(p: argparse.ArgumentParser) -> None:
 
 def _charts(args: argparse.Namespace) -> int:
     from .charts import figures_from_tables
+    from .publication import check_output_dir
 
+    check_output_dir(args.out)
     dataset, published = _published_for(args)
     files = figures_from_tables(published, args.out, lang=args.lang, synthetic=dataset.synthetic,
                                 as_of=dataset.as_of, formats=tuple(args.formats))
@@ -266,6 +281,50 @@ def _pseudonymise(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- modele, assemble
+
+
+def _modele_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out_dir", type=Path, help="dossier des classeurs à envoyer / folder of the workbooks")
+    p.add_argument("--registry", type=Path, help="registre relays + territories (dossier ou classeur ; défaut : démo)")
+    p.add_argument("--year", type=int, help="année des classeurs / year of the workbooks")
+
+
+def _modele(args: argparse.Namespace) -> int:
+    from .workbook_template import write_templates
+
+    paths = write_templates(args.out_dir, args.registry, year=args.year)
+    print(f"{len(paths)} classeur(s) de relais écrit(s) dans / relay workbook(s) written to {args.out_dir}")
+    return 0
+
+
+def _assemble_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("exports_dir", type=Path, help="dossier des classeurs reçus des relais / received workbooks")
+    p.add_argument("--registry", type=Path, help="registre relays + territories (dossier ou classeur ; défaut : démo)")
+    p.add_argument("--out", type=Path, required=True, help="dossier de données écrit / data folder written")
+    p.add_argument("--feedback", type=Path,
+                   help="dossier interne des retours (défaut : OUT/retours) / internal feedback folder")
+    p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ (défaut : aujourd'hui)")
+
+
+def _assemble(args: argparse.Namespace) -> int:
+    from .assemble import assemble
+    from .feedback import write_feedback
+
+    result = assemble(args.exports_dir, args.out, args.registry, as_of=args.as_of)
+    feedback_dir = args.feedback or args.out / "retours"
+    write_feedback(result, feedback_dir)
+    acc = result.accounts
+    refused = result.workbooks[result.workbooks["refused"]]
+    print(f"{int((~result.workbooks['refused']).sum())} classeur(s) rattaché(s), {len(refused)} refusé(s) ; "
+          f"lignes lues {int(acc['read'].sum())} = acceptées {int(acc['accepted'].sum())} "
+          f"+ rejetées {int(acc['rejected'].sum())} ; avertissements {int(acc['warnings'].sum())}")
+    for entry in refused.itertuples(index=False):
+        print(f"refusé / refused: {entry.workbook} : {entry.how}")
+    print(f"Données / data: {args.out} ; retours aux relais / feedback: {feedback_dir}")
+    return 1 if len(refused) or int(acc["rejected"].sum()) else 0
+
+
 # --------------------------------------------------------------------------- main
 
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -282,6 +341,10 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
+    "modele": ("écrire un classeur modèle par relais / write one template workbook per relay",
+               _modele_args, _modele),
+    "assemble": ("assembler les classeurs des relais en un dossier de données / assemble relay workbooks",
+                 _assemble_args, _assemble),
 }
 
 

@@ -80,7 +80,7 @@ def _as_typed(relay: str, value: object) -> object:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = str(value)
-    return text.removeprefix(f"{relay}:") if relay else text
+    return text.replace(f"{relay}:", "") if relay else text
 
 
 def _write_sheet(ws, headers: list[str], rows: list[list[object]], table_name: str, widths: list[int]) -> None:

@@ -204,7 +204,8 @@ def _readme_sheet(wb: Workbook, relay_id: str, name: str, year: int | None, synt
     wb.defined_names["code_relais"] = DefinedName("code_relais", attr_text=f"'{README_SHEET}'!$B$3")
 
 
-def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_max: int) -> DataValidation | None:
+def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_max: int,
+                n_rows: int = CHECKED_ROWS) -> DataValidation | None:
     first = f"{letter}2"
     if check == "type":
         dv = DataValidation(type="list", formula1="liste_types", allow_blank=True)
@@ -234,12 +235,13 @@ def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_m
     dv.showErrorMessage = True
     dv.errorTitle = dv.errorTitle or "Valeur non valable"
     dv.error = dv.error or "Choisissez une valeur dans la liste."
-    dv.add(f"{letter}2:{letter}{CHECKED_ROWS + 1}")
+    dv.add(f"{letter}2:{letter}{n_rows + 1}")
     return dv
 
 
 def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], year_max: int) -> None:
     ws = wb.create_sheet(layout.sheet)
+    n_rows = max(CHECKED_ROWS, len(rows) + 1000)
     for col, (_canonical, header, width, check) in enumerate(layout.columns, start=1):
         cell = ws.cell(row=1, column=col, value=header)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
@@ -254,7 +256,7 @@ def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], yea
             fmt = None
         if fmt:
             ws.column_dimensions[letter].number_format = fmt
-        dv = _validation(check, letter, LAYOUT, year_max)
+        dv = _validation(check, letter, LAYOUT, year_max, n_rows)
         if dv is not None:
             ws.add_data_validation(dv)
     for r, values in enumerate(rows, start=2):
@@ -269,7 +271,7 @@ def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], yea
     ws.freeze_panes = "A2"
     if layout.table in {"activities", "participants"}:
         name = f"liste_{layout.excel_table.lower()}"
-        ref = f"'{layout.sheet}'!$A$2:$A${CHECKED_ROWS + 1}"
+        ref = f"'{layout.sheet}'!$A$2:$A${n_rows + 1}"
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
@@ -282,6 +284,7 @@ def write_relay_workbook(
     places: list[str] | None = None,
     rows: dict[str, list[list[object]]] | None = None,
     synthetic: bool = False,
+    layouts: dict[str, SheetLayout] | None = None,
 ) -> Path:
     """Write one relay's workbook (blank, or filled with ``rows`` for the demo and tests).
 
@@ -299,6 +302,8 @@ def write_relay_workbook(
         Table name -> rows of values in the order of :data:`LAYOUT` columns.
     synthetic : bool, default False
         Mark the workbook as synthetic demonstration data.
+    layouts : dict, optional
+        Replacement sheet layouts (other headers, extra columns), for the demo and tests.
 
     Returns
     -------
@@ -316,7 +321,8 @@ def write_relay_workbook(
     wb = Workbook()
     _readme_sheet(wb, relay_id, name, year, synthetic)
     rows = rows or {}
-    for layout in LAYOUT.values():
+    for table, layout in LAYOUT.items():
+        layout = (layouts or {}).get(table, layout)
         _data_sheet(wb, layout, rows.get(layout.table, []), year_max)
     _lists_sheet(wb, places if places is not None else place_choices())
     wb.active = 1  # open on Activités
