@@ -262,6 +262,8 @@ def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], yea
     for r, values in enumerate(rows, start=2):
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text as typed, never a formula
             if isinstance(value, (dt.date, dt.datetime)):
                 cell.number_format = "DD/MM/YYYY"
     last = ws.cell(row=1, column=len(layout.columns)).column_letter
