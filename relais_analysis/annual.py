@@ -286,7 +286,10 @@ class AnnualReport(_Content):
         """Headline numbers of the year (published values; masked ones as the masked label)."""
         lang, th = self.params.lang, self.tables.threshold
         per_year = self.tables.tables["reach_per_year"].set_index("year")
-        row = per_year.loc[self.params.year]
+        if self.params.year in per_year.index:
+            row = per_year.loc[self.params.year]
+        else:  # a scope without any activity this year: every count is a true zero
+            row = pd.Series(0, index=["parents", "children", "families", "attendances", "activities"])
         cov = self.tables.tables["population_coverage"].iloc[-1]
         within = self.tables.tables["population_within"].set_index("radius_km")
         return {

@@ -22,7 +22,7 @@ style is applied with :func:`matplotlib.rc_context` while drawing and saving; no
 changes the global ``rcParams``.
 
 :func:`save_figure` writes deterministic files (same inputs, same bytes): PNG at 200
-dpi, SVG and PDF, with the table drawn (``<stem>.csv``, checked publishable) and the
+dpi, SVG and PDF, with the table drawn (``<stem>.csv``, checked publishable, formula-safe) and the
 alt text (``<stem>.alt.txt``) beside them. The alt text is produced from the table by
 the ``alt_text_*`` functions, so it always says what the chart shows.
 """
@@ -53,6 +53,7 @@ from . import i18n, privacy, reach
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError
 from .privacy import is_missing as _is_missing
+from .publication import write_published_table
 from .tables import TableSet
 
 __all__ = [
@@ -1124,7 +1125,7 @@ def save_figure(
         ``out/people_per_year.png``... Parent folders are created.
     table : pandas.DataFrame, optional
         Published table the figure was drawn from, written to ``<stem>.csv`` through
-        :func:`relais_analysis.privacy.write_published_csv` **before** any image,
+        :func:`relais_analysis.publication.write_published_table` (formula-safe) **before** any image,
         so a table with an unmasked small count stops everything.
     alt_text : str
         Text alternative (see the ``alt_text_*`` functions); also written to
@@ -1159,8 +1160,8 @@ def save_figure(
     written: list[Path] = []
     csv_path = None
     if table is not None:
-        csv_path = privacy.write_published_csv(table, stem.parent / f"{stem.name}.csv", lang=lang,
-                                               count_columns=count_columns)
+        csv_path = write_published_table(table, stem.parent / f"{stem.name}.csv", lang=lang,
+                                         count_columns=count_columns)  # checked, formula-safe
     title = _figure_title(fig, alt_text)
     with house_style():
         for fmt in formats:

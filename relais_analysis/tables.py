@@ -25,7 +25,9 @@ from . import coverage, geo, reach
 from .config import DEFAULT_THRESHOLD
 from .ingest import Dataset
 from .errors import ParameterError, PrivacyError
-from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
+from .privacy import SUPPRESSED, check_threshold, suppress_small_counts
+from .publication import write_published_table
+from .safe_csv import write_csv
 from .scope import for_province
 
 __all__ = ["PEOPLE_COUNTS", "TABLE_TITLES", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
@@ -254,7 +256,7 @@ def _mask_all_categories(frame: pd.DataFrame, counts: list[str], total_col: str 
 def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", prefix: str = "") -> list[Path]:
     """Write each table as CSV plus ``tables.json`` (names, files, masked cells).
 
-    Published sets go through :func:`relais_analysis.privacy.write_published_csv`
+    Published sets go through :func:`relais_analysis.publication.write_published_table`
     (which refuses any small count left); an unprotected set is written only with a
     ``prefix`` that says so (e.g. ``"INTERNE_NE_PAS_PUBLIER_"``).
 
@@ -276,10 +278,10 @@ def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", pre
     for name, frame in tables.tables.items():
         path = out_dir / f"{prefix}{name}.csv"
         counts = [c for c in PEOPLE_COUNTS[name][0] if c in frame.columns]
-        if tables.published:
-            write_published_csv(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
+        if tables.published:  # checked, then formula-like text neutralised (relay names reach Excel)
+            write_published_table(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
         else:
-            frame.to_csv(path, index=False, lineterminator="\n")
+            write_csv(frame, path)
         written.append(path)
         manifest.append({"table": name, "file": path.name, "people_count_columns": counts,
                          "suppressed_cells": tables.suppressed_cells.get(name, 0)})

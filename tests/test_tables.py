@@ -99,7 +99,9 @@ def test_cli_indicators(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2024 : 8 parents, 5 enfants" in result.stdout
     assert "communes couvertes / covered: 7 / 262" in result.stdout
-    assert (out / "INTERNE_NE_PAS_PUBLIER" / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
+    internal = tmp_path / "out-INTERNE_NE_PAS_PUBLIER"  # beside --out, never inside what gets published
+    assert (internal / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
+    assert not any("INTERNE" in p.name for p in out.rglob("*"))
     published = pd.read_csv(out / "reach_by_province.csv", dtype=str)
     assert "n.p." in set(published["parents"])
     bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
