@@ -14,6 +14,9 @@ from pathlib import Path
 class RelaisError(Exception):
     """Base class of every error raised on purpose by relais_analysis.
 
+    ``exit_code`` is the command line's exit code for it (2: the data or parameters
+    cannot be used).
+
     Parameters
     ----------
     message_fr : str
@@ -24,6 +27,8 @@ class RelaisError(Exception):
         Where the problem is, when it concerns an input file. ``row`` is the row
         number as the user sees it in a spreadsheet (header = row 1).
     """
+
+    exit_code = 2
 
     def __init__(
         self,
@@ -120,3 +125,13 @@ class AmbiguousPlaceError(ReferenceDataError):
             f"Add the postal code, e.g. {example!r}.",
             **kwargs,
         )
+
+
+class DataLossError(InputDataError):
+    """Too many rows were rejected to publish (a relay lost more than 10 % of a table, or a table is empty).
+
+    The command line exits with code 1 for it (data readable, but not publishable as
+    is), against 2 for data that cannot be used at all.
+    """
+
+    exit_code = 1

@@ -103,8 +103,8 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 #: Genders: canonical -> accepted spellings. ``unknown`` is stored for empty cells.
 GENDERS: dict[str, tuple[str, ...]] = {
-    "F": ("f", "femme", "female", "woman", "w", "v"),
-    "M": ("m", "homme", "male", "man", "h"),
+    "F": ("f", "femme", "féminin", "female", "woman", "w", "v"),
+    "M": ("m", "homme", "masculin", "male", "man", "h"),
     "X": ("x", "autre", "other", "non binaire", "non-binaire"),
     "unknown": ("unknown", "inconnu", "?", "nc", "ne sait pas"),
 }

@@ -73,13 +73,21 @@ def test_bad_input_corpus(case, tmp_path):
         assert tuple(summary.loc[table, ["read", "accepted", "rejected"]]) == (read, accepted, rejected)
     for row in summary.itertuples():
         assert row.read == row.accepted + row.rejected
-    got = ds.rejections
-    # every rejected row is expected (a row may carry several reasons; each expected one is there)
-    assert set(zip(got["file"], got["row"])) == {(e["file"], e["row"]) for e in expected["rejections"]}
-    for exp in expected["rejections"]:
-        match = got[(got["file"] == exp["file"]) & (got["row"] == exp["row"]) & (got["column"] == exp["column"])]
-        assert any(exp["reason_en"] in reason for reason in match["reason_en"]), (exp, got.to_dict("records"))
-        assert (match["reason_fr"] != match["reason_en"]).all()
+    for kind in ("rejections", "warnings"):
+        got = getattr(ds, kind)
+        wanted = expected.get(kind, [])
+        # every rejected (or warned) row is expected (a row may carry several reasons; each expected one is there)
+        assert set(zip(got["file"], got["row"])) == {(e["file"], e["row"]) for e in wanted}, kind
+        for exp in wanted:
+            match = got[(got["file"] == exp["file"]) & (got["row"] == exp["row"]) & (got["column"] == exp["column"])]
+            assert any(exp["reason_en"] in reason for reason in match["reason_en"]), (exp, got.to_dict("records"))
+            assert (match["reason_fr"] != match["reason_en"]).all()
+            assert (match["sheet"] == exp.get("sheet", "")).all()
+            if "suggestion" in exp:
+                assert any(exp["suggestion"] in hint for hint in match["suggestion"]), match["suggestion"]
+    losses = ds.losses()
+    assert (losses["read"] == losses["accepted"] + losses["rejected"]).all()
+    assert losses.groupby("table")["read"].sum().to_dict() == summary["read"].to_dict()
 
 
 def test_every_rejection_counts_a_distinct_row(tmp_path):
@@ -105,12 +113,28 @@ def test_as_of_argument_overrides_dataset_json():
 
 
 def test_rejection_report_csv(tmp_path):
-    ds = load_dataset(overlay("misspelt_commune", tmp_path))
+    folder = overlay("optional_gender_unknown", tmp_path)
+    with (folder / "activities.csv").open("a", encoding="utf-8") as fh:
+        fh.write("A10,R1,2024-06-01,=1+1,62063,Piscine\n")  # row 11: unknown type, formula-like value
+    ds = load_dataset(folder)
     path = write_rejections(ds, tmp_path / "rejets.csv")
-    report = pd.read_csv(path, encoding="utf-8-sig")
-    assert list(report.columns) == ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
-    assert report["row"].tolist() == [23, 15]  # sorted by file: attendance.csv, then participants.csv
-    assert "Vouliez-vous dire : Namur (92094)" in report.loc[1, "reason_fr"]
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    report = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(report.columns) == ["level", "table", "file", "sheet", "row", "column", "value", "reason_fr",
+                                    "reason_en", "suggestion"]
+    assert report[["level", "file", "row", "column"]].values.tolist() == [
+        ["rejet", "activities.csv", "11", "type"],
+        ["avertissement", "participants.csv", "2", "gender"],
+        ["avertissement", "participants.csv", "6", "gender"],
+    ]
+    assert report.loc[0, "value"] == "'=1+1"  # neutralised: never runs as a formula
+    assert report.loc[1, "suggestion"].startswith("femme") and (report["sheet"] == "").all()
+    with pytest.raises(errors.InputDataError, match="is a folder"):
+        write_rejections(ds, tmp_path)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(errors.InputDataError, match="parent folders is a file"):
+        write_rejections(ds, blocker / "rejets.csv")
 
 
 def test_single_excel_workbook(tmp_path):
