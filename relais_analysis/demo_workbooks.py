@@ -44,6 +44,7 @@ _TYPE_LABEL = dict(zip(ACTIVITY_TYPES, TYPE_LABELS))
 _GENDER = {"F": "femme", "M": "homme", "X": "autre", "": None}
 #: Relays whose workbook is not made from the template: file name, and how it is identified.
 _PLAIN = {"R06": "Tournai export présences.xlsx", "R18": "activites_2022-2025.xlsx"}
+_RELAY_COLUMN = {"R18"}
 #: Relays whose headers use typographic apostrophes; relays with a Remarques column.
 _TYPOGRAPHIC = {"R02", "R05", "R09", "R13", "R16"}
 _REMARKS = {"R03", "R11", "R15"}
@@ -184,9 +185,10 @@ def _write_plain(path: Path, relay: str, rows: dict[str, list]) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "activites"
-    ws.append(["Relais", "Code activité", "Date", "Type d’activité", "Lieu", "Titre"])
+    with_column = relay in _RELAY_COLUMN  # else only the file name says which relay it is
+    ws.append(["Relais"] * with_column + ["Code activité", "Date", "Type d’activité", "Lieu", "Titre"])
     for row in rows["activities"]:
-        ws.append([relay, *row[:5]])
+        ws.append([relay] * with_column + row[:5])
     ws = wb.create_sheet("participants")
     ws.append(["Code participant", "Famille", "Statut", "Sexe", "Naissance", "Domicile"])
     for row in rows["participants"]:
