@@ -275,6 +275,9 @@ def _pseudonymise(args: argparse.Namespace) -> int:
     print(f"colonnes hachées / hashed: {result.identifying_columns}"
           + (f" ; famille / family: {result.family_columns}" if result.family_columns else ""))
     print(f"colonnes retirées / removed: {result.dropped_columns}")
+    for rows in result.probable_duplicates:
+        print(f"attention : doublon probable, lignes {', '.join(map(str, rows))} : même nom et même année de "
+              "naissance sous des codes différents (vérifiez la date de naissance) / probable duplicate")
     if result.key_created:
         print(f"NOUVELLE CLÉ créée : {args.key_file}. Conservez-la en lieu sûr, jamais avec les données : "
               "sans elle, les codes de l'an prochain ne correspondront plus. / NEW KEY created: keep it safe.")
