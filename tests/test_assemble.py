@@ -273,3 +273,19 @@ def test_workbook_saved_again_by_libreoffice_assembles_to_the_same_numbers(tmp_p
                          int(region["parents"]), int(region["children"]), int(region["attendances"]))
         assert result.workbooks["how"].tolist() == ["case « Code du relais » du modèle"]
     assert results["libreoffice"] == results["openpyxl"] == ([[3, 3, 0], [4, 4, 0], [7, 6, 1]], 2, 1, 4)
+
+
+def test_unknown_optional_place_is_a_warning_mapped_to_its_row(tmp_path: Path) -> None:
+    rows = _simple()
+    rows["activities"].append(["A002", dt.date(2024, 3, 6), "Rencontre", "Atlantis", None])
+    rows["attendance"].append(["A002", "P001"])
+    _book(tmp_path / "in", "R07", rows)
+    result = assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    assert _account(result, "R07", "activities") == (2, 2, 0)
+    assert _account(result, "R07", "attendance") == (2, 2, 0)
+    warning = result.problems.iloc[0]
+    assert (warning["kind"], warning["sheet"], warning["row"], warning["value"]) == (
+        "avertissement", "Activités", 3, "Atlantis")
+    write_feedback(result, tmp_path / "retours")
+    ws = load_workbook(tmp_path / "retours" / "retour_R07.xlsx")["À corriger"]
+    assert [c.value for c in ws[2]][:4] + [ws["G2"].value] == ["Activités", 3, "Lieu", "Atlantis", "avertissement"]
