@@ -182,7 +182,27 @@ class _Content:
         return f"<style>{_REPORT_CSS}</style>"
 
     def banner_html(self) -> str:
-        """Red "données synthétiques" banner on demo data, else an empty string."""
+        """Red "données synthétiques" banner on demo data, and an orange one when losses were accepted."""
+        return self._synthetic_banner() + self.losses_banner_html()
+
+    def losses_banner_html(self) -> str:
+        """Orange banner naming each relay and table that lost too many rows (published with --accept-losses)."""
+        from .ingest import LOSS_THRESHOLD, loss_problems
+
+        problems = loss_problems(self.dataset)
+        if not problems:
+            return ""
+        share = format_percent(LOSS_THRESHOLD, self.params.lang, 0, threshold=0)
+        head = {"fr": f"DONNÉES INCOMPLÈTES, publiées en connaissance de cause : plus de {share} des lignes "
+                      "d'un relais ou une table entière ont été rejetées à la validation ; les chiffres sous-estiment "
+                      "l'activité.",
+                "en": f"INCOMPLETE DATA, published knowingly: more than {share} of a relay's rows, or a whole table, "
+                      "were rejected at validation; the figures underestimate the activity."}[self.params.lang]
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        return (f'<div class="relais-losses" style="background:#f4a582;color:#000;padding:.6em 1em;margin:.4em 0;'
+                f'border-radius:4px"><strong>{html.escape(head)}</strong><ul>{items}</ul></div>')
+
+    def _synthetic_banner(self) -> str:
         if not self.dataset.synthetic:
             return ""
         text = {"fr": "DONNÉES SYNTHÉTIQUES : ce rapport est construit sur des données de démonstration, "

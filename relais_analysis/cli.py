@@ -33,7 +33,8 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .ingest import load_dataset, write_rejections
+    """Exit 0: every row accepted (warnings allowed); 1: rows rejected; 2: data unusable (error)."""
+    from .ingest import load_dataset, loss_problems, write_rejections
 
     dataset = load_dataset(args.data_dir, as_of=args.as_of, strict=args.strict)
     print(f"Données / data: {args.data_dir}  (extraction {dataset.as_of.isoformat()}"
@@ -42,12 +43,17 @@ def _validate(args: argparse.Namespace) -> int:
     for note in dataset.notes:
         print(f"note: {note}")
     n_rejected = int(dataset.summary()["rejected"].sum())
+    n_warned = len(dataset.warnings)
     if args.report:
         write_rejections(dataset, args.report)
-        print(f"Rapport de rejets / rejection report: {args.report} ({len(dataset.rejections)} problème(s))")
-    elif n_rejected:
-        print(f"{n_rejected} ligne(s) rejetée(s) ; détail avec --report rejets.csv / rows rejected; details with --report")
-    return 0
+        print(f"Rapport de rejets / rejection report: {args.report} ({len(dataset.rejections)} rejet(s), "
+              f"{n_warned} avertissement(s))")
+    elif n_rejected or n_warned:
+        print(f"{n_rejected} ligne(s) rejetée(s), {n_warned} avertissement(s) ; détail avec --report rejets.csv "
+              "/ rows rejected, warnings; details with --report")
+    for problem in loss_problems(dataset):
+        print(f"publication refusée sans --accept-losses / refused without --accept-losses: {problem}")
+    return 1 if n_rejected else 0
 
 
 # --------------------------------------------------------------------------- demo
@@ -95,6 +101,8 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unsafe-internal", action="store_true",
                    help="écrire AUSSI les tableaux non masqués, dans un dossier voisin OUT-INTERNE_NE_PAS_PUBLIER "
                         "(usage interne, NE PAS PUBLIER)")
+    p.add_argument("--accept-losses", action="store_true",
+                   help="publier même si un relais a perdu plus de 10 %% de ses lignes / publish despite losses")
 
 
 def _indicators(args: argparse.Namespace) -> int:
@@ -118,6 +126,12 @@ def _indicators(args: argparse.Namespace) -> int:
         from .population import use_population_file
 
         dataset = use_population_file(dataset, args.population)
+    from .annual import check_report_year
+    from .ingest import check_losses
+
+    for problem in check_losses(dataset, accept=args.accept_losses):  # refuses (exit 1) unless --accept-losses
+        print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
+    check_report_year(year, dataset)  # never header-only tables for a year without activities
     raw = indicator_tables(dataset, year, province=province, households=households)
     published = publish_tables(raw, threshold=threshold)
     files = write_tables(published, args.out, lang=args.lang)
@@ -227,6 +241,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--population", type=Path,
                    help="fichier Statbel TF_SOC_POP_STRUCT_AAAA (défaut : population au 1er janvier 2020)")
     p.add_argument("--workers", type=int, default=None, help="carnets exécutés en parallèle")
+    p.add_argument("--accept-losses", action="store_true",
+                   help="publier même si un relais a perdu plus de 10 %% de ses lignes (signalé en première page)")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -239,7 +255,7 @@ def _report(args: argparse.Namespace) -> int:
     result = build_report(
         args.year, data_dir=args.data or demo_dir(), out_dir=args.out or reports_dir(), provinces=provinces,
         relays=args.relays, lang=args.lang, threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
-        pdf=args.pdf, workers=args.workers, population=args.population,
+        pdf=args.pdf, workers=args.workers, population=args.population, accept_losses=args.accept_losses,
     )
     done = sum(r.ok for r in result.results)
     print(f"{done}/{len(result.results)} carnet(s) exécuté(s) en {result.seconds:.1f} s")
@@ -373,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     except RelaisError as exc:
         print(f"erreur : {exc.message('fr')}", file=sys.stderr)
         print(f"error: {exc.message('en')}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         print("interrompu / interrupted", file=sys.stderr)
         return 130

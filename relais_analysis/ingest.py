@@ -550,6 +550,11 @@ def _losses(status: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["relay_id", "order"]).reset_index(drop=True)[columns]
 
 
+def _percent(share: float) -> str:
+    """``12 %`` with a no-break space (a report line, not a published figure: no Babel needed)."""
+    return f"{share:.0%}".replace("%", "\u00a0%")
+
+
 def loss_problems(dataset: Dataset, max_share: float = LOSS_THRESHOLD) -> list[str]:
     """Reasons not to publish: a table with no accepted row, or a relay that lost more than ``max_share`` of a table.
 
@@ -573,7 +578,7 @@ def loss_problems(dataset: Dataset, max_share: float = LOSS_THRESHOLD) -> list[s
     for rec in losses[losses["share_rejected"] > max_share].itertuples(index=False):
         who = f"relais {rec.relay_id}" if rec.relay_id else "lignes sans relais identifiable"
         problems.append((float(rec.share_rejected), f"{who}, table {rec.table} : {rec.rejected} ligne(s) rejetée(s) "
-                         f"sur {rec.read} ({rec.share_rejected:.0%})".replace("%", "\u00a0%")))
+                         f"sur {rec.read} ({_percent(rec.share_rejected)})"))
     return [text for _share, text in sorted(problems, key=lambda p: -p[0])]
 
 
@@ -604,9 +609,9 @@ def check_losses(dataset: Dataset, *, accept: bool = False, max_share: float = L
     if problems and not accept:
         more = f" (et {len(problems) - 1} autre(s) problème(s))" if len(problems) > 1 else ""
         raise DataLossError(
-            f"Publication refusée : {problems[0]}{more} ; plus de {max_share:.0%} de lignes perdues. Corrigez les "
-            "données (relais validate --report rejets.csv) ou publiez quand même avec --accept-losses (le rapport "
-            "le signalera en première page).".replace("%", "\u00a0%"),
+            f"Publication refusée : {problems[0]}{more} ; plus de {_percent(max_share)} de lignes perdues. Corrigez "
+            "les données (relais validate --report rejets.csv) ou publiez quand même avec --accept-losses (le "
+            "rapport le signalera en première page).",
             f"Publication refused: {problems[0]}{more}; more than {max_share:.0%} of rows lost. Fix the data "
             "(relais validate --report) or publish anyway with --accept-losses (the report will say so on its "
             "first page).",

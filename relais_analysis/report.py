@@ -43,7 +43,7 @@ from .annual import check_report_year
 from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from .errors import ParameterError, RelaisError
 from .i18n import check_lang, format_date, format_int, province_label
-from .ingest import Dataset, load_dataset
+from .ingest import Dataset, check_losses, load_dataset
 from .privacy import check_threshold
 from .safe_csv import write_csv
 from .tables import TABLE_TITLES
@@ -300,6 +300,7 @@ def build_report(
     workers: int | None = None,
     progress: bool = True,
     population: str | Path | None = None,
+    accept_losses: bool = False,
 ) -> ReportResult:
     """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
 
@@ -323,11 +324,17 @@ def build_report(
         Parallel notebook runs (default: number of cores, at most 4).
     population : path, optional
         Statbel ``TF_SOC_POP_STRUCT_YYYY`` file replacing the bundled 2020 population.
+    accept_losses : bool, default False
+        Publish even when a relay lost more than 10 % of a table's rows (the report
+        then says so on its first page); otherwise :class:`DataLossError`.
 
     Raises
     ------
     ParameterError, InputDataError
         Before any notebook runs.
+    DataLossError
+        A relay lost more than 10 % of a table's rows, or a table is empty, and
+        ``accept_losses`` is False.
     """
     started = time.perf_counter()
     year = geo.check_year(year)
@@ -349,6 +356,7 @@ def build_report(
 
         population = Path(population)
         dataset = use_population_file(dataset, population)  # checked before any kernel starts
+    check_losses(dataset, accept=accept_losses)
     check_report_year(year, dataset)
     out_root = check_output_dir(out_dir)
     target, internal = out_root / str(year), internal_root(out_root, year)
@@ -543,6 +551,19 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     return path
 
 
+def _losses_html(dataset: Dataset) -> str:
+    """Paragraph naming the losses accepted with --accept-losses (counts only, never values)."""
+    from .ingest import loss_problems
+
+    problems = loss_problems(dataset)
+    if not problems:
+        return ""
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    return (f'<p class="relais-losses"><strong>Pertes acceptées (--accept-losses)</strong> : plus de 10\u00a0% des '
+            f"lignes d'un relais, ou une table entière, rejetées ; les chiffres sous-estiment l'activité.</p>"
+            f"<ul>{items}</ul>")
+
+
 def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
                       threshold: int) -> Path:
     """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
@@ -565,7 +586,7 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
 <p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
 rejetée avec son motif ; lignes lues = acceptées + rejetées. {format_int(rejected, "fr")} ligne(s) rejetée(s) au
 total : le détail, qui peut contenir des valeurs saisies par erreur (un nom, une adresse), reste à usage interne
-du centre d'appui et n'est jamais publié.</p>
+du centre d'appui et n'est jamais publié.</p>{_losses_html(dataset)}
 <table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
 <tbody>{files}</tbody></table>
 <h2>Logiciel et paramètres</h2>
