@@ -25,7 +25,7 @@ from .i18n import check_lang, format_int, format_percent, label, province_label
 from .ingest import Dataset, load_dataset
 from .narrative import coverage_sentence, evolution_sentence, headline, people_sentence, scope_name
 from .privacy import check_threshold, footnote, is_suppressed
-from .tables import TableSet, indicator_tables, publish_tables, relay_tables, write_tables
+from .tables import TableSet, indicator_tables, relay_tables, write_tables
 
 __all__ = ["AnnualReport", "ReportParameters", "RelaySheet", "available_years", "check_report_year",
            "validate_parameters"]
@@ -44,6 +44,7 @@ class ReportParameters:
     relay_id: str | None = None
     as_of: dt.date | None = None
     population_file: Path | None = None
+    protected_tables: Path | None = None
 
 
 _KNOWN = {f.name for f in dataclasses.fields(ReportParameters)}
@@ -89,6 +90,7 @@ def validate_parameters(**params: object) -> ReportParameters:
         relay_id=None if relay in (None, "", "None") else str(relay),
         as_of=None if as_of in (None, "", "None") else dt.date.fromisoformat(str(as_of)),
         population_file=_population_file(params.get("population_file")),
+        protected_tables=_protected_file(params.get("protected_tables")),
     )
 
 
@@ -99,6 +101,37 @@ def _population_file(value: object) -> Path | None:
     if not path.is_file():
         raise ParameterError(f"Fichier de population introuvable : {path}.", f"Population file not found: {path}.")
     return path
+
+
+def _protected_file(value: object) -> Path | None:
+    if value in (None, "", "None"):
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise ParameterError(f"Tableaux protégés introuvables : {path}.", f"Protected tables not found: {path}.")
+    return path
+
+
+def _protected(params: ReportParameters, raw: TableSet | None) -> tuple[TableSet, bool]:
+    """The tables protected for the whole publication by ``relais report``, or this scope alone.
+
+    Returns the protected set and whether it was protected with the whole publication.
+
+    Raises
+    ------
+    ParameterError
+        Protected tables of another year, threshold or scope.
+    """
+    from .linked_protection import load_protected, protect_publication
+
+    if params.protected_tables is not None:
+        tables = load_protected(params.protected_tables, year=params.year, threshold=params.threshold)[0]
+        if (tables.province_nis, tables.relay_id) != (None if params.relay_id else params.province, params.relay_id):
+            raise ParameterError(f"Les tableaux protégés {params.protected_tables.name} sont d'un autre territoire.",
+                                 f"Protected tables {params.protected_tables.name} are for another scope.")
+        return tables, True
+    publication = protect_publication([raw], threshold=params.threshold)
+    return next(iter(publication.sets.values())), False
 
 
 def available_years(dataset: Dataset) -> list[int]:
@@ -223,6 +256,16 @@ class _Content:
                 f"value, so that it cannot be recovered by subtraction ({n} cells not published in this "
                 "report's tables). “–”: no data.")
 
+    def protection_note(self) -> str:
+        """Empty in a build; run alone (JupyterLab), says that only this report's tables were protected together."""
+        if getattr(self, "whole_publication", True):
+            return ""
+        return {"fr": " Carnet exécuté seul : ses tableaux sont protégés ensemble ; la protection commune à toute "
+                      "la publication (toutes les provinces et fiches relais) est appliquée par `relais report`.",
+                "en": " Notebook run on its own: its tables are protected together; the protection shared by the "
+                      "whole publication (every province and relay sheet) is applied by `relais report`."}[
+            self.params.lang]
+
     def figure(self, name: str) -> Path:
         """PNG file of a figure written by ``write_outputs``."""
         return next(p for p in self.outputs[name] if p.suffix == ".png")
@@ -254,8 +297,9 @@ class AnnualReport(_Content):
         self.params = validate_parameters(**params)
         self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
-        raw = indicator_tables(self.dataset, self.params.year, province=self.params.province)
-        self.tables = publish_tables(raw, threshold=self.params.threshold)
+        raw = None if self.params.protected_tables else indicator_tables(self.dataset, self.params.year,
+                                                                         province=self.params.province)
+        self.tables, self.whole_publication = _protected(self.params, raw)
         self.outputs: dict[str, list[Path]] = {}
 
     @property
@@ -431,8 +475,9 @@ class RelaySheet(_Content):
             raise ParameterError("relay_id est obligatoire pour une fiche relais.", "relay_id is required.")
         self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
-        raw = relay_tables(self.dataset, self.params.year, self.params.relay_id)
-        self.tables = publish_tables(raw, threshold=self.params.threshold)
+        raw = None if self.params.protected_tables else relay_tables(self.dataset, self.params.year,
+                                                                     self.params.relay_id)
+        self.tables, self.whole_publication = _protected(self.params, raw)
         self.relay = self.dataset.relays.set_index("relay_id").loc[self.params.relay_id]
         self.outputs: dict[str, list[Path]] = {}
 

@@ -32,7 +32,7 @@ from .errors import InputDataError
 from .privacy import SUPPRESSED, is_suppressed
 from .publication_links import PEOPLE_MEASURES, Key, LinkedSystem, build_system, scope_of
 
-__all__ = ["AuditResult", "audit_folder", "audit_system", "min_values", "read_published_folder"]
+__all__ = ["AuditResult", "audit_folder", "audit_report", "audit_system", "min_values", "read_published_folder"]
 
 def min_values(key: Key) -> int:
     """Possible values a masked quantity must keep: 3 for people, 2 otherwise."""
@@ -330,3 +330,59 @@ def audit_folder(folder: str | Path) -> dict[int, tuple[LinkedSystem, AuditResul
         system = build_system(scopes, year, strict=False)
         results[year] = (system, audit_system(system, exact=True))
     return results
+
+
+def _fmt_interval(lo: float, hi: float) -> str:
+    return f"[{lo:g} ; {'∞' if hi == math.inf else f'{hi:g}'}]"
+
+
+def audit_report(folder: str | Path) -> tuple[list[str], int]:
+    """Lines printed by ``relais audit`` and its exit code.
+
+    Per published table: masked cells, cells a reader can pin to one value, cells of
+    people left with fewer than 3 possible values, and the narrowest interval.
+
+    Returns
+    -------
+    lines, code
+        ``code`` is 0 when every masked cell keeps enough possible values, 1 when
+        one does not (or tables contradict each other).
+
+    Raises
+    ------
+    InputDataError
+        See :func:`read_published_folder` (the CLI exits with 2).
+    """
+    lines, code = [], 0
+    for year, (system, result) in audit_folder(folder).items():
+        per_table: dict[str, list[Key]] = defaultdict(list)
+        for key in list(result.intervals) + result.inconsistent:
+            for table in system.tables_of(key):
+                per_table[table].append(key)
+        lines.append(f"{year} : {len(result.intervals) + len(result.inconsistent)} valeur(s) masquée(s) / masked, "
+                     f"{len(result.recoverable)} retrouvable(s) / recoverable, "
+                     f"{len(result.unsafe) - len(result.recoverable)} trop étroite(s) / too narrow")
+        for table in sorted(per_table):
+            keys = per_table[table]
+            exact = [k for k in keys if k in result.intervals]
+            recoverable = sum(k in result.recoverable for k in keys)
+            narrow = sum(k in result.unsafe for k in keys) - recoverable
+            if exact:
+                key = min(exact, key=lambda k: (result.intervals[k][1] - result.intervals[k][0], k))
+                shown = f"{_fmt_interval(*result.intervals[key])} ({key[0]})"
+            else:
+                shown = "-"
+            lines.append(f"  {table}: {len(keys)} masquée(s), {recoverable} retrouvable(s), {narrow} trop étroite(s), "
+                         f"intervalle le plus étroit / narrowest {shown}")
+        for key in result.unsafe[:20]:
+            lines.append(f"  ! {key} = {_fmt_interval(*result.intervals[key])} dans / in "
+                         f"{', '.join(system.tables_of(key))}")
+        if result.inconsistent:
+            lines.append(f"  ! {len(result.inconsistent)} valeur(s) dans des tableaux contradictoires / "
+                         "in contradictory tables")
+        if system.conflicts:
+            lines.append(f"  note : {len(system.conflicts)} case(s) lue(s) comme distinctes (tableaux d'une autre "
+                         "version) / cells read as distinct (tables of another version)")
+        if result.unsafe or result.inconsistent:
+            code = 1
+    return lines, code

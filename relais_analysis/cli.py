@@ -112,7 +112,8 @@ def _indicators(args: argparse.Namespace) -> int:
     from .ingest import load_dataset
     from .population import load_households
     from .privacy import check_threshold
-    from .tables import indicator_tables, publish_tables, write_tables
+    from .linked_protection import protect_scope
+    from .tables import indicator_tables, write_tables
 
     year = geo.check_year(args.year)
     threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
@@ -133,7 +134,7 @@ def _indicators(args: argparse.Namespace) -> int:
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
     check_report_year(year, dataset)  # never header-only tables for a year without activities
     raw = indicator_tables(dataset, year, province=province, households=households)
-    published = publish_tables(raw, threshold=threshold)
+    published = protect_scope(raw, threshold=threshold)  # every table of the scope as one system
     files = write_tables(published, args.out, lang=args.lang)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
@@ -175,7 +176,7 @@ def _published_for(args: argparse.Namespace):
     from . import geo
     from .config import DEFAULT_THRESHOLD
     from .ingest import load_dataset
-    from .tables import indicator_tables, publish_tables
+    from .tables import indicator_tables
 
     year = geo.check_year(args.year)
     province = geo.check_province(args.province)
@@ -184,7 +185,9 @@ def _published_for(args: argparse.Namespace):
 
     check_report_year(year, dataset)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    return dataset, publish_tables(indicator_tables(dataset, year, province=province), threshold=threshold)
+    from .linked_protection import protect_scope
+
+    return dataset, protect_scope(indicator_tables(dataset, year, province=province), threshold=threshold)
 
 
 def _map_args(p: argparse.ArgumentParser) -> None:
@@ -350,6 +353,18 @@ Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
 
 #: Subcommand name -> (help, add-arguments function, run function).
+def _audit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("site", type=Path, help="site construit ou dossier de CSV publiés / built site or published CSVs")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit_report
+
+    lines, code = audit_report(args.site)
+    print("\n".join(lines))
+    return code
+
+
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "validate": ("valider un dossier de données / validate a data folder", _validate_args, _validate),
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
@@ -358,6 +373,8 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "map": ("carte interactive hors ligne / offline interactive map", _map_args, _map),
     "charts": ("graphiques statiques (PNG/SVG/PDF) / static charts", _charts_args, _charts),
     "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
+    "audit": ("attaquer les tableaux publiés : valeurs masquées retrouvables ? / attack published tables",
+              _audit_args, _audit),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
     "modele": ("écrire un classeur modèle par relais / write one template workbook per relay",

@@ -198,7 +198,8 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
 
 def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
                         by_key: dict[Key, list[int]]) -> Key | None:
-    """Smallest published positive count sharing a relation with ``key`` (equalities first)."""
+    """Published positive count to mask beside ``key``: a breakdown cell rather than a scope's total,
+    in an exact relation rather than a bound, the smallest."""
     best: tuple | None = None
     for r in by_key.get(key, []):
         rel = system.relations[r]
@@ -207,11 +208,11 @@ def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
             value = system.values.get(other)
             if other in masked or other not in system.cells or not isinstance(value, int) or value <= 0:
                 continue
-            # masking a count of people where one is needed keeps the need for 3 values local
-            candidate = (rank, value, -min_values(other), other)
+            # a scope's total (headline figure) only as a last resort; then equalities, then smallest value
+            candidate = (other[3] == "", rank, value, -min_values(other), other)
             if best is None or candidate < best:
                 best = candidate
-    return None if best is None else best[3]
+    return None if best is None else best[-1]
 
 
 def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], threshold: int) -> TableSet:
@@ -295,3 +296,67 @@ def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[Tabl
             f"Protected tables {path.name} are for {ts.year} (threshold {ts.threshold}), not {year} "
             f"(threshold {threshold}).")
     return ts, payload.get("stats", {})
+
+
+def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
+    """Protect the tables of every notebook of a build together, before any kernel starts.
+
+    Computes each job's raw tables (annual report of a scope, or relay sheet),
+    protects them with :func:`protect_publication`, writes them to ``folder``
+    (internal) and returns the jobs with their ``protected_tables`` parameter set.
+
+    Raises
+    ------
+    PrivacyError
+        See :func:`protect_publication`: nothing is published.
+    """
+    from dataclasses import replace as _replace
+
+    from .tables import indicator_tables, relay_tables
+
+    raw: dict[int, TableSet] = {}
+    for i, job in enumerate(jobs):
+        if job.kind == "relay":
+            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"])
+        else:
+            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"))
+    publication = protect_publication(list(raw.values()), threshold=threshold)
+    files = save_protected(publication, folder)
+    out = []
+    for i, job in enumerate(jobs):
+        path = files[_scope(raw[i])]
+        out.append(_replace(job, parameters={**job.parameters, "protected_tables": str(Path(path).resolve())}))
+    return out, publication.stats
+
+
+def methodology_html(stats: ProtectionStats | None) -> str:
+    """Paragraph of the methodology page with the audit's figures (French)."""
+    from .i18n import format_int
+
+    if stats is None:
+        return ""
+    narrow = ("aucune case masquée" if stats.narrowest is None and not stats.quantities_masked else
+              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles" if stats.narrowest else
+              "aucune borne supérieure")
+    return (
+        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais) sont protégés ensemble : "
+        "une valeur non publiée l'est dans chaque tableau où elle figure, et une attaque par programmation linéaire "
+        "en nombres entiers (toutes les valeurs publiées, les totaux, les sommes des provinces et des relais, les "
+        "parts) est menée à chaque construction. Des cases sont ajoutées tant qu'une valeur non publiée peut être "
+        "retrouvée exactement ou, pour un nombre de personnes, réduite à moins de 3 valeurs possibles. "
+        f"Valeurs non publiées : {format_int(stats.quantities_masked, 'fr')} "
+        f"({format_int(stats.cells_masked, 'fr')} cases), dont {format_int(stats.primary, 'fr')} petits effectifs, "
+        f"{format_int(stats.by_tables, 'fr')} ajoutées par tableau et {format_int(stats.by_audit, 'fr')} ajoutées "
+        f"par l'audit ; taux et parts non publiés : {format_int(stats.rates_masked, 'fr')}. Intervalle le plus "
+        f"étroit qu'un lecteur peut prouver : {narrow}.</p>")
+
+
+def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
+    """Protect one scope's tables together (``relais indicators``, a notebook run alone).
+
+    Raises
+    ------
+    ParameterError, PrivacyError
+        See :func:`protect_publication`.
+    """
+    return next(iter(protect_publication([raw], threshold=threshold).sets.values()))

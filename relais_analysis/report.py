@@ -367,9 +367,14 @@ def build_report(
         _write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")
         jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=stage.site, provinces=scopes, relays=relays,
                          lang=lang, threshold=threshold, population=population, internal_dir=stage.internal)
+        from .linked_protection import protect_jobs  # every table of the build protected together
+
+        jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold,
+                                        folder=stage.internal / "tableaux_proteges")
         results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
         failed = [res for res in results if not res.ok]
-        methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold)
+        methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
+                                        protection=protection)
         index = write_index(stage.site, dataset, results, year=year, lang=lang)
         pdf_path = None
         if pdf and not failed:
@@ -565,8 +570,10 @@ def _losses_html(dataset: Dataset) -> str:
 
 
 def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
-                      threshold: int) -> Path:
+                      threshold: int, protection: object = None) -> Path:
     """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
+    from .linked_protection import methodology_html
+
     suppressed = 0
     for res in results:
         summary = res.job.output_dir / "summary.json"
@@ -618,7 +625,7 @@ sont pas non plus au besoin (masquage secondaire), pour qu'aucune valeur non pub
 partir des totaux ; les taux calculés sur un effectif non publié ne le sont pas non plus. Toutes ces cases portent
 la même mention, « n.p. » (valeur non publiée pour protéger les petits effectifs), qui ne dit rien de leur valeur.
 Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
-publiés : {format_int(suppressed, "fr")}.</p>
+publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
 <p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
 hôtes, publics, y figurent.</p>
 """
