@@ -43,9 +43,8 @@ from .annual import check_report_year
 from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from .errors import ParameterError, RelaisError
 from .i18n import check_lang, format_date, format_int, province_label
-from .ingest import Dataset, check_losses, load_dataset
+from .ingest import Dataset, check_losses, load_dataset, write_rejections
 from .privacy import check_threshold
-from .safe_csv import write_csv
 from .tables import TABLE_TITLES
 
 __all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_html", "slug"]
@@ -364,7 +363,7 @@ def build_report(
         raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")
     ensure_kernel()
     with Staging(target, internal) as stage:
-        _write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")
+        write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")  # internal: raw values typed by mistake
         jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=stage.site, provinces=scopes, relays=relays,
                          lang=lang, threshold=threshold, population=population, internal_dir=stage.internal)
         from .linked_protection import protect_jobs  # every table of the build protected together
@@ -411,12 +410,6 @@ def _moved(res: JobResult, moves: dict[Path, Path]) -> JobResult:
     job = dataclasses.replace(res.job, output_dir=_rebase(res.job.output_dir, moves),
                               internal_dir=_rebase(res.job.internal_dir, moves))
     return dataclasses.replace(res, job=job, html=_rebase(res.html, moves), executed=_rebase(res.executed, moves))
-
-
-def _write_rejections(dataset: Dataset, path: Path) -> Path:
-    """The rejection report (internal: it holds the raw values typed by mistake), formula-safe, for Excel."""
-    frame = dataset.rejections.sort_values(["file", "row"], kind="stable")
-    return write_csv(frame, path, bom=True)
 
 
 def _write_log(path: Path, results: list[JobResult], seconds: float) -> Path:
