@@ -21,7 +21,6 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .assemble import Assembly
 from .safe_csv import neutralise_cell, write_csv
-from .schema import TABLES
 from .workbook_template import LAYOUT
 
 __all__ = ["FEEDBACK_HEADERS", "suggestion_for", "write_feedback"]
@@ -185,8 +184,3 @@ def _write_summary(assembly: Assembly, out: Path) -> list[Path]:
     columns = [c for c in assembly.problems.columns if c not in {"csv_row"}]
     problems = write_csv(assembly.problems[columns], out / "problemes.csv", bom=True)
     return [xlsx, csv, problems]
-
-
-def table_label(table: str) -> str:
-    """French label of a data table (``attendance`` -> ``Présences``)."""
-    return _TABLE_FR.get(table, TABLES[table].name)

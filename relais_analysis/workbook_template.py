@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -356,7 +356,7 @@ def write_templates(out_dir: str | Path, registry: str | Path | None = None, *, 
     InputDataError
         If the registry cannot be read or has no relay.
     """
-    from .assemble import read_registry
+    from .registry import read_registry
 
     relays = read_registry(registry).relays
     places = place_choices()
