@@ -275,12 +275,16 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
                 f"Comptage incohérent pour {name} : {n_ok} lignes acceptées, {len(getattr(dataset, name))} dans les "
                 "données validées.", f"Inconsistent count for {name}.")
     bad = rejected.groupby(["relay_id", "workbook", "sheet"])["row"].nunique()
+    attended = set(dataset.attendance["activity_id"])
+    idle = dataset.activities.loc[~dataset.activities["activity_id"].isin(attended), "relay_id"].value_counts()
     warned = problems[problems["kind"] == "avertissement"].groupby(["relay_id", "workbook", "sheet"])["row"].nunique()
     rows = []
     for entry in sheets:
         key = (entry["relay_id"], entry["workbook"], entry["sheet"])
         n_bad = int(bad.get(key, 0))
         missing = [f"colonne {c}" for c in entry["missing"]] + ([] if entry["read"] else ["aucune ligne"])
+        if entry["table"] == "activities" and idle.get(entry["relay_id"], 0):
+            missing.append(f"{idle[entry['relay_id']]} activité(s) sans aucune présence")
         rows.append({"relay_id": entry["relay_id"], "table": entry["table"], "workbook": entry["workbook"],
                      "sheet": entry["sheet"], "read": entry["read"], "accepted": entry["read"] - n_bad,
                      "rejected": n_bad, "warnings": int(warned.get(key, 0)), "missing": "; ".join(missing)})

@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .assemble import Assembly
 from .safe_csv import neutralise_cell, write_csv
-from .workbook_template import LAYOUT
+from .workbook_template import GENDER_LABELS, LAYOUT, ROLE_LABELS, TYPE_LABELS
 
 __all__ = ["FEEDBACK_HEADERS", "suggestion_for", "write_feedback"]
 
@@ -33,17 +33,24 @@ _TABLE_FR = {"activities": "Activités", "participants": "Participants", "attend
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 
-def suggestion_for(reason: str) -> str:
+_CHOICES = {"type": TYPE_LABELS, "role": ROLE_LABELS, "gender": GENDER_LABELS}
+
+
+def suggestion_for(reason: str, column: str = "") -> str:
     """A short French suggestion for a rejection reason of :mod:`relais_analysis.ingest`.
 
     Examples
     --------
     >>> suggestion_for("présence en double (déjà à la ligne 12)")
     'Supprimez cette ligne : la personne est déjà notée présente à cette activité.'
+    >>> suggestion_for("valeur non reconnue (valeurs possibles : parent, enfant)", "role")
+    'Choisissez dans la liste déroulante : parent, enfant.'
     """
     hint = re.search(r"(Vouliez-vous dire[^?]*\?)", reason)
     if hint:
         return hint.group(1)
+    if "valeur non reconnue" in reason and column in _CHOICES:
+        return f"Choisissez dans la liste déroulante : {', '.join(_CHOICES[column])}."
     rules = (
         ("identifiant inconnu dans la table activities",
          "Ajoutez ce code dans la feuille Activités, ou corrigez-le (il doit y être écrit à l'identique)."),
@@ -104,7 +111,7 @@ def _relay_rows(assembly: Assembly, relay: str, headers: dict) -> list[list[obje
     for p in problems.itertuples(index=False):
         column = _header_of(headers, relay, p.workbook, p.sheet, p.column)
         rows.append([p.sheet, int(p.row), column, _as_typed(relay, p.value), p.reason_fr,
-                     suggestion_for(p.reason_fr), p.kind])
+                     suggestion_for(p.reason_fr, p.column), p.kind])
     return rows
 
 

@@ -131,6 +131,8 @@ def _cell_text(value: object, kind: str) -> str | None:
 def _read_sheet(ws, table: str) -> tuple[SheetData, list[str]]:
     """Read one table sheet (header = first row holding a known column among the first five)."""
     lookup = _column_lookup(table)
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some writers record a wrong sheet size (A1): read every row anyway
     rows = list(ws.iter_rows(values_only=True))
     header_at = 0
     for i, row in enumerate(rows[:5]):

@@ -273,6 +273,20 @@ def test_workbook_saved_again_by_libreoffice_assembles_to_the_same_numbers(tmp_p
                          int(region["parents"]), int(region["children"]), int(region["attendances"]))
         assert result.workbooks["how"].tolist() == ["case « Code du relais » du modèle"]
     assert results["libreoffice"] == results["openpyxl"] == ([[3, 3, 0], [4, 4, 0], [7, 6, 1]], 2, 1, 4)
+    feedback = write_feedback(result, tmp_path / "retours")[:2]  # retour_R07.xlsx, synthese_centre_appui.xlsx
+    first_sheets = libreoffice(feedback, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "retours")
+    to_correct = pd.read_csv(first_sheets[0], dtype=str)
+    assert to_correct[["Feuille", "Ligne", "Valeur"]].values.tolist() == [["Présences", "8", "P404"]]
+
+
+def test_activities_without_attendance_are_named_in_what_is_missing(tmp_path: Path) -> None:
+    rows = _simple()
+    rows["activities"].append(["A002", dt.date(2024, 3, 6), "Rencontre", None, None])
+    _book(tmp_path / "in", "R07", rows)
+    result = assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    accounts = result.accounts.set_index(["relay_id", "table"])
+    assert accounts.loc[("R07", "activities"), "missing"] == "1 activité(s) sans aucune présence"
+    assert accounts.loc[("R07", "activities"), ["read", "accepted", "rejected"]].tolist() == [2, 2, 0]
 
 
 def test_unknown_optional_place_is_a_warning_mapped_to_its_row(tmp_path: Path) -> None:
