@@ -161,6 +161,9 @@ def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact:
                              big, exact)
     for key in result.inconsistent:
         result.intervals.pop(key, None)
+    for key in system.revealed:  # masked in one table, shown in another
+        value = float(system.values[key])
+        result.intervals[key] = (value, value)
     result.unsafe = sorted(k for k, (lo, hi) in result.intervals.items() if hi - lo + 1 < min_values(k) - 1e-6)
     result.seconds = time.perf_counter() - started
     return result

@@ -177,6 +177,9 @@ class LinkedSystem:
     relations : list of Relation
     rate_sources : dict
         Rate cell -> the quantities it is computed from.
+    revealed : set
+        Quantities masked in one table but shown in another (a published system
+        where protection was not shared).
     """
 
     values: dict[Key, Any] = field(default_factory=dict)
@@ -187,6 +190,7 @@ class LinkedSystem:
     relay_province: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
     key_of: dict[Cell, Key] = field(default_factory=dict)
+    revealed: set[Key] = field(default_factory=set)
 
     def tables_of(self, key: Key) -> list[str]:
         """``scope/table`` names showing a quantity (for messages)."""
@@ -208,8 +212,10 @@ def _add_cell(system: LinkedSystem, key: Key, value: object, cell: Cell, strict:
         system.conflicts.append(f"{key}: {old!r} / {value!r} ({cell[0]}/{cell[1]})")
         key = (key[0], f"{key[1]}#{cell[0]}/{cell[1]}", *key[2:])
         system.values[key] = value
-    elif _is_masked(old) and not _is_na(value):
-        system.values[key] = value  # masked here, shown there: the reader knows it
+    elif _is_masked(old) != _is_masked(value) and not _is_na(value):
+        system.revealed.add(key)  # masked in one table, shown in another: the reader knows it
+        if _is_masked(old):
+            system.values[key] = value
     system.cells[key].append(cell)
     system.key_of[cell] = key
 
