@@ -31,7 +31,7 @@ from .errors import InputDataError
 from .ingest import Dataset, load_dataset
 from .registry import Registry, read_registry
 from .safe_csv import write_csv
-from .workbooks import WorkbookData, identify_relay, read_workbook
+from .workbooks import WorkbookData, identify_relay, read_workbook, table_for_sheet
 
 __all__ = ["Assembly", "Registry", "assemble", "is_keyed_code", "read_registry", "scope_code"]
 
@@ -215,6 +215,14 @@ def _write_folder(out_dir: Path, registry: Registry, tables: dict[str, pd.DataFr
     from .schema import TABLES
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = {"relays", "territories", *tables}
+    stale = [p.name for p in sorted(out_dir.iterdir()) if p.is_file() and table_for_sheet(p.stem) is not None
+             and (table_for_sheet(p.stem) not in written or p.suffix.lower() != ".csv")]
+    if stale:  # they would be read with the assembled tables
+        raise InputDataError(
+            f"Le dossier de sortie {out_dir} contient déjà d'autres tables ({', '.join(stale)}) : choisissez un "
+            "dossier vide ou retirez-les.",
+            f"The output folder {out_dir} already holds other tables ({', '.join(stale)}): use an empty folder.")
     for name in ("relays", "territories"):
         if name in registry.raw:
             write_csv(registry.raw[name], out_dir / f"{name}.csv")

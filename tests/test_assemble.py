@@ -225,6 +225,17 @@ def test_personal_data_and_missing_columns(tmp_path: Path) -> None:
     assert missing == "colonne type"
 
 
+def test_an_output_folder_with_other_tables_is_refused(tmp_path: Path) -> None:
+    _book(tmp_path / "in", "R07", _simple())
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "comptages.csv").write_text("activity_id,n_parents,n_children\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="comptages.csv"):
+        assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    (tmp_path / "out" / "comptages.csv").unlink()
+    assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    assert assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF).accounts["accepted"].sum() == 3  # rerun
+
+
 def test_registry_errors(tmp_path: Path) -> None:
     with pytest.raises(InputDataError, match="Registre introuvable"):
         read_registry(tmp_path / "nope")
