@@ -377,9 +377,11 @@ def audit_report(folder: str | Path) -> tuple[list[str], int]:
                 shown = "-"
             lines.append(f"  {table}: {len(keys)} masquée(s), {recoverable} retrouvable(s), {narrow} trop étroite(s), "
                          f"intervalle le plus étroit / narrowest {shown}")
-        for key in result.unsafe[:20]:
+        for key in result.unsafe[:200]:
             lines.append(f"  ! {key} = {_fmt_interval(*result.intervals[key])} dans / in "
                          f"{', '.join(system.tables_of(key))}")
+        if len(result.unsafe) > 200:
+            lines.append(f"  ! ... (+{len(result.unsafe) - 200})")
         if result.inconsistent:
             lines.append(f"  ! {len(result.inconsistent)} valeur(s) dans des tableaux contradictoires / "
                          "in contradictory tables")
