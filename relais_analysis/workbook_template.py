@@ -230,6 +230,10 @@ def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_m
     elif check in {"activity", "participant"}:
         source = layouts["activities" if check == "activity" else "participants"]
         dv = DataValidation(type="list", formula1=f"liste_{source.excel_table.lower()}", allow_blank=True)
+        dv.showInputMessage = True
+        dv.promptTitle = "Une ligne par personne présente"
+        dv.prompt = ("Tapez le code de l'activité une fois puis recopiez-le vers le bas (Ctrl+D)."
+                     if check == "activity" else "Choisissez la personne dans la liste des codes de Participants.")
     else:
         return None
     dv.showErrorMessage = True

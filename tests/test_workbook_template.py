@@ -93,6 +93,7 @@ def test_dropdowns_dates_and_code_checks(book) -> None:
     assert people["E2"].type == "whole" and (people["E2"].formula1, people["E2"].formula2) == ("1920", "2024")
     att = _validations(book["Présences"])
     assert (att["A2"].formula1, att["B2"].formula1) == ("liste_activites", "liste_participants")
+    assert att["A2"].showInputMessage and "Ctrl+D" in att["A2"].prompt
     names = book.defined_names
     assert names["liste_activites"].attr_text == "'Activités'!$A$2:$A$5001"
     assert names["liste_participants"].attr_text == "'Participants'!$A$2:$A$5001"
