@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from relais_analysis import errors
-from relais_analysis.ingest import load_dataset, write_rejections
+from relais_analysis.ingest import check_losses, load_dataset, loss_problems, write_rejections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"
@@ -199,3 +199,53 @@ def test_typographic_and_misspelt_headers(tmp_path):
         load_dataset(folder)
     assert "Column 'Date de l’activté': did you mean 'date'?" in str(info.value)
     assert "vouliez-vous dire 'date'" in info.value.message_fr
+
+
+def test_losses_per_relay_and_table_checked_by_hand(tmp_path):
+    folder = tmp_path / "losses"
+    shutil.copytree(SMALL, folder)
+    acts = (folder / "activities.csv").read_text(encoding="utf-8").replace("A4,R3,2024-04-12", "A4,R3,2024-04-31")
+    (folder / "activities.csv").write_text(acts, encoding="utf-8")  # R3's only activity: unreadable date
+    parts = (folder / "participants.csv").read_text(encoding="utf-8").replace("P13,F07,parent", "P13,F07,grand-mère")
+    (folder / "participants.csv").write_text(parts, encoding="utf-8")  # P13 (first seen at A1, R1): unknown role
+    ds = load_dataset(folder)
+    losses = ds.losses().set_index(["relay_id", "table"])[["read", "accepted", "rejected"]]
+    got = {key: tuple(int(v) for v in row) for key, row in zip(losses.index, losses.values)}
+    assert {k: v for k, v in got.items() if k[1] in {"activities", "participants", "attendance"}} == {
+        ("R1", "activities"): (3, 3, 0), ("R2", "activities"): (3, 3, 0),
+        ("R3", "activities"): (1, 0, 1), ("R4", "activities"): (2, 2, 0),
+        # participants belong to the relay of their first attendance row: P01-P05, P13 -> R1; P06-P09 -> R2; ...
+        ("R1", "participants"): (6, 5, 1), ("R2", "participants"): (4, 4, 0),
+        ("R3", "participants"): (1, 1, 0), ("R4", "participants"): (2, 2, 0),
+        # attendance rows belong to the relay of their activity: A1 (5) + A2 (3) + A7 (2) = 10 for R1, P13's lost
+        ("R1", "attendance"): (10, 9, 1), ("R2", "attendance"): (6, 6, 0),
+        ("R3", "attendance"): (2, 0, 2), ("R4", "attendance"): (3, 3, 0),
+    }
+    assert sum(v[0] for k, v in got.items() if k[1] == "territories") == 9
+    problems = loss_problems(ds)
+    assert problems == [
+        "relais R3, table activities : 1 ligne(s) rejetée(s) sur 1 (100\u00a0%)",
+        "relais R3, table attendance : 2 ligne(s) rejetée(s) sur 2 (100\u00a0%)",
+        "relais R1, table participants : 1 ligne(s) rejetée(s) sur 6 (17\u00a0%)",
+    ]  # R1 attendance, 1 of 10 = 10 %, is not more than 10 %
+    with pytest.raises(errors.DataLossError, match="relais R3, table activities") as info:
+        check_losses(ds)
+    assert info.value.exit_code == 1 and "(et 2 autre(s) problème(s))" in info.value.message_fr
+    assert check_losses(ds, accept=True) == problems
+    assert check_losses(load_dataset(SMALL)) == []
+
+
+def test_every_activity_rejected_is_a_loss(tmp_path):
+    folder = tmp_path / "all_lost"
+    shutil.copytree(SMALL, folder)
+    lines = (SMALL / "activities.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "activities.csv").write_text("\n".join([lines[0]] + [ln.replace(",R", ",X", 1) for ln in lines[1:]])
+                                           + "\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    assert ds.reports["activities"].accepted == 0 and ds.reports["attendance"].accepted == 0
+    problems = loss_problems(ds)
+    assert problems[0] == "table activities (activities.csv) : aucune ligne acceptée sur 9"
+    # rows of unknown relays X1..X4 are their own losses; attendance follows its activity's (unknown) relay
+    losses = ds.losses()
+    assert set(losses.loc[losses["table"] == "activities", "relay_id"]) == {"X1", "X2", "X3", "X4"}
+    assert int(losses["read"].sum()) == int(ds.summary()["read"].sum())
