@@ -269,11 +269,14 @@ TABLES: dict[str, Table] = {
                 _c("activity_id", "id", True, ("activite", "id_activite", "code_activite")),
                 _c("relay_id", "id", True, ("relais", "id_relais", "code_relais")),
                 _c("date", "date", True, ("date_de_l_activite", "date_activite", "jour"),
-                   "Date de l'activité (AAAA-MM-JJ ou JJ/MM/AAAA).", "Date of the activity (YYYY-MM-DD or DD/MM/YYYY)."),
+                   "Date de l'activité (JJ/MM/AAAA, AAAA-MM-JJ, date ou numéro de série Excel).",
+                   "Date of the activity (DD/MM/YYYY, YYYY-MM-DD, Excel date or serial number)."),
                 _c("type", "enum", True, ("type_d_activite", "type_activite", "categorie"),
                    "Type d'activité (liste contrôlée).", "Activity type (controlled list)."),
                 _c("commune", "commune", False, ("lieu", "commune_de_l_activite"),
-                   "Commune où l'activité a eu lieu (facultatif).", "Commune where it was held (optional)."),
+                   "Commune ou village où l'activité a eu lieu (facultatif ; inconnu : laissé vide avec un "
+                   "avertissement).", "Commune or village where it was held (optional; unknown: blanked with a "
+                   "warning)."),
                 _c("title", "string", False, ("titre", "intitule", "libelle"),
                    "Intitulé libre (facultatif, jamais publié).", "Free title (optional, never published)."),
             ),
@@ -291,12 +294,15 @@ TABLES: dict[str, Table] = {
                 _c("family_id", "id", True, ("famille", "id_famille", "code_famille", "menage"),
                    "Code pseudonyme de la famille.", "Pseudonymous code of the family."),
                 _c("role", "enum", True, ("statut", "qualite"), "parent ou enfant.", "parent or child."),
-                _c("gender", "enum", False, ("genre", "sexe"), "F, M, X ou inconnu.", "F, M, X or unknown."),
+                _c("gender", "enum", False, ("genre", "sexe"), "F, M, X ou inconnu (autre valeur : inconnu, avec "
+                   "un avertissement).", "F, M, X or unknown (other values: unknown, with a warning)."),
                 _c("birth_year", "integer", False, ("annee_de_naissance", "annee_naissance", "naissance"),
                    "Année de naissance.", "Year of birth.", minimum=1920),
                 _c("residence", "commune", False, ("commune_de_residence", "domicile", "commune", "residence_commune"),
-                   "Commune de résidence : code REFNIS, code postal ou nom.",
-                   "Commune of residence: REFNIS code, postal code or name."),
+                   "Commune de résidence : code REFNIS, code postal, nom ou village (« 5100 Jambes ») ; "
+                   "inconnue : laissée vide avec un avertissement.",
+                   "Commune of residence: REFNIS code, postal code, name or village (\"5100 Jambes\"); unknown: "
+                   "blanked with a warning."),
             ),
             ("participant_id",),
             aliases=("participants", "personnes", "beneficiaires"),
