@@ -56,6 +56,11 @@ def normalise_name(text: str) -> str:
     return " ".join(words)
 
 
+def _full_key(text: str) -> str:
+    """Like :func:`normalise_name` but keeping what is in brackets: ``"Celles (Tournai)"`` -> ``"celles tournai"``."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain(text).lower()).split())
+
+
 @dataclass(frozen=True)
 class Resolution:
     """Outcome of resolving one user string.
@@ -105,6 +110,8 @@ class CommuneResolver:
             self._by_name.setdefault(normalise_name(alias), set()).add(nis)
         #: normalised commune name (fr, nl, de, alias) -> communes of that name
         self._communes_named = {key: set(codes) for key, codes in self._by_name.items()}
+        #: official names that carry their arrondissement, "Celles (Tournai)", read in full
+        self._full_names = {_full_key(name): nis for nis, name in self._names_fr.items() if "(" in name}
         locs = geo.localities()
         #: normalised name -> {nis: [postal codes]} for every locality
         self._localities: dict[str, dict[str, list[str]]] = {}
@@ -237,6 +244,9 @@ class CommuneResolver:
                 nis = self._postal_other[digits]
                 raise self._outside_error(key, nis, self._outside_codes.get(nis, nis))
             raise UnknownCommuneError(key, [])
+        if _full_key(key) in self._full_names:
+            nis = self._full_names[_full_key(key)]
+            return Resolution(nis, "name", (nis,))
         for pattern in _WITH_POSTAL:
             found = pattern.match(key)
             if found:

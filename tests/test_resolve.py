@@ -145,3 +145,10 @@ def test_typographic_punctuation_folds_like_plain():
     assert resolve_commune("Braine-l’Alleud") == "25014"
     assert resolve_commune("Braine\u2013l\u2019Alleud") == "25014"
     assert normalise_name("La\u00a0Louvière") == "la louviere"
+
+
+def test_official_names_with_their_arrondissement_resolve():
+    names = geo.communes_table(2024).set_index("nis")["name_fr"]
+    assert names["57018"] == "Celles (Tournai)"
+    assert resolve_commune("Celles (Tournai)") == "57018" and resolve_commune("CELLES (TOURNAI)") == "57018"
+    assert resolve_commune(names["85034"]) == "85034" and resolve_commune(names["84043"]) == "84043"
