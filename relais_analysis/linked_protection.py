@@ -184,35 +184,59 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
                 "protection cannot be checked.")
         if not result.unsafe:
             return rounds, result
+        stuck = []
         for key in result.unsafe:
             choice = _cheapest_neighbour(system, key, masked, by_key)
             if choice is None:
-                raise PrivacyError(
-                    f"Impossible de protéger une case masquée de {', '.join(system.tables_of(key))} ({key[0]}) : "
-                    "publication refusée. Retirez ce tableau ou regroupez ses catégories.",
-                    f"A masked cell of {', '.join(system.tables_of(key))} ({key[0]}) cannot be protected: "
-                    "publication refused. Remove this table or merge its categories.")
-            masked[choice] = "audit"
+                stuck.append(key)
+            else:
+                masked[choice] = "audit"
+        if stuck and len(stuck) == len(result.unsafe):  # no progress: nothing left to mask
+            key = stuck[0]
+            where = f"{key[0]} {key[4]}".strip()
+            raise PrivacyError(
+                f"Impossible de protéger une case masquée de {', '.join(system.tables_of(key))} ({where}) : "
+                "publication refusée. Retirez ce tableau ou regroupez ses catégories.",
+                f"A masked cell of {', '.join(system.tables_of(key))} ({where}) cannot be protected: "
+                "publication refused. Remove this table or merge its categories.")
     raise PrivacyError("La protection n'a pas convergé.", "Protection did not converge.")
 
 
 def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
                         by_key: dict[Key, list[int]]) -> Key | None:
-    """Published positive count to mask beside ``key``: a breakdown cell rather than a scope's total,
-    in an exact relation rather than a bound, the smallest."""
-    best: tuple | None = None
-    for r in by_key.get(key, []):
-        rel = system.relations[r]
-        rank = 0 if rel.lo == rel.hi else 1
-        for other, _ in rel.terms:
-            value = system.values.get(other)
-            if other in masked or other not in system.cells or not isinstance(value, int) or value <= 0:
-                continue
-            # a scope's total (headline figure) only as a last resort; then equalities, then smallest value
-            candidate = (other[3] == "", rank, value, -min_values(other), other)
-            if best is None or candidate < best:
-                best = candidate
-    return None if best is None else best[-1]
+    """Published positive count to mask beside ``key``.
+
+    Looks at the relations of ``key`` first, then, through masked quantities, at
+    relations further away (breadth first). At the nearest distance: a breakdown
+    cell rather than a scope's total, in an exact relation rather than a bound, the
+    smallest.
+    """
+    seen, frontier = {key}, [key]
+    while frontier:
+        best: tuple | None = None
+        following = []
+        for current in frontier:
+            for r in by_key.get(current, []):
+                rel = system.relations[r]
+                rank = 0 if rel.lo == rel.hi else 1
+                for other, _ in rel.terms:
+                    if other in seen:
+                        continue
+                    value = system.values.get(other)
+                    if other in masked or is_suppressed(value) or not isinstance(value, int):
+                        seen.add(other)
+                        following.append(other)  # masked or unknown: look beyond it
+                        continue
+                    if other not in system.cells or value <= 0:
+                        continue
+                    # a scope's total (headline figure) only as a last resort; then equalities, then smallest
+                    candidate = (other[3] == "", rank, value, -min_values(other), other)
+                    if best is None or candidate < best:
+                        best = candidate
+        if best is not None:
+            return best[-1]
+        frontier = following
+    return None
 
 
 def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], threshold: int) -> TableSet:
