@@ -25,7 +25,7 @@ from .i18n import check_lang, format_int, format_percent, label, province_label
 from .ingest import Dataset, load_dataset
 from .narrative import coverage_sentence, evolution_sentence, headline, people_sentence, scope_name
 from .privacy import check_threshold, footnote, is_suppressed
-from .tables import TableSet, indicator_tables, publish_tables, relay_tables, write_tables
+from .tables import TableSet, indicator_tables, relay_tables, write_tables
 
 __all__ = ["AnnualReport", "ReportParameters", "RelaySheet", "available_years", "check_report_year",
            "validate_parameters"]
@@ -44,6 +44,7 @@ class ReportParameters:
     relay_id: str | None = None
     as_of: dt.date | None = None
     population_file: Path | None = None
+    protected_tables: Path | None = None
 
 
 _KNOWN = {f.name for f in dataclasses.fields(ReportParameters)}
@@ -89,6 +90,7 @@ def validate_parameters(**params: object) -> ReportParameters:
         relay_id=None if relay in (None, "", "None") else str(relay),
         as_of=None if as_of in (None, "", "None") else dt.date.fromisoformat(str(as_of)),
         population_file=_population_file(params.get("population_file")),
+        protected_tables=_protected_file(params.get("protected_tables")),
     )
 
 
@@ -99,6 +101,37 @@ def _population_file(value: object) -> Path | None:
     if not path.is_file():
         raise ParameterError(f"Fichier de population introuvable : {path}.", f"Population file not found: {path}.")
     return path
+
+
+def _protected_file(value: object) -> Path | None:
+    if value in (None, "", "None"):
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise ParameterError(f"Tableaux protégés introuvables : {path}.", f"Protected tables not found: {path}.")
+    return path
+
+
+def _protected(params: ReportParameters, raw: TableSet | None) -> tuple[TableSet, bool]:
+    """The tables protected for the whole publication by ``relais report``, or this scope alone.
+
+    Returns the protected set and whether it was protected with the whole publication.
+
+    Raises
+    ------
+    ParameterError
+        Protected tables of another year, threshold or scope.
+    """
+    from .linked_protection import load_protected, protect_publication
+
+    if params.protected_tables is not None:
+        tables = load_protected(params.protected_tables, year=params.year, threshold=params.threshold)[0]
+        if (tables.province_nis, tables.relay_id) != (None if params.relay_id else params.province, params.relay_id):
+            raise ParameterError(f"Les tableaux protégés {params.protected_tables.name} sont d'un autre territoire.",
+                                 f"Protected tables {params.protected_tables.name} are for another scope.")
+        return tables, True
+    publication = protect_publication([raw], threshold=params.threshold)
+    return next(iter(publication.sets.values())), False
 
 
 def available_years(dataset: Dataset) -> list[int]:
@@ -182,7 +215,27 @@ class _Content:
         return f"<style>{_REPORT_CSS}</style>"
 
     def banner_html(self) -> str:
-        """Red "données synthétiques" banner on demo data, else an empty string."""
+        """Red "données synthétiques" banner on demo data, and an orange one when losses were accepted."""
+        return self._synthetic_banner() + self.losses_banner_html()
+
+    def losses_banner_html(self) -> str:
+        """Orange banner naming each relay and table that lost too many rows (published with --accept-losses)."""
+        from .ingest import LOSS_THRESHOLD, loss_problems
+
+        problems = loss_problems(self.dataset)
+        if not problems:
+            return ""
+        share = format_percent(LOSS_THRESHOLD, self.params.lang, 0, threshold=0)
+        head = {"fr": f"DONNÉES INCOMPLÈTES, publiées en connaissance de cause : plus de {share} des lignes "
+                      "d'un relais ou une table entière ont été rejetées à la validation ; les chiffres sous-estiment "
+                      "l'activité.",
+                "en": f"INCOMPLETE DATA, published knowingly: more than {share} of a relay's rows, or a whole table, "
+                      "were rejected at validation; the figures underestimate the activity."}[self.params.lang]
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        return (f'<div class="relais-losses" style="background:#f4a582;color:#000;padding:.6em 1em;margin:.4em 0;'
+                f'border-radius:4px"><strong>{html.escape(head)}</strong><ul>{items}</ul></div>')
+
+    def _synthetic_banner(self) -> str:
         if not self.dataset.synthetic:
             return ""
         text = {"fr": "DONNÉES SYNTHÉTIQUES : ce rapport est construit sur des données de démonstration, "
@@ -196,12 +249,22 @@ class _Content:
         lang, th = self.params.lang, self.tables.threshold
         n = format_int(self.tables.total_suppressed, lang)
         if lang == "fr":
-            return (f"« {footnote(th, lang)} » : pour protéger les personnes, aucun effectif entre 1 et {th - 1} "
-                    f"n'est publié ; d'autres cases sont masquées au besoin pour qu'on ne puisse pas le retrouver "
-                    f"par soustraction ({n} cases masquées dans les tableaux de ce rapport).")
-        return (f"“{footnote(th, lang)}”: to protect people, no count from 1 to {th - 1} is published; other cells "
-                f"are masked where needed so it cannot be recovered by subtraction ({n} cells masked in this "
-                "report's tables).")
+            return (f"*{footnote(th, lang)}.* Aucun effectif entre 1 et {th - 1} n'est publié, et d'autres cases, "
+                    f"de toute valeur, ne le sont pas non plus, pour qu'on ne puisse pas le retrouver par "
+                    f"soustraction ({n} cases non publiées dans les tableaux de ce rapport). « – » : pas de données.")
+        return (f"*{footnote(th, lang)}.* No count from 1 to {th - 1} is published, nor are other cells, of any "
+                f"value, so that it cannot be recovered by subtraction ({n} cells not published in this "
+                "report's tables). “–”: no data.")
+
+    def protection_note(self) -> str:
+        """Empty in a build; run alone (JupyterLab), says that only this report's tables were protected together."""
+        if getattr(self, "whole_publication", True):
+            return ""
+        return {"fr": " Carnet exécuté seul : ses tableaux sont protégés ensemble ; la protection commune à toute "
+                      "la publication (toutes les provinces et fiches relais) est appliquée par `relais report`.",
+                "en": " Notebook run on its own: its tables are protected together; the protection shared by the "
+                      "whole publication (every province and relay sheet) is applied by `relais report`."}[
+            self.params.lang]
 
     def figure(self, name: str) -> Path:
         """PNG file of a figure written by ``write_outputs``."""
@@ -234,8 +297,9 @@ class AnnualReport(_Content):
         self.params = validate_parameters(**params)
         self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
-        raw = indicator_tables(self.dataset, self.params.year, province=self.params.province)
-        self.tables = publish_tables(raw, threshold=self.params.threshold)
+        raw = None if self.params.protected_tables else indicator_tables(self.dataset, self.params.year,
+                                                                         province=self.params.province)
+        self.tables, self.whole_publication = _protected(self.params, raw)
         self.outputs: dict[str, list[Path]] = {}
 
     @property
@@ -286,7 +350,10 @@ class AnnualReport(_Content):
         """Headline numbers of the year (published values; masked ones as the masked label)."""
         lang, th = self.params.lang, self.tables.threshold
         per_year = self.tables.tables["reach_per_year"].set_index("year")
-        row = per_year.loc[self.params.year]
+        if self.params.year in per_year.index:
+            row = per_year.loc[self.params.year]
+        else:  # a scope without any activity this year: every count is a true zero
+            row = pd.Series(0, index=["parents", "children", "families", "attendances", "activities"])
         cov = self.tables.tables["population_coverage"].iloc[-1]
         within = self.tables.tables["population_within"].set_index("radius_km")
         return {
@@ -408,8 +475,9 @@ class RelaySheet(_Content):
             raise ParameterError("relay_id est obligatoire pour une fiche relais.", "relay_id is required.")
         self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
         check_report_year(self.params.year, self.dataset)
-        raw = relay_tables(self.dataset, self.params.year, self.params.relay_id)
-        self.tables = publish_tables(raw, threshold=self.params.threshold)
+        raw = None if self.params.protected_tables else relay_tables(self.dataset, self.params.year,
+                                                                     self.params.relay_id)
+        self.tables, self.whole_publication = _protected(self.params, raw)
         self.relay = self.dataset.relays.set_index("relay_id").loc[self.params.relay_id]
         self.outputs: dict[str, list[Path]] = {}
 

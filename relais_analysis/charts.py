@@ -7,12 +7,13 @@ pyplot) and returns the axes. Inputs are **published** tables (the output of
 
 - a number: a bar is drawn and labelled (``1 500``, ``12,3 %`` in French);
 - :data:`~relais_analysis.privacy.SUPPRESSED`: **no bar**; the masked label
-  (``"< 5"``) is written where the bar would stand and the footnote
-  "valeur masquée (< 5)" is added under the axes;
+  (``"n.p."``, "non publié") is written where the bar would stand and the footnote
+  "n.p. : valeur non publiée pour protéger les petits effectifs" is added under the
+  axes (the same label for every masked cell: a secondary cell may hold any value);
 - ``pd.NA`` (no data): no bar, an en dash ``"–"`` instead (never drawn as zero), and
   the footnote "– : pas de données".
 
-The threshold shown is ``table.attrs["threshold"]`` (set by ``suppress_small_counts``),
+The threshold checked is ``table.attrs["threshold"]`` (set by ``suppress_small_counts``),
 else 5.
 
 House style (:func:`house_style`): Okabe-Ito colour-blind-safe palette, DejaVu Sans,
@@ -21,7 +22,7 @@ style is applied with :func:`matplotlib.rc_context` while drawing and saving; no
 changes the global ``rcParams``.
 
 :func:`save_figure` writes deterministic files (same inputs, same bytes): PNG at 200
-dpi, SVG and PDF, with the table drawn (``<stem>.csv``, checked publishable) and the
+dpi, SVG and PDF, with the table drawn (``<stem>.csv``, checked publishable, formula-safe) and the
 alt text (``<stem>.alt.txt``) beside them. The alt text is produced from the table by
 the ``alt_text_*`` functions, so it always says what the chart shows.
 """
@@ -52,6 +53,7 @@ from . import i18n, privacy, reach
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError
 from .privacy import is_missing as _is_missing
+from .publication import write_published_table
 from .tables import TableSet
 
 __all__ = [
@@ -182,7 +184,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "A parent active in several relays counts in each",
     },
     "province_boundary": {"fr": "Limite de province", "en": "Province boundary"},
-    "fewer_than": {"fr": "moins de {n}", "en": "fewer than {n}"},
+    "not_published_of": {"fr": "{noun}\u00a0: non publié", "en": "{noun}: not published"},
+    "of_unpublished": {"fr": "sur un nombre non publié de parents", "en": "of an unpublished number of parents"},
     "no_data_of": {"fr": "{noun}\u00a0: pas de données", "en": "{noun}: no data"},
     "of_parents": {"fr": "sur {n} parents", "en": "of {n} parents"},
     "lower_bound": {"fr": "minimum, année {year} incomplète", "en": "lower bound, {year} incomplete"},
@@ -236,12 +239,9 @@ def _format(value: object, lang: str, threshold: int, kind: str = "int") -> str:
 
 
 def _spoken(value: object, noun: str, lang: str, threshold: int, kind: str = "int") -> str:
-    """A value for alt text: ``"696 parents"``, ``"moins de 5 parents"``, ``"parents : pas de données"``."""
-    if privacy.is_suppressed(value) and kind == "percent":
-        return i18n.label("masked", lang).lower()
+    """A value for alt text: ``"696 parents"``, ``"parents : non publié"``, ``"parents : pas de données"``."""
     if privacy.is_suppressed(value):
-        amount = _text("fewer_than", lang, n=threshold)
-        return f"{amount} {noun}".strip()
+        return _text("not_published_of", lang, noun=noun) if noun else i18n.label("masked", lang)
     if _is_missing(value):
         return _text("no_data_of", lang, noun=noun) if noun else i18n.label("no_data", lang).lower()
     return f"{_format(value, lang, threshold, kind)} {noun}".strip()
@@ -897,7 +897,7 @@ def alt_text_people_per_year(table: pd.DataFrame, lang: str = "fr", *, partial_y
     -------
     str
         e.g. "Parents et enfants touchés par année : 2022 : 696 parents, 569 enfants ; ...".
-        Masked counts read "moins de 5 parents", missing ones "parents : pas de données".
+        Masked counts read "parents : non publié", missing ones "parents : pas de données".
 
     Raises
     ------
@@ -1014,7 +1014,9 @@ def alt_text_new_vs_returning(table: pd.DataFrame, lang: str = "fr", *, partial_
 
 
 def _of_parents(value: object, lang: str, threshold: int) -> str:
-    """``"sur 1 184 parents"``, ``"sur moins de 5 parents"``."""
+    """``"sur 1 184 parents"``, ``"sur un nombre non publié de parents"``."""
+    if privacy.is_suppressed(value):
+        return _text("of_unpublished", lang)
     if _is_missing(value):
         return _text("no_data_of", lang, noun=i18n.label("parents", lang).lower())
     return _text("of_parents", lang, n=_spoken(value, "", lang, threshold))
@@ -1123,7 +1125,7 @@ def save_figure(
         ``out/people_per_year.png``... Parent folders are created.
     table : pandas.DataFrame, optional
         Published table the figure was drawn from, written to ``<stem>.csv`` through
-        :func:`relais_analysis.privacy.write_published_csv` **before** any image,
+        :func:`relais_analysis.publication.write_published_table` (formula-safe) **before** any image,
         so a table with an unmasked small count stops everything.
     alt_text : str
         Text alternative (see the ``alt_text_*`` functions); also written to
@@ -1158,8 +1160,8 @@ def save_figure(
     written: list[Path] = []
     csv_path = None
     if table is not None:
-        csv_path = privacy.write_published_csv(table, stem.parent / f"{stem.name}.csv", lang=lang,
-                                               count_columns=count_columns)
+        csv_path = write_published_table(table, stem.parent / f"{stem.name}.csv", lang=lang,
+                                         count_columns=count_columns)  # checked, formula-safe
     title = _figure_title(fig, alt_text)
     with house_style():
         for fmt in formats:

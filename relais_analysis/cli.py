@@ -34,7 +34,8 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .ingest import load_dataset, write_rejections
+    """Exit 0: every row accepted (warnings allowed); 1: rows rejected; 2: data unusable (error)."""
+    from .ingest import load_dataset, loss_problems, write_rejections
 
     dataset = load_dataset(args.data_dir, as_of=args.as_of, strict=args.strict)
     print(f"Données / data: {args.data_dir}  (extraction {dataset.as_of.isoformat()}"
@@ -43,12 +44,17 @@ def _validate(args: argparse.Namespace) -> int:
     for note in dataset.notes:
         print(f"note: {note}")
     n_rejected = int(dataset.summary()["rejected"].sum())
+    n_warned = len(dataset.warnings)
     if args.report:
         write_rejections(dataset, args.report)
-        print(f"Rapport de rejets / rejection report: {args.report} ({len(dataset.rejections)} problème(s))")
-    elif n_rejected:
-        print(f"{n_rejected} ligne(s) rejetée(s) ; détail avec --report rejets.csv / rows rejected; details with --report")
-    return 0
+        print(f"Rapport de rejets / rejection report: {args.report} ({len(dataset.rejections)} rejet(s), "
+              f"{n_warned} avertissement(s))")
+    elif n_rejected or n_warned:
+        print(f"{n_rejected} ligne(s) rejetée(s), {n_warned} avertissement(s) ; détail avec --report rejets.csv "
+              "/ rows rejected, warnings; details with --report")
+    for problem in loss_problems(dataset):
+        print(f"publication refusée sans --accept-losses / refused without --accept-losses: {problem}")
+    return 1 if n_rejected else 0
 
 
 # --------------------------------------------------------------------------- demo
@@ -58,11 +64,20 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("out_dir", type=Path)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--scale", type=float, default=1.0, help="facteur de taille (benchmarks) / size factor")
+    p.add_argument("--workbooks", action="store_true",
+                   help="écrire 19 classeurs de relais remplis (pour relais assemble) / write 19 filled relay workbooks")
 
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_SEED, write_demo
 
+    if args.workbooks:
+        from .demo_workbooks import write_demo_workbooks
+
+        result = write_demo_workbooks(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed)
+        print(f"{len(result.workbooks)} classeurs de relais (synthétiques) écrits dans / relay workbooks written to "
+              f"{args.out_dir} ; erreurs semées / planted errors: {len(result.planted)} ({result.manifest.name})")
+        return 0
     summary = write_demo(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed, scale=args.scale)
     print(f"Données synthétiques écrites dans / synthetic data written to {args.out_dir}")
     for key, value in summary.items():
@@ -85,7 +100,10 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
     p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ")
     p.add_argument("--unsafe-internal", action="store_true",
-                   help="écrire AUSSI les tableaux non masqués (usage interne, NE PAS PUBLIER)")
+                   help="écrire AUSSI les tableaux non masqués, dans un dossier voisin OUT-INTERNE_NE_PAS_PUBLIER "
+                        "(usage interne, NE PAS PUBLIER)")
+    p.add_argument("--accept-losses", action="store_true",
+                   help="publier même si un relais a perdu plus de 10 %% de ses lignes / publish despite losses")
 
 
 def _indicators(args: argparse.Namespace) -> int:
@@ -95,24 +113,34 @@ def _indicators(args: argparse.Namespace) -> int:
     from .ingest import load_dataset
     from .population import load_households
     from .privacy import check_threshold
-    from .tables import indicator_tables, publish_tables, write_tables
+    from .linked_protection import protect_scope
+    from .tables import indicator_tables, write_tables
 
     year = geo.check_year(args.year)
     threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
     province = geo.check_province(args.province)
+    from .publication import check_output_dir
+
+    check_output_dir(args.out)  # a file given as --out: one line, before any computation
     households = load_households(args.households) if args.households else None
     dataset = load_dataset(args.data, as_of=args.as_of)
     if args.population:
         from .population import use_population_file
 
         dataset = use_population_file(dataset, args.population)
+    from .annual import check_report_year
+    from .ingest import check_losses
+
+    for problem in check_losses(dataset, accept=args.accept_losses):  # refuses (exit 1) unless --accept-losses
+        print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
+    check_report_year(year, dataset)  # never header-only tables for a year without activities
     raw = indicator_tables(dataset, year, province=province, households=households)
-    published = publish_tables(raw, threshold=threshold)
+    published = protect_scope(raw, threshold=threshold)  # every table of the scope as one system
     files = write_tables(published, args.out, lang=args.lang)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
-    if args.unsafe_internal:
-        internal = args.out / "INTERNE_NE_PAS_PUBLIER"
+    if args.unsafe_internal:  # beside --out, never inside the folder that gets published
+        internal = args.out.resolve().parent / f"{args.out.resolve().name}-INTERNE_NE_PAS_PUBLIER"
         write_tables(raw, internal, prefix="INTERNE_NE_PAS_PUBLIER_")
         print(f"ATTENTION : tableaux NON MASQUÉS dans {internal} : usage interne du centre d'appui, ne pas publier.")
     region = raw.tables["reach_per_year"].set_index("year")
@@ -149,7 +177,7 @@ def _published_for(args: argparse.Namespace):
     from . import geo
     from .config import DEFAULT_THRESHOLD
     from .ingest import load_dataset
-    from .tables import indicator_tables, publish_tables
+    from .tables import indicator_tables
 
     year = geo.check_year(args.year)
     province = geo.check_province(args.province)
@@ -158,7 +186,9 @@ def _published_for(args: argparse.Namespace):
 
     check_report_year(year, dataset)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    return dataset, publish_tables(indicator_tables(dataset, year, province=province), threshold=threshold)
+    from .linked_protection import protect_scope
+
+    return dataset, protect_scope(indicator_tables(dataset, year, province=province), threshold=threshold)
 
 
 def _map_args(p: argparse.ArgumentParser) -> None:
@@ -189,7 +219,9 @@ def _charts_args(p: argparse.ArgumentParser) -> None:
 
 def _charts(args: argparse.Namespace) -> int:
     from .charts import figures_from_tables
+    from .publication import check_output_dir
 
+    check_output_dir(args.out)
     dataset, published = _published_for(args)
     files = figures_from_tables(published, args.out, lang=args.lang, synthetic=dataset.synthetic,
                                 as_of=dataset.as_of, formats=tuple(args.formats))
@@ -213,6 +245,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--population", type=Path,
                    help="fichier Statbel TF_SOC_POP_STRUCT_AAAA (défaut : population au 1er janvier 2020)")
     p.add_argument("--workers", type=int, default=None, help="carnets exécutés en parallèle")
+    p.add_argument("--accept-losses", action="store_true",
+                   help="publier même si un relais a perdu plus de 10 %% de ses lignes (signalé en première page)")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -225,7 +259,7 @@ def _report(args: argparse.Namespace) -> int:
     result = build_report(
         args.year, data_dir=args.data or demo_dir(), out_dir=args.out or reports_dir(), provinces=provinces,
         relays=args.relays, lang=args.lang, threshold=DEFAULT_THRESHOLD if args.threshold is None else args.threshold,
-        pdf=args.pdf, workers=args.workers, population=args.population,
+        pdf=args.pdf, workers=args.workers, population=args.population, accept_losses=args.accept_losses,
     )
     done = sum(r.ok for r in result.results)
     print(f"{done}/{len(result.results)} carnet(s) exécuté(s) en {result.seconds:.1f} s")
@@ -261,10 +295,57 @@ def _pseudonymise(args: argparse.Namespace) -> int:
     print(f"colonnes hachées / hashed: {result.identifying_columns}"
           + (f" ; famille / family: {result.family_columns}" if result.family_columns else ""))
     print(f"colonnes retirées / removed: {result.dropped_columns}")
+    for rows in result.probable_duplicates:
+        print(f"attention : doublon probable, lignes {', '.join(map(str, rows))} : même nom et même année de "
+              "naissance sous des codes différents (vérifiez la date de naissance) / probable duplicate")
     if result.key_created:
         print(f"NOUVELLE CLÉ créée : {args.key_file}. Conservez-la en lieu sûr, jamais avec les données : "
               "sans elle, les codes de l'an prochain ne correspondront plus. / NEW KEY created: keep it safe.")
     return 0
+
+
+# --------------------------------------------------------------------------- modele, assemble
+
+
+def _modele_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("out_dir", type=Path, help="dossier des classeurs à envoyer / folder of the workbooks")
+    p.add_argument("--registry", type=Path, help="registre relays + territories (dossier ou classeur ; défaut : démo)")
+    p.add_argument("--year", type=int, help="année des classeurs / year of the workbooks")
+
+
+def _modele(args: argparse.Namespace) -> int:
+    from .workbook_template import write_templates
+
+    paths = write_templates(args.out_dir, args.registry, year=args.year)
+    print(f"{len(paths)} classeur(s) de relais écrit(s) dans / relay workbook(s) written to {args.out_dir}")
+    return 0
+
+
+def _assemble_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("exports_dir", type=Path, help="dossier des classeurs reçus des relais / received workbooks")
+    p.add_argument("--registry", type=Path, help="registre relays + territories (dossier ou classeur ; défaut : démo)")
+    p.add_argument("--out", type=Path, required=True, help="dossier de données écrit / data folder written")
+    p.add_argument("--feedback", type=Path,
+                   help="dossier interne des retours (défaut : OUT/retours) / internal feedback folder")
+    p.add_argument("--as-of", help="date d'extraction AAAA-MM-JJ (défaut : aujourd'hui)")
+
+
+def _assemble(args: argparse.Namespace) -> int:
+    from .assemble import assemble
+    from .feedback import write_feedback
+
+    result = assemble(args.exports_dir, args.out, args.registry, as_of=args.as_of)
+    feedback_dir = args.feedback or args.out / "retours"
+    write_feedback(result, feedback_dir)
+    acc = result.accounts
+    refused = result.workbooks[result.workbooks["refused"]]
+    print(f"{int((~result.workbooks['refused']).sum())} classeur(s) rattaché(s), {len(refused)} refusé(s) ; "
+          f"lignes lues {int(acc['read'].sum())} = acceptées {int(acc['accepted'].sum())} "
+          f"+ rejetées {int(acc['rejected'].sum())} ; avertissements {int(acc['warnings'].sum())}")
+    for entry in refused.itertuples(index=False):
+        print(f"refusé / refused: {entry.workbook} : {entry.how}")
+    print(f"Données / data: {args.out} ; retours aux relais / feedback: {feedback_dir}")
+    return 1 if len(refused) or int(acc["rejected"].sum()) else 0
 
 
 # --------------------------------------------------------------------------- main
@@ -273,6 +354,18 @@ Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
 
 #: Subcommand name -> (help, add-arguments function, run function).
+def _audit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("site", type=Path, help="site construit ou dossier de CSV publiés / built site or published CSVs")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit_report
+
+    lines, code = audit_report(args.site)
+    print("\n".join(lines))
+    return code
+
+
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "validate": ("valider un dossier de données / validate a data folder", _validate_args, _validate),
     "demo": ("écrire les données synthétiques de démonstration / write the synthetic demo data", _demo_args, _demo),
@@ -281,8 +374,14 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "map": ("carte interactive hors ligne / offline interactive map", _map_args, _map),
     "charts": ("graphiques statiques (PNG/SVG/PDF) / static charts", _charts_args, _charts),
     "report": ("produire le rapport annuel (papermill) / build the annual report", _report_args, _report),
+    "audit": ("attaquer les tableaux publiés : valeurs masquées retrouvables ? / attack published tables",
+              _audit_args, _audit),
     "pseudonymise": ("remplacer les noms par des codes pseudonymes / replace names by pseudonymous codes",
                      _pseudonymise_args, _pseudonymise),
+    "modele": ("écrire un classeur modèle par relais / write one template workbook per relay",
+               _modele_args, _modele),
+    "assemble": ("assembler les classeurs des relais en un dossier de données / assemble relay workbooks",
+                 _assemble_args, _assemble),
     "questionnaire": ("questionnaire imprimable (HTML, PDF) depuis les instruments / printable questionnaire",
                       _questionnaire_args, _questionnaire),
 }
@@ -310,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     except RelaisError as exc:
         print(f"erreur : {exc.message('fr')}", file=sys.stderr)
         print(f"error: {exc.message('en')}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         print("interrompu / interrupted", file=sys.stderr)
         return 130

@@ -14,6 +14,9 @@ from pathlib import Path
 class RelaisError(Exception):
     """Base class of every error raised on purpose by relais_analysis.
 
+    ``exit_code`` is the command line's exit code for it (2: the data or parameters
+    cannot be used).
+
     Parameters
     ----------
     message_fr : str
@@ -24,6 +27,8 @@ class RelaisError(Exception):
         Where the problem is, when it concerns an input file. ``row`` is the row
         number as the user sees it in a spreadsheet (header = row 1).
     """
+
+    exit_code = 2
 
     def __init__(
         self,
@@ -98,3 +103,35 @@ class ParameterError(RelaisError):
 
 class PrivacyError(RelaisError):
     """A table about to be published would disclose a small count or an identifier."""
+
+
+class AmbiguousPlaceError(ReferenceDataError):
+    """A place name exists in several communes; only the postal code tells them apart.
+
+    ``candidates`` lists ``(label, postal_codes, nis, commune_name)`` tuples, where
+    ``label`` is what the user may type instead (e.g. ``"Celles (7760)"``).
+    """
+
+    def __init__(self, text: str, candidates: list[tuple[str, str, str, str]], **kwargs) -> None:
+        self.text = text
+        self.candidates = candidates
+        listed = "; ".join(f"{label} : commune de {commune} ({nis})" for label, _pc, nis, commune in candidates)
+        listed_en = "; ".join(f"{label}: commune of {commune} ({nis})" for label, _pc, nis, commune in candidates)
+        example = candidates[0][0] if candidates else ""
+        super().__init__(
+            f"Lieu ambigu : {text!r} existe dans plusieurs communes ({listed}). "
+            f"Ajoutez le code postal, p. ex. {example!r}.",
+            f"Ambiguous place: {text!r} exists in several communes ({listed_en}). "
+            f"Add the postal code, e.g. {example!r}.",
+            **kwargs,
+        )
+
+
+class DataLossError(InputDataError):
+    """Too many rows were rejected to publish (a relay lost more than 10 % of a table, or a table is empty).
+
+    The command line exits with code 1 for it (data readable, but not publishable as
+    is), against 2 for data that cannot be used at all.
+    """
+
+    exit_code = 1

@@ -38,6 +38,7 @@ __all__ = [
     "communes_table",
     "load_communes",
     "load_provinces",
+    "localities",
     "mergers",
     "vintage",
 ]
@@ -235,6 +236,38 @@ def load_provinces(year: int, *, web: bool = False) -> gpd.GeoDataFrame:
     grouped = grouped.rename(columns={"nis": "n_communes"})
     cols = ["province_nis", "province_name", "n_communes", "population", "geometry"]
     return grouped[cols].sort_values("province_nis").reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _localities() -> pd.DataFrame:
+    return pd.read_csv(_ref_path("localities.csv"), dtype=str, keep_default_na=False)
+
+
+def localities() -> pd.DataFrame:
+    """Walloon localities (villages, former communes, sections) and their commune.
+
+    Built by ``scripts/build_reference.py`` from GeoNames and Statbel (CC BY 4.0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``locality_fr``, ``postal_code``, ``nis`` (base-vintage commune code)
+        and ``commune_fr``, one row per (locality, postal code).
+
+    Raises
+    ------
+    ReferenceDataError
+        If ``data/reference/localities.csv`` is missing.
+
+    Examples
+    --------
+    >>> table = localities()
+    >>> len(table), table["nis"].nunique()
+    (1577, 262)
+    >>> table.loc[table["locality_fr"] == "Jambes", ["postal_code", "nis", "commune_fr"]].values.tolist()
+    [['5100', '92094', 'Namur']]
+    """
+    return _localities().copy()
 
 
 def mergers() -> pd.DataFrame:

@@ -281,7 +281,7 @@ LABELS: dict[str, dict[str, str]] = {
     # sources and notes
     "source": {"fr": "Source", "en": "Source"},
     "synthetic_data": {"fr": "données synthétiques", "en": "synthetic data"},
-    "masked": {"fr": "valeur masquée", "en": "value masked"},
+    "masked": {"fr": "non publié", "en": "not published"},
     # activity types (vocabulary of the input files)
     "atelier_creatif": {"fr": "Atelier créatif", "en": "Creative workshop"},
     "sortie_culturelle": {"fr": "Sortie culturelle", "en": "Cultural outing"},

@@ -29,15 +29,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import PROGRAMME_START
-from .errors import InputDataError, ReferenceDataError
+from .errors import AmbiguousPlaceError, DataLossError, InputDataError, ReferenceDataError, UnknownCommuneError
 from .personal_data import check_no_personal_data
 from .readers import RawTable, discover_tables
 from .resolve import get_resolver
-from .schema import ACTIVITY_TYPES, TABLES, Table, canonical_activity_type, canonical_gender, canonical_role, fold
+from .schema import (ACTIVITY_TYPES, GENDERS, ROLES, TABLES, Table, canonical_activity_type, canonical_gender, canonical_role, fold,
+                     suggest)
 
-__all__ = ["Dataset", "TableReport", "load_dataset", "read_metadata", "write_rejections"]
+__all__ = ["LOSS_THRESHOLD", "Dataset", "TableReport", "check_losses", "load_dataset", "loss_problems",
+           "read_metadata", "write_rejections"]
 
-REJECTION_COLUMNS = ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
+#: Columns of ``Dataset.rejections`` and ``Dataset.warnings``; ``sheet`` is empty for CSV files.
+REJECTION_COLUMNS = ["table", "file", "sheet", "row", "column", "value", "reason_fr", "reason_en", "suggestion"]
+#: A relay that lost more than this share of a table's rows stops publication (unless losses are accepted).
+LOSS_THRESHOLD = 0.10
 #: A parent must be at least this old in the extraction year.
 MIN_PARENT_AGE = 12
 _ORDER = ("relays", "territories", "activities", "participants", "attendance", "activity_counts", "questionnaires")
@@ -55,6 +60,7 @@ class TableReport:
     encoding: str = ""
     separator: str = ""
     sha256: str = ""
+    warnings: int = 0
 
 
 @dataclass
@@ -86,10 +92,14 @@ class Dataset:
     reports : dict of str to TableReport
         Row accounting per table.
     rejections : DataFrame
-        One row per problem: ``table``, ``file``, ``row``, ``column``, ``value``,
-        ``reason_fr``, ``reason_en``.
+        One row per problem: ``table``, ``file``, ``sheet`` (empty for CSV), ``row``,
+        ``column``, ``value``, ``reason_fr``, ``reason_en``, ``suggestion``.
+    warnings : DataFrame
+        Same columns: values of optional fields that were not recognised and were
+        blanked (the row itself is accepted).
     notes : list of str
-        Remarks that are not rejections (ignored columns, translated merger codes).
+        Remarks that are not rejections (ignored columns, sheets and files, translated
+        merger codes).
     """
 
     relays: pd.DataFrame
@@ -104,6 +114,9 @@ class Dataset:
     reports: dict[str, TableReport] = field(default_factory=dict)
     rejections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
     notes: list[str] = field(default_factory=list)
+    warnings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTION_COLUMNS))
+    #: Per table, every row read with its relay keys and whether it was accepted (see :meth:`losses`).
+    row_status: dict = field(default_factory=dict, repr=False, compare=False)
     metadata: dict = field(default_factory=dict)
     #: Accepted questionnaires (optional table; see :mod:`relais_analysis.outcomes.validate`).
     questionnaires: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -120,13 +133,31 @@ class Dataset:
         return len(self.attendance) > 0
 
     def summary(self) -> pd.DataFrame:
-        """Per-table counts: ``table``, ``file``, ``read``, ``accepted``, ``rejected``."""
+        """Per-table counts: ``table``, ``file``, ``read``, ``accepted``, ``rejected``, ``warnings``."""
         rows = [
-            {"table": r.table, "file": r.source, "read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected}
+            {"table": r.table, "file": r.source, "read": r.rows_read, "accepted": r.accepted, "rejected": r.rejected,
+             "warnings": r.warnings}
             for name in _ORDER
             if (r := self.reports.get(name)) is not None
         ]
-        return pd.DataFrame(rows, columns=["table", "file", "read", "accepted", "rejected"])
+        return pd.DataFrame(rows, columns=["table", "file", "read", "accepted", "rejected", "warnings"])
+
+    def losses(self) -> pd.DataFrame:
+        """Rows read, accepted and rejected per relay and table.
+
+        Activities, territories and relays carry their relay code; attendance rows
+        belong to the relay of their activity, participants to the relay of their first
+        attendance row, counts to the relay of their activity (as typed, rejected rows
+        included). Rows that cannot be tied to a relay (blank rows, unknown activity)
+        get ``relay_id`` ``""``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``relay_id``, ``table``, ``read``, ``accepted``, ``rejected``, ``share_rejected``
+            (0-1); for every relay and table, ``read == accepted + rejected``.
+        """
+        return _losses(self.row_status)
 
 
 class _Problems:
@@ -136,9 +167,16 @@ class _Problems:
         self.raw = raw
         self.strict = strict
         self.bad = np.zeros(len(raw.frame), dtype=bool)
+        self.warned = np.zeros(len(raw.frame), dtype=bool)
         self.records: list[pd.DataFrame] = []
+        self.warnings: list[pd.DataFrame] = []
 
-    def add(self, mask, column: str, values, reason_fr: str, reason_en: str | pd.Series | None = None) -> None:
+    def warn(self, mask, column: str, values, reason_fr, reason_en=None, suggestion=None) -> None:
+        """Record a warning: the value is blanked by the caller, the row is kept (even in strict mode)."""
+        self.add(mask, column, values, reason_fr, reason_en, suggestion, warning=True)
+
+    def add(self, mask, column: str, values, reason_fr: str, reason_en: str | pd.Series | None = None,
+            suggestion: pd.Series | str | None = None, *, warning: bool = False) -> None:
         if isinstance(mask, pd.Series):
             mask = mask.fillna(False).to_numpy(dtype=bool)
         mask = np.asarray(mask, dtype=bool)
@@ -149,20 +187,27 @@ class _Problems:
         fr = reason_fr.iloc[idx].to_numpy() if isinstance(reason_fr, pd.Series) else reason_fr
         en_src = reason_en if reason_en is not None else reason_fr
         en = en_src.iloc[idx].to_numpy() if isinstance(en_src, pd.Series) else en_src
+        hint = suggestion.iloc[idx].fillna("").to_numpy() if isinstance(suggestion, pd.Series) else (suggestion or "")
         record = pd.DataFrame(
             {
                 "table": self.raw.table,
-                "file": self.raw.source,
+                "file": self.raw.file,
+                "sheet": self.raw.sheet,
                 "row": np.asarray(self.raw.row_numbers)[idx],
                 "column": column,
                 "value": vals.astype("string").fillna("").to_numpy(),
                 "reason_fr": fr,
                 "reason_en": en,
+                "suggestion": hint,
             }
         )
+        if warning:
+            self.warned |= mask
+            self.warnings.append(record)
+            return
         if self.strict:
             first = record.iloc[0]
-            raise InputDataError(first["reason_fr"], first["reason_en"], file=first["file"], row=int(first["row"]),
+            raise InputDataError(first["reason_fr"], first["reason_en"], file=self.raw.source, row=int(first["row"]),
                                  column=column)
         self.bad |= mask
         self.records.append(record)
@@ -221,18 +266,35 @@ def _map_columns(raw: RawTable, table: Table, notes: list[str]) -> pd.DataFrame:
     if missing:
         expected = ", ".join(f"{c.name} ({' / '.join(c.aliases[:2])})" if c.aliases else c.name
                              for c in table.columns if c.name in missing)
+        hints = _header_hints(unmatched, [table.column(m) for m in missing])
         raise InputDataError(
-            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}.",
-            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}.",
+            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}."
+            + "".join(f" Colonne {h!r} : vouliez-vous dire {c!r} ?" for h, c in hints),
+            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}."
+            + "".join(f" Column {h!r}: did you mean {c!r}?" for h, c in hints),
             file=raw.source,
         )
     if unmatched:
-        notes.append(f"{raw.source} : colonnes ignorées / ignored columns {unmatched}")
+        free = [c for c in table.columns if c.name not in mapping.values()]
+        hints = dict(_header_hints(unmatched, free))
+        listed = ", ".join(f"{h!r}" + (f" (vouliez-vous dire {hints[h]!r} ?)" if h in hints else "") for h in unmatched)
+        notes.append(f"{raw.source} : colonne(s) ignorée(s) / ignored column(s) : {listed}")
     frame = raw.frame[list(mapping)].rename(columns=mapping)
     for col in table.columns:
         if col.name not in frame.columns:
             frame[col.name] = pd.Series(pd.NA, index=frame.index, dtype="string")
     return frame[[c.name for c in table.columns]]
+
+
+def _header_hints(headers: list[str], columns: list) -> list[tuple[str, str]]:
+    """(header, column name) pairs where a header looks like a misspelt column name or alias."""
+    hints = []
+    for header in headers:
+        for col in columns:
+            if suggest(header, (col.name, *col.aliases), n=1, cutoff=0.75):
+                hints.append((str(header), col.name))
+                break
+    return hints
 
 
 _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$"
@@ -251,16 +313,26 @@ def _parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return dates.astype("datetime64[us]"), invalid
 
 
+#: Excel serial day numbers accepted in a date column: 1 Jan 1960 to 31 Dec 2099 (day 0 = 1899-12-30).
+_SERIAL_RANGE = (21916, 73050)
+
+
 def _parse_dates_slow(text: pd.Series) -> pd.Series:
-    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy and ISO with a midnight time (Excel)."""
+    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, ISO with a midnight time, and Excel serial numbers (``45356``)."""
     parts = text.str.extract(_ISO)
     dmy = text.str.extract(_DMY)
     for key in ("y", "m", "d"):
         parts[key] = parts[key].fillna(dmy[key])
     numbers = parts.apply(pd.to_numeric, errors="coerce").astype("float64")
-    return pd.to_datetime(
+    dates = pd.to_datetime(
         pd.DataFrame({"year": numbers["y"], "month": numbers["m"], "day": numbers["d"]}), errors="coerce"
     ).astype("datetime64[us]")
+    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(?:\.0+)?")), errors="coerce")
+    serial = serial.where((serial >= _SERIAL_RANGE[0]) & (serial <= _SERIAL_RANGE[1]))
+    if serial.notna().any():
+        from_serial = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
+        dates = dates.fillna(from_serial.astype("datetime64[us]"))
+    return dates
 
 
 def _check_required(frame: pd.DataFrame, table: Table, problems: _Problems) -> None:
@@ -273,31 +345,50 @@ def _check_dates(frame: pd.DataFrame, names: list[str], problems: _Problems) -> 
     for name in names:
         raw = frame[name]
         parsed, invalid = _parse_dates(raw)
-        problems.add(invalid, name, raw, "date illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA)",
-                     "unreadable date (expected YYYY-MM-DD or DD/MM/YYYY)")
+        problems.add(invalid, name, raw, "date illisible (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)",
+                     "unreadable date (expected DD/MM/YYYY, YYYY-MM-DD or an Excel date)")
         frame[name] = parsed
 
 
-def _check_vocabulary(frame: pd.DataFrame, name: str, mapper, problems: _Problems, valid: str) -> None:
+def _check_vocabulary(frame: pd.DataFrame, name: str, mapper, problems: _Problems, valid: str,
+                      spellings: dict[str, tuple[str, ...]], optional: bool = False) -> None:
+    """Map user spellings to canonical codes; an unknown value rejects the row, or is blanked with a warning
+    when the column is optional."""
     raw = frame[name]
     uniques = raw.dropna().unique()
     lookup = {value: mapper(value) for value in uniques}
     mapped = raw.map(lookup)
-    problems.add(raw.notna() & mapped.isna(), name, raw, f"valeur non reconnue (valeurs possibles : {valid})",
-                 f"unrecognised value (valid values: {valid})")
+    unknown = raw.notna() & mapped.isna()
+    if unknown.any():
+        choices = [w for code, words in spellings.items() for w in (code, *words)]
+        hints = {v: ", ".join(suggest(v, choices, n=2)) for v in raw[unknown].unique()}
+        suggestion = raw.map(hints)
+        if optional:
+            problems.warn(unknown, name, raw, f"valeur non reconnue, laissée vide (valeurs possibles : {valid})",
+                          f"unrecognised value, left empty (valid values: {valid})", suggestion)
+        else:
+            problems.add(unknown, name, raw, f"valeur non reconnue (valeurs possibles : {valid})",
+                         f"unrecognised value (valid values: {valid})", suggestion)
     frame[name] = mapped.astype("string")
 
 
-def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: list[str], source: str) -> None:
+def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: list[str], source: str,
+                    optional: bool = False) -> None:
+    """Resolve places to commune codes; an unresolved place rejects the row, or is blanked with a warning when
+    the column is optional (an activity's place, a participant's residence)."""
     raw = frame[name]
     resolver = get_resolver()
-    codes, fr, en = {}, {}, {}
+    codes, fr, en, hints = {}, {}, {}, {}
     positions, uniques = pd.factorize(raw)
     for value in uniques:
         try:
             res = resolver.resolve(value)
         except ReferenceDataError as exc:
             fr[value], en[value] = exc.message_fr, exc.message_en
+            if isinstance(exc, UnknownCommuneError):
+                hints[value] = " ; ".join(exc.suggestions)
+            elif isinstance(exc, AmbiguousPlaceError):
+                hints[value] = " ; ".join(label for label, *_ in exc.candidates)
             continue
         codes[value] = res.nis
         if res.note:
@@ -309,7 +400,11 @@ def _check_communes(frame: pd.DataFrame, name: str, problems: _Problems, notes: 
     resolved = take(codes)
     failed = raw.notna() & resolved.isna()
     if failed.any():
-        problems.add(failed, name, raw, take(fr), take(en))
+        if optional:
+            problems.warn(failed, name, raw, "lieu non reconnu, laissé vide : " + take(fr),
+                          "place not recognised, left empty: " + take(en), take(hints))
+        else:
+            problems.add(failed, name, raw, take(fr), take(en), take(hints))
     frame[name] = resolved
 
 
@@ -383,20 +478,152 @@ def _check_foreign(frame: pd.DataFrame, column: str, valid_ids: pd.Series, targe
                  f"unknown identifier in table {target} (or rejected row)")
 
 
-def _finish(raw: RawTable, frame: pd.DataFrame, problems: _Problems, reports: dict, rejections: list) -> pd.DataFrame:
+@dataclass
+class _Sink:
+    """What validation collects across tables: rejections, warnings, and each row's status (for losses)."""
+
+    rejections: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    status: dict = field(default_factory=dict)
+
+
+#: Key columns kept per row to tie it to a relay (see :meth:`Dataset.losses`).
+_RELAY_KEYS = ("relay_id", "activity_id", "participant_id")
+
+
+def _finish(raw: RawTable, frame: pd.DataFrame, problems: _Problems, reports: dict, sink: _Sink) -> pd.DataFrame:
     blank = [int(r) for r in raw.blank_rows]
     if blank:
-        record = pd.DataFrame({"table": raw.table, "file": raw.source, "row": blank, "column": "",
-                               "value": "", "reason_fr": "ligne vide", "reason_en": "empty row"})
+        record = pd.DataFrame({"table": raw.table, "file": raw.file, "sheet": raw.sheet, "row": blank, "column": "",
+                               "value": "", "reason_fr": "ligne vide", "reason_en": "empty row", "suggestion": ""})
         if problems.strict:
             raise InputDataError("ligne vide", "empty row", file=raw.source, row=blank[0])
-        rejections.append(record)
-    rejections.extend(problems.records)
+        sink.rejections.append(record)
+    sink.rejections.extend(problems.records)
+    sink.warnings.extend(problems.warnings)
+    status = pd.DataFrame({"row": np.asarray(raw.row_numbers), "accepted": ~problems.bad})
+    for key in _RELAY_KEYS:
+        if key in frame.columns:
+            status[key] = frame[key].astype("string").array  # no copy: arrow strings stay arrow strings
+    if blank:
+        status = pd.concat([status, pd.DataFrame({"row": blank, "accepted": False})], ignore_index=True)
+    sink.status[raw.table] = status
     accepted = frame.loc[~problems.bad].reset_index(drop=True)
     n_read = len(raw.frame) + len(blank)
+    n_warned = int((problems.warned & ~problems.bad).sum())
     reports[raw.table] = TableReport(raw.table, raw.source, n_read, len(accepted), n_read - len(accepted),
-                                     raw.encoding, raw.separator, raw.sha256)
+                                     raw.encoding, raw.separator, raw.sha256, n_warned)
     return accepted
+
+
+def _losses(status: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per relay and table row accounting (vectorised: about 0.2 s for 10^6 attendance rows)."""
+    columns = ["relay_id", "table", "read", "accepted", "rejected", "share_rejected"]
+
+    def relay_via(frame: pd.DataFrame | None, key: str, source: pd.DataFrame | None) -> pd.Series:
+        """Relay of each row of ``frame``: that of the first row of ``source`` with the same ``key``."""
+        index = frame.index if frame is not None else None
+        if frame is None or source is None or key not in frame or key not in source or "relay_id" not in source:
+            return pd.Series(pd.NA, index=index, dtype="string")
+        pos = _positions(frame[key], source[key])
+        relays = pa.array(source["relay_id"].astype("string").array)
+        picked = relays.take(pa.array(pos, mask=pos < 0)) if len(pos) else pa.array([], pa.string())
+        return pd.Series(pd.array(picked, dtype=frame[key].dtype if len(pos) else "string"), index=frame.index)
+
+    tied = dict(status)
+    for name in ("attendance", "activity_counts"):
+        if name in tied:
+            tied[name] = tied[name].assign(relay_id=relay_via(tied[name], "activity_id", tied.get("activities")))
+    if "participants" in tied:
+        tied["participants"] = tied["participants"].assign(
+            relay_id=relay_via(tied["participants"], "participant_id", tied.get("attendance")))
+    parts = []
+    for name in _ORDER:
+        frame = tied.get(name)
+        if frame is None:
+            continue
+        relay = frame["relay_id"] if "relay_id" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+        codes, uniques = pd.factorize(relay.astype("string").fillna(""), sort=True)
+        read = np.bincount(codes, minlength=len(uniques))
+        accepted = np.bincount(codes, weights=frame["accepted"].to_numpy(dtype=float), minlength=len(uniques))
+        parts.append(pd.DataFrame({"relay_id": np.asarray(uniques, dtype=object), "table": name, "read": read,
+                                   "accepted": accepted.astype("int64")}))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)
+    out["rejected"] = out["read"] - out["accepted"]
+    out["share_rejected"] = out["rejected"] / out["read"]
+    out["order"] = out["table"].map(_ORDER.index)
+    return out.sort_values(["relay_id", "order"]).reset_index(drop=True)[columns]
+
+
+def _percent(share: float) -> str:
+    """``12 %`` with a no-break space (a report line, not a published figure: no Babel needed)."""
+    return f"{share:.0%}".replace("%", "\u00a0%")
+
+
+def loss_problems(dataset: Dataset, max_share: float = LOSS_THRESHOLD) -> list[str]:
+    """Reasons not to publish: a table with no accepted row, or a relay that lost more than ``max_share`` of a table.
+
+    Returns
+    -------
+    list of str
+        One French sentence per problem, worst first; empty when publication is safe.
+
+    Examples
+    --------
+    >>> from relais_analysis.config import demo_dir
+    >>> loss_problems(load_dataset(demo_dir()))
+    []
+    """
+    problems: list[tuple[float, str]] = []
+    for name in _ORDER:
+        report = dataset.reports.get(name)
+        if report is not None and report.accepted == 0:
+            problems.append((2.0, f"table {name} ({report.source}) : aucune ligne acceptée sur {report.rows_read}"))
+    losses = dataset.losses()
+    for rec in losses[losses["share_rejected"] > max_share].itertuples(index=False):
+        who = f"relais {rec.relay_id}" if rec.relay_id else "lignes sans relais identifiable"
+        problems.append((float(rec.share_rejected), f"{who}, table {rec.table} : {rec.rejected} ligne(s) rejetée(s) "
+                         f"sur {rec.read} ({_percent(rec.share_rejected)})"))
+    return [text for _share, text in sorted(problems, key=lambda p: -p[0])]
+
+
+def check_losses(dataset: Dataset, *, accept: bool = False, max_share: float = LOSS_THRESHOLD) -> list[str]:
+    """Refuse to publish from a dataset that lost too much, unless losses are accepted.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    accept : bool, default False
+        Publish anyway (``--accept-losses``); the problems are returned so that the
+        report can say so on its first page.
+    max_share : float, default 0.10
+        Largest share of a relay's rows in one table that may be rejected.
+
+    Returns
+    -------
+    list of str
+        The problems found (empty when none).
+
+    Raises
+    ------
+    DataLossError
+        If there are problems and ``accept`` is False; the message names the worst
+        relay, table and share.
+    """
+    problems = loss_problems(dataset, max_share)
+    if problems and not accept:
+        more = f" (et {len(problems) - 1} autre(s) problème(s))" if len(problems) > 1 else ""
+        raise DataLossError(
+            f"Publication refusée : {problems[0]}{more} ; plus de {_percent(max_share)} de lignes perdues. Corrigez "
+            "les données (relais validate --report rejets.csv) ou publiez quand même avec --accept-losses (le "
+            "rapport le signalera en première page).",
+            f"Publication refused: {problems[0]}{more}; more than {max_share:.0%} of rows lost. Fix the data "
+            "(relais validate --report) or publish anyway with --accept-losses (the report will say so on its "
+            "first page).",
+        )
+    return problems
 
 
 def _empty(table: str) -> pd.DataFrame:
@@ -437,7 +664,8 @@ def load_dataset(
     """
     data_dir = Path(data_dir)
     metadata = read_metadata(data_dir) if data_dir.is_dir() else {}
-    raws = discover_tables(data_dir)
+    notes: list[str] = []
+    raws = discover_tables(data_dir, notes)
     if as_of is None:
         as_of = metadata.get("as_of") or dt.date.today()
     as_of = _as_date(as_of, "date d'extraction (as_of)")
@@ -460,10 +688,9 @@ def load_dataset(
             file=str(data_dir),
         )
 
-    notes: list[str] = []
     cache: dict = {}
     reports: dict[str, TableReport] = {}
-    rejections: list[pd.DataFrame] = []
+    rejections = _Sink()
     out: dict[str, pd.DataFrame] = {}
 
     def begin(name: str) -> tuple[RawTable, pd.DataFrame, _Problems] | None:
@@ -506,8 +733,8 @@ def load_dataset(
     # activities
     raw, frame, problems = begin("activities")
     _check_dates(frame, ["date"], problems)
-    _check_vocabulary(frame, "type", canonical_activity_type, problems, ", ".join(ACTIVITY_TYPES))
-    _check_communes(frame, "commune", problems, notes, raw.source)
+    _check_vocabulary(frame, "type", canonical_activity_type, problems, ", ".join(ACTIVITY_TYPES), ACTIVITY_TYPES)
+    _check_communes(frame, "commune", problems, notes, raw.source, optional=True)
     problems.add((frame["date"] < start_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
                  "date antérieure au lancement du programme (01/01/2022)", "date before the programme start (2022-01-01)")
     problems.add((frame["date"] > as_of_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
@@ -529,10 +756,10 @@ def load_dataset(
     # participants
     if (begun := begin("participants")) is not None:
         raw, frame, problems = begun
-        _check_vocabulary(frame, "role", canonical_role, problems, "parent, enfant")
-        _check_vocabulary(frame, "gender", canonical_gender, problems, "F, M, X, inconnu")
+        _check_vocabulary(frame, "role", canonical_role, problems, "parent, enfant", ROLES)
+        _check_vocabulary(frame, "gender", canonical_gender, problems, "F, M, X, inconnu", GENDERS, optional=True)
         _check_numbers(frame, TABLES["participants"], problems, {"birth_year": as_of.year})
-        _check_communes(frame, "residence", problems, notes, raw.source)
+        _check_communes(frame, "residence", problems, notes, raw.source, optional=True)
         young = (frame["role"] == "parent") & (frame["birth_year"] > as_of.year - MIN_PARENT_AGE)
         problems.add(young.fillna(False).to_numpy(), "birth_year", frame["birth_year"],
                      f"parent né après {as_of.year - MIN_PARENT_AGE} : enfant enregistré comme parent ?",
@@ -582,7 +809,12 @@ def load_dataset(
     questionnaires = ingest_questionnaires(raws, out["participants"], as_of, strict=strict, reports=reports,
                                            rejections=rejections, notes=notes)
     rejection_frame = (
-        pd.concat(rejections, ignore_index=True) if rejections else pd.DataFrame(columns=REJECTION_COLUMNS)
+        pd.concat(rejections.rejections, ignore_index=True) if rejections.rejections
+        else pd.DataFrame(columns=REJECTION_COLUMNS)
+    )
+    warning_frame = (
+        pd.concat(rejections.warnings, ignore_index=True) if rejections.warnings
+        else pd.DataFrame(columns=REJECTION_COLUMNS)
     )
     dataset = Dataset(
         relays=out["relays"],
@@ -596,6 +828,8 @@ def load_dataset(
         data_dir=data_dir,
         reports=reports,
         rejections=rejection_frame[REJECTION_COLUMNS],
+        warnings=warning_frame[REJECTION_COLUMNS],
+        row_status=rejections.status,
         notes=notes,
         metadata=metadata,
         questionnaires=questionnaires,
@@ -604,14 +838,31 @@ def load_dataset(
     return dataset
 
 
-def write_rejections(dataset: Dataset, path: str | Path) -> Path:
-    """Write the rejection report as UTF-8 CSV (opens in Excel with ``;``-free content).
+def write_rejections(dataset: Dataset, path: str | Path, *, warnings: bool = True) -> Path:
+    """Write the rejection report (and the warnings) as a UTF-8 CSV with a BOM, for Excel.
 
-    Columns: ``table``, ``file``, ``row`` (as seen in a spreadsheet), ``column``,
-    ``value``, ``reason_fr``, ``reason_en``; sorted by file and row.
+    Columns: ``level`` (``rejet`` or ``avertissement``), ``table``, ``file``, ``sheet``
+    (empty for CSV), ``row`` (as seen in a spreadsheet), ``column``, ``value``,
+    ``reason_fr``, ``reason_en``, ``suggestion``; sorted by file, sheet and row.
+    Formula-like cells are neutralised (:func:`relais_analysis.safe_csv.write_csv`).
+
+    Raises
+    ------
+    InputDataError
+        If ``path`` is an existing folder, or its parent is a file.
     """
+    from .safe_csv import write_csv
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame = dataset.rejections.sort_values(["file", "row"], kind="stable")
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return path
+    if path.is_dir():
+        raise InputDataError(f"{path} est un dossier : donnez un nom de fichier (p. ex. rejets.csv).",
+                             f"{path} is a folder: give a file name (e.g. rejections.csv).")
+    if any(parent.exists() and not parent.is_dir() for parent in path.parents):
+        raise InputDataError(f"Impossible d'écrire {path} : un des dossiers parents est un fichier.",
+                             f"Cannot write {path}: one of its parent folders is a file.")
+    parts = [dataset.rejections.assign(level="rejet")]
+    if warnings and len(dataset.warnings):
+        parts.append(dataset.warnings.assign(level="avertissement"))
+    frame = pd.concat(parts, ignore_index=True)[["level", *REJECTION_COLUMNS]]
+    frame = frame.sort_values(["file", "sheet", "row"], kind="stable")
+    return write_csv(frame, path, bom=True)

@@ -213,10 +213,6 @@ def _cell_text(value: object, fmt: Callable[[Any], str], lang: str, threshold: i
     return fmt(value)
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 # --------------------------------------------------------------------------- classification
 
 
@@ -501,7 +497,7 @@ def _legend_html(
 ) -> str:
     rows = [_legend_row(_swatch(color), text) for color, text in classes.legend()]
     rows.append('<div class="rfm-sep"></div>')
-    rows.append(_legend_row(_swatch(f"url(#{_DOTS_ID})"), _capitalise(footnote(threshold, lang))))
+    rows.append(_legend_row(_swatch(f"url(#{_DOTS_ID})"), footnote(threshold, lang)))
     rows.append(_legend_row(_swatch(_NO_DATA_FILL), i18n.label("no_data", lang)))
     rows.append(_legend_row(_swatch(f"url(#{_HATCH_ID})"), i18n.label("not_covered", lang)))
     symbols = []
@@ -745,7 +741,7 @@ def coverage_map(
         refuses it unless ``allow_network=True`` (and OpenStreetMap refuses tiles to
         pages opened from ``file://``: publish the file on a web server).
     threshold : int, default 5
-        Small-cell threshold of the masked label (``"< 5"``).
+        Small-cell threshold (checked; every masked cell reads ``"n.p."``).
     value_kind : {"rate", "count", "km", "share"}
         Formatting of the values: 1 decimal; whole number; 1 decimal ("12,3 km" in
         tooltips, "12,3" in the legend, whose title ``value_label`` gives the unit);

@@ -1,7 +1,7 @@
 """Sentences of the reports, generated from the published tables (never hard-coded figures).
 
 Every number goes through :mod:`relais_analysis.i18n` (``1 500``, ``12,3 %``), and a
-masked count reads ``< 5``. Functions take a published
+masked count reads ``n.p.`` (non publié). Functions take a published
 :class:`~relais_analysis.tables.TableSet` and return plain text (Markdown-safe: user
 strings never appear in these sentences).
 """
@@ -23,7 +23,7 @@ _T = {
         "headline_counts": "En {year}, {attendances} participations à {activities} activités ont été enregistrées "
                            "{where}. Une partie des relais n'a transmis que des comptages : le nombre de personnes "
                            "différentes ne peut pas être calculé.",
-        "no_activity": "Aucune activité n'est enregistrée {where} en {year}.",
+        "no_activity": "Aucune activité enregistrée par les relais {where} en {year}.",
         "evolution": "Soit {change} qu'en {previous} ({before} parents).",
         "evolution_masked": "La comparaison avec {previous} n'est pas publiée (effectifs masqués).",
         "women": "{share} des parents touchés dont le genre est connu sont des femmes.",
@@ -46,7 +46,7 @@ _T = {
                     "activity {where} ({families} families, {attendances} attendances at {activities} activities).",
         "headline_counts": "In {year}, {attendances} attendances at {activities} activities were recorded {where}. "
                            "Some relays only sent tallies: the number of different people cannot be computed.",
-        "no_activity": "No activity is recorded {where} in {year}.",
+        "no_activity": "No activity recorded by the relays {where} in {year}.",
         "evolution": "That is {change} than in {previous} ({before} parents).",
         "evolution_masked": "The comparison with {previous} is not published (masked counts).",
         "women": "{share} of the parents reached whose gender is known are women.",

@@ -6,8 +6,9 @@ through two steps:
 1. :func:`suppress_small_counts` masks every count from 1 to ``threshold - 1``
    (*primary* suppression) and enough other counts that no masked value can be
    recomputed from row or column totals (*secondary* suppression). Masked cells
-   hold the :data:`SUPPRESSED` sentinel; outputs render it as ``"< 5"``
-   (:func:`masked_label`) with the footnote "valeur masquée (< 5)" (:func:`footnote`).
+   hold the :data:`SUPPRESSED` sentinel; outputs render it as ``"n.p."``
+   (:func:`masked_label`) with the footnote "valeur non publiée pour protéger les
+   petits effectifs" (:func:`footnote`), true for primary and secondary cells alike.
 2. :func:`check_publishable` refuses a table that still holds a small count or a
    column identifying people. :func:`write_published_csv` always calls it.
 
@@ -212,10 +213,18 @@ def _check_lang(lang: str) -> str:
 
 
 def masked_label(threshold: int = DEFAULT_THRESHOLD, lang: str = "fr") -> str:
-    """Text shown in place of a masked cell: ``"<\\u00a05"``.
+    """Text shown in place of a masked cell: ``"n.p."`` ("non publié" / "not published").
 
-    The space between ``<`` and the number is a no-break space (U+00A0) so that
-    the label never wraps in HTML tables. Same text in both languages.
+    One label for every masked cell, true for all of them: a cell masked because it
+    is small (primary suppression) and a cell masked to protect another one
+    (secondary suppression, which may hold any value) read the same, so a reader is
+    never told that a masked value is small. Same text in both languages; the
+    threshold is still checked (it appears in the methodology, not in the label).
+
+    Examples
+    --------
+    >>> masked_label(), masked_label(10, "en")
+    ('n.p.', 'n.p.')
 
     Raises
     ------
@@ -223,19 +232,29 @@ def masked_label(threshold: int = DEFAULT_THRESHOLD, lang: str = "fr") -> str:
         If ``threshold`` is invalid or ``lang`` is not ``"fr"`` or ``"en"``.
     """
     _check_lang(lang)
-    return f"<{_NBSP}{check_threshold(threshold)}"
+    check_threshold(threshold)
+    return "n.p."
 
 
 def footnote(threshold: int = DEFAULT_THRESHOLD, lang: str = "fr") -> str:
-    """Footnote explaining masked cells: "valeur masquée (< 5)" / "value masked (< 5)".
+    """Footnote explaining masked cells, true for every one of them.
+
+    Examples
+    --------
+    >>> footnote()
+    'n.p.\\xa0: valeur non publiée pour protéger les petits effectifs'
+    >>> footnote(5, "en")
+    'n.p.: value not published to protect small counts'
 
     Raises
     ------
     ParameterError
         If ``threshold`` is invalid or ``lang`` is not ``"fr"`` or ``"en"``.
     """
-    text = "valeur masquée" if _check_lang(lang) == "fr" else "value masked"
-    return f"{text} ({masked_label(threshold, lang)})"
+    label = masked_label(threshold, lang)
+    if _check_lang(lang) == "fr":
+        return f"{label}{_NBSP}: valeur non publiée pour protéger les petits effectifs"
+    return f"{label}: value not published to protect small counts"
 
 
 # --------------------------------------------------------------------------- cell helpers
@@ -775,7 +794,7 @@ def to_publishable_frame(
 ) -> pd.DataFrame:
     """Copy of ``table`` ready for export: masked cells as text, no data as ``""``.
 
-    :data:`SUPPRESSED` becomes :func:`masked_label` (``"<\\u00a05"``), missing
+    :data:`SUPPRESSED` becomes :func:`masked_label` (``"n.p."``), missing
     values (``pd.NA``, ``None``, ``NaN``, ``NaT``) become ``""``; numbers and other
     values are untouched, and columns with neither keep their dtype.
 
@@ -819,7 +838,7 @@ def write_published_csv(
     """Check a table, then write it as a deterministic UTF-8 CSV.
 
     The file uses ``,`` as separator, ``\\n`` line endings, no byte-order mark,
-    numbers in Python notation (``12.5``); masked cells read ``<\\u00a05`` and
+    numbers in Python notation (``12.5``); masked cells read ``n.p.`` and
     missing values are empty. The index is written unless it is a default
     ``RangeIndex``. Parent directories are created.
 

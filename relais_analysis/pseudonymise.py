@@ -17,7 +17,7 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -25,8 +25,11 @@ import pandas as pd
 from .errors import InputDataError, ParameterError
 from .personal_data import check_no_personal_data, personal_header_kind
 from .readers import read_table_file
+from .safe_csv import write_csv
+from .schema import fold
 
-__all__ = ["PseudonymisationResult", "load_or_create_key", "pseudonymise_file", "pseudonymous_code"]
+__all__ = ["PseudonymisationResult", "load_or_create_key", "probable_duplicates", "pseudonymise_file",
+           "pseudonymous_code"]
 
 #: Length of the hexadecimal part of a code (48 bits: collisions negligible below 10^6 people).
 CODE_HEX_LENGTH = 12
@@ -62,7 +65,23 @@ def load_or_create_key(path: str | Path) -> tuple[bytes, bool]:
     return bytes.fromhex(path.read_text(encoding="ascii").strip()), True
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Typographic apostrophes and dashes, folded to a space like their plain forms.
+_PUNCTUATION = str.maketrans({c: " " for c in "'’‘´`-‐‑–—\u00a0\u202f"})
+
+
 def _normalise(value: object) -> str:
+    """Fold one identifying value: dates to ISO; case, accents, hyphens, apostrophes, spaces alike.
+
+    Examples
+    --------
+    >>> _normalise("Marie-Claire") == _normalise("Marie Claire") == _normalise(" marie  claire ")
+    True
+    >>> _normalise("D’Hondt") == _normalise("d'hondt") == _normalise("D HONDT")
+    True
+    >>> _normalise("03/07/1985"), _normalise("1985-07-03 00:00:00")
+    ('1985-07-03', '1985-07-03')
+    """
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     if text in {"<NA>", "nan"}:
         text = ""
@@ -70,8 +89,10 @@ def _normalise(value: object) -> str:
     if dmy:
         text = f"{dmy.group(3)}-{int(dmy.group(2)):02d}-{int(dmy.group(1)):02d}"
     text = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1", text.strip())
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9-]+", " ", text).strip()
+    if _ISO_DATE.match(text):
+        return text
+    text = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def pseudonymous_code(values: list[object], key: bytes, prefix: str = "P") -> str:
@@ -98,11 +119,62 @@ class PseudonymisationResult:
     dropped_columns: list[str]
     key_created: bool
     output: Path
+    #: Probable duplicates: groups of spreadsheet row numbers with the same normalised name and birth
+    #: year but different codes (a typo in a birth date, or two spellings of a name that did not fold).
+    probable_duplicates: list[list[int]] = field(default_factory=list)
 
 
 def _identifying(frame: pd.DataFrame) -> list[str]:
     kinds = {"nom / name", "date de naissance complète / full birth date"}
     return [c for c in frame.columns if personal_header_kind(c) in kinds]
+
+
+def _birth_year(value: object) -> str:
+    match = re.search(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)", _normalise(value))
+    return match.group(1) if match else ""
+
+
+def probable_duplicates(frame: pd.DataFrame, columns: list[str], codes: pd.Series) -> list[list[int]]:
+    """Rows that share a normalised name and a birth year under different codes.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The list as read (original headers).
+    columns : list of str
+        Identifying columns: those that look like names make the name, a full birth
+        date (or a birth-year column of ``frame``) gives the year.
+    codes : Series
+        Code of each row.
+
+    Returns
+    -------
+    list of list of int
+        Spreadsheet row numbers (header = 1) of each group, in row order.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"nom": ["Dupont", "DUPONT", "Martin"], "prénom": ["Marie-Claire", "marie claire", "Jo"],
+    ...                       "date de naissance": ["03/07/1985", "07/03/1985", "01/01/1980"]})
+    >>> probable_duplicates(frame, ["nom", "prénom", "date de naissance"], pd.Series(["Pa", "Pb", "Pc"]))
+    [[2, 3]]
+    """
+    names = [c for c in columns if personal_header_kind(c) == "nom / name"]
+    births = [c for c in columns if personal_header_kind(c) == "date de naissance complète / full birth date"]
+    if not births:
+        births = [c for c in frame.columns if fold(c) in {"annee_de_naissance", "annee_naissance", "naissance",
+                                                          "birth_year"}]
+    if not names or not births:
+        return []
+    name = frame[names].apply(lambda row: " ".join(_normalise(v) for v in row), axis=1)
+    year = frame[births[0]].map(_birth_year)
+    keys = pd.DataFrame({"name": name, "year": year, "code": codes.to_numpy(), "row": range(2, len(frame) + 2)})
+    keys = keys[(keys["name"] != "") & (keys["year"] != "")]
+    groups = []
+    for _key, group in keys.groupby(["name", "year"], sort=False):
+        if group["code"].nunique() > 1:
+            groups.append(group["row"].tolist())
+    return sorted(groups)
 
 
 def pseudonymise_file(
@@ -163,6 +235,7 @@ def pseudonymise_file(
         raise InputDataError("Ligne sans aucune valeur d'identification.", "Row without any identifying value.",
                              file=input_path.name, row=row)
     out.insert(0, id_column, [pseudonymous_code(v, key, "P") for v in out[columns].itertuples(index=False)])
+    duplicates = probable_duplicates(frame, columns, out[id_column])
     if family_columns:
         out.insert(1, "family_id", [pseudonymous_code(v, key, "F") for v in out[family_columns].itertuples(index=False)])
     personal = [c for c in frame.columns if personal_header_kind(c)]
@@ -171,5 +244,5 @@ def pseudonymise_file(
     check_no_personal_data(out, output_path.name, [c for c in out.columns if c not in (id_column, "family_id")],
                            {id_column: "participant_id", "family_id": "family_id"})
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(output_path, index=False, encoding="utf-8", lineterminator="\n")
-    return PseudonymisationResult(len(out), columns, family_columns, dropped, created, output_path)
+    write_csv(out, output_path)
+    return PseudonymisationResult(len(out), columns, family_columns, dropped, created, output_path, duplicates)

@@ -1,17 +1,27 @@
 """Find and read the raw input files of a data folder (CSV or Excel), as text.
 
 Social workers' exports are messy: ``,`` or ``;`` separators, UTF-8 with or without
-BOM or Windows-1252, stray spaces, blank lines, Excel workbooks. This module only
-*reads*: every cell comes back as a stripped string (empty cells as ``None``), with the
-row number the user sees in a spreadsheet (header = row 1). Interpretation and
-validation live in :mod:`relais_analysis.ingest`.
+BOM, Windows-1252 or UTF-16 (Excel's "Texte Unicode", tab-separated), stray spaces,
+blank lines, Excel workbooks with French sheet names, real date cells, instructions and
+hidden list sheets. This module only *reads*: every cell comes back as a stripped
+string (empty cells as ``None``; real Excel dates as ``YYYY-MM-DD``), with the row
+number the user sees in a spreadsheet (header = row 1). Interpretation and validation
+live in :mod:`relais_analysis.ingest`.
+
+Input guards: a workbook is refused before it is opened when its zip members would
+expand to more than :data:`MAX_XLSX_UNCOMPRESSED_BYTES` (200 MB: a zip bomb, or far
+beyond what 19 relays type in a year), and a sheet is refused as soon as it declares
+or holds more than :data:`MAX_ROWS` rows (1,000,000, Excel's own limit being
+1,048,576). Duplicate column names are refused in CSV and XLSX alike.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +33,25 @@ import pyarrow.csv as pacsv
 from .errors import InputDataError
 from .schema import TABLES, fold
 
-__all__ = ["RawTable", "discover_tables", "read_table_file"]
+__all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "RawTable", "discover_tables", "read_table_file",
+           "table_for_sheet"]
 
 _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+#: Spreadsheet formats this package cannot read: reported with the way out.
+_UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
 _SEPARATORS = [";", ",", "\t", "|"]
+#: Refuse a workbook whose zip members expand to more than this (zip bomb guard).
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+#: Refuse a sheet or CSV file with more data rows than this.
+MAX_ROWS = 1_000_000
+#: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
+NON_TABLE_SHEETS = frozenset(
+    {"lisez_moi", "lisezmoi", "readme", "read_me", "instructions", "mode_d_emploi", "aide", "help", "notice",
+     "listes", "liste", "lists", "valeurs", "parametres"}
+)
+#: French sheet names shown in messages.
+_SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
 
 
 @dataclass
@@ -54,6 +78,10 @@ class RawTable:
         What was detected (for CSV).
     sha256 : str
         Checksum of the file (recorded in the methodology note).
+    file : str
+        File name alone (``export.xlsx``).
+    sheet : str
+        Sheet name of a workbook; empty for CSV.
     """
 
     table: str
@@ -65,6 +93,12 @@ class RawTable:
     encoding: str = ""
     separator: str = ""
     sha256: str = ""
+    file: str = ""
+    sheet: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.file:
+            self.file = Path(self.path).name
 
 
 def _sha256(path: Path) -> str:
@@ -75,17 +109,29 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _table_for(stem: str) -> str | None:
-    key = fold(stem)
+def table_for_sheet(name: str) -> str | None:
+    """Canonical table a file stem or sheet name stands for (French names accepted), or None.
+
+    Examples
+    --------
+    >>> table_for_sheet("Présences"), table_for_sheet("Activités"), table_for_sheet("Lisez-moi")
+    ('attendance', 'activities', None)
+    """
+    key = fold(name)
     for table in TABLES.values():
         if key == table.name or key in {fold(a) for a in table.aliases}:
             return table.name
     return None
 
 
+_table_for = table_for_sheet
+
+
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        return _decode_utf16(raw, path)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -98,6 +144,30 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
             f"Unreadable encoding (neither UTF-8 nor Windows-1252): {exc}. Save the file again as CSV UTF-8.",
             file=path.name,
         ) from exc
+
+
+def _decode_utf16(raw: bytes, path: Path) -> tuple[str, str]:
+    """UTF-16 text (Excel's "Texte Unicode"): with a BOM, or guessed from where the NUL bytes sit."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    else:
+        head = raw[:4096]
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputDataError(
+            f"Fichier UTF-16 illisible ({exc.reason}). Réenregistrez-le en « CSV UTF-8 (délimité par des virgules) ».",
+            f"Unreadable UTF-16 file ({exc.reason}). Save it again as \"CSV UTF-8 (comma delimited)\".",
+            file=path.name,
+        ) from exc
+    if "\x00" in text:
+        raise InputDataError(
+            "Fichier binaire ou encodage inconnu (caractères nuls). Enregistrez-le en CSV UTF-8 ou en .xlsx.",
+            "Binary file or unknown encoding (NUL characters). Save it as CSV UTF-8 or .xlsx.",
+            file=path.name,
+        )
+    return text.removeprefix("\ufeff"), "utf-16"
 
 
 def _sniff_separator(header: str) -> str:
@@ -138,10 +208,9 @@ def _parse_csv(text: str, sep: str, path: Path) -> pd.DataFrame:
     """
     header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
     names = [h.strip() for h in header]
-    if len(set(names)) != len(names):
-        raise InputDataError(
-            f"Noms de colonnes en double : {names}.", f"Duplicated column names: {names}.", file=path.name
-        )
+    _check_unique_names(names, path.name)
+    if text.count("\n") > MAX_ROWS + 1:
+        raise _too_many_rows(path.name, text.count("\n") - 1)
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -177,15 +246,131 @@ def _read_csv(path: Path, table: str) -> RawTable:
     return RawTable(table, path.name, path, frame, rows, blank, encoding, sep, _sha256(path))
 
 
-def _read_excel_sheets(path: Path) -> dict[str, pd.DataFrame]:
-    try:
-        return pd.read_excel(path, sheet_name=None, dtype=str, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types on corrupt files
+def _check_unique_names(names: list[str], where: str) -> None:
+    seen: set[str] = set()
+    twice = [n for n in names if n and (n in seen or seen.add(n))]
+    if twice:
         raise InputDataError(
-            f"Classeur Excel illisible : {exc}.",
-            f"Unreadable Excel workbook: {exc}.",
+            f"Noms de colonnes en double : {sorted(set(twice))} (colonnes trouvées : {names}). "
+            "Renommez ou supprimez les doublons.",
+            f"Duplicated column names: {sorted(set(twice))} (columns found: {names}). Rename or remove the copies.",
+            file=where,
+        )
+
+
+def _too_many_rows(where: str, n: int) -> InputDataError:
+    return InputDataError(
+        f"Trop de lignes ({n:,} ; maximum {MAX_ROWS:,}) : ce n'est pas un export de relais. "
+        "Vérifiez le fichier (lignes vides formatées jusqu'en bas de la feuille ?).".replace(",", "\u202f"),
+        f"Too many rows ({n:,}; at most {MAX_ROWS:,}): this is not a relay export. "
+        "Check the file (formatted empty rows down to the bottom of the sheet?).",
+        file=where,
+    )
+
+
+def _check_workbook_size(path: Path) -> None:
+    """Refuse a workbook that is not a zip, or whose members expand beyond the limit, before openpyxl opens it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputDataError(
+            f"Classeur Excel illisible : ce n'est pas un fichier .xlsx valide ({exc}). "
+            "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx.",
+            f"Unreadable Excel workbook: not a valid .xlsx file ({exc}). Open it in Excel or LibreOffice and save "
+            "it as .xlsx.",
             file=path.name,
         ) from exc
+    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
+        mb, limit = expanded / 1024**2, MAX_XLSX_UNCOMPRESSED_BYTES / 1024**2
+        raise InputDataError(
+            f"Classeur refusé : une fois décompressé il ferait {mb:,.0f} Mo (maximum {limit:.0f} Mo). "
+            "Fichier corrompu ou piégé (« bombe zip ») ; demandez un nouvel export.".replace(",", "\u202f"),
+            f"Workbook refused: it would expand to {mb:,.0f} MB (at most {limit:.0f} MB). Corrupt or malicious "
+            "file (zip bomb); ask for a new export.",
+            file=path.name,
+        )
+
+
+def _cell_text(value: object) -> str | None:
+    """One cell as text: real dates as ISO, whole numbers without ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class _Sheet:
+    name: str
+    state: str
+    frame: pd.DataFrame
+
+
+def _read_workbook(path: Path) -> list[_Sheet]:
+    """Every sheet of a workbook as string columns (header = first row), after the size guards."""
+    import openpyxl
+
+    _check_workbook_size(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on corrupt files
+        raise InputDataError(
+            f"Classeur Excel illisible : {exc}.", f"Unreadable Excel workbook: {exc}.", file=path.name
+        ) from exc
+    sheets = []
+    try:
+        for sheet in book.worksheets:
+            where = f"{path.name}[{sheet.title}]"
+            declared = sheet.max_row or 0
+            if declared > MAX_ROWS + 1:
+                raise _too_many_rows(where, declared - 1)
+            rows = []
+            for i, row in enumerate(sheet.iter_rows(values_only=True)):
+                if i > MAX_ROWS:
+                    raise _too_many_rows(where, i)
+                rows.append(row)
+            sheets.append(_Sheet(sheet.title, sheet.sheet_state, _sheet_frame(rows, where)))
+    finally:
+        book.close()
+    return sheets
+
+
+def _sheet_frame(rows: list[tuple], where: str) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    header = [_cell_text(v) for v in rows[0]] + [None] * (width - len(rows[0]))
+    body = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
+    columns = list(zip(*body)) if body else [()] * width
+    names, data = [], {}
+    for i, (name, values) in enumerate(zip(header, columns)):
+        texts = [_cell_text(v) for v in values]
+        label = (name or "").strip()
+        if not label:
+            if all(t is None or not str(t).strip() for t in texts):
+                continue  # an unused column
+            from openpyxl.utils import get_column_letter
+
+            label = f"(colonne {get_column_letter(i + 1)} sans titre)"
+        names.append(label)
+        data[len(names) - 1] = texts
+    _check_unique_names(names, where)
+    frame = pd.DataFrame({name: pd.array(data[i], dtype="string") for i, name in enumerate(names)})
+    return frame
+
+
+def _first_visible(sheets: list[_Sheet]) -> _Sheet:
+    return next((s for s in sheets if s.state == "visible"), sheets[0])
 
 
 def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTable:
@@ -194,40 +379,102 @@ def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTabl
     Parameters
     ----------
     path : Path
-        CSV (``,``, ``;``, tab or ``|``; UTF-8 with or without BOM, or Windows-1252)
-        or XLSX file.
+        CSV (``,``, ``;``, tab or ``|``; UTF-8 with or without BOM, Windows-1252 or
+        UTF-16) or XLSX file.
     table : str
         Canonical table name it holds.
     sheet : str, optional
-        Sheet name for a workbook; default: the first sheet.
+        Sheet name for a workbook; default: the first visible sheet.
 
     Raises
     ------
     InputDataError
-        If the file cannot be decoded or parsed.
+        If the file cannot be decoded or parsed, is too large, the sheet does not
+        exist, or two columns have the same name.
     """
     path = Path(path)
     if path.suffix.lower() in _CSV_SUFFIXES:
         return _read_csv(path, table)
-    sheets = _read_excel_sheets(path)
-    name = sheet if sheet is not None else next(iter(sheets))
-    frame, rows, blank = _finish(sheets[name], 2)
-    source = path.name if sheet is None else f"{path.name}[{name}]"
-    return RawTable(table, source, path, frame, rows, blank, "xlsx", "", _sha256(path))
+    sheets = _read_workbook(path)
+    if not sheets:
+        raise InputDataError("Classeur sans feuille.", "Workbook without any sheet.", file=path.name)
+    if sheet is None:
+        chosen = _first_visible(sheets)
+    else:
+        chosen = next((s for s in sheets if s.name == sheet), None)
+        if chosen is None:
+            raise InputDataError(
+                f"Feuille {sheet!r} absente (feuilles : {[s.name for s in sheets]}).",
+                f"Sheet {sheet!r} not found (sheets: {[s.name for s in sheets]}).",
+                file=path.name,
+            )
+    return _raw_from_sheet(path, table, chosen, path.name if sheet is None else f"{path.name}[{chosen.name}]")
 
 
-def discover_tables(data_dir: Path) -> dict[str, RawTable]:
+def _raw_from_sheet(path: Path, table: str, sheet: _Sheet, source: str) -> RawTable:
+    frame, rows, blank = _finish(sheet.frame, 2)
+    return RawTable(table, source, path, frame, rows, blank, "xlsx", "", _sha256(path), path.name, sheet.name)
+
+
+def _workbook_tables(path: Path, notes: list[str]) -> list[RawTable]:
+    """Table sheets of a workbook, found by sheet name whatever the file's own name.
+
+    A workbook named after a table (``activites.xlsx``) whose sheets match no table is
+    read from its first visible sheet. Instructions (``Lisez-moi``) and hidden sheets
+    are skipped silently; any other sheet that matches no table gets a note.
+    """
+    sheets = _read_workbook(path)
+    by_sheet = [(s, table_for_sheet(s.name)) for s in sheets]
+    found = [
+        _raw_from_sheet(path, table, s, f"{path.name}[{s.name}]") for s, table in by_sheet if table is not None
+    ]
+    used = {id(s) for s, table in by_sheet if table is not None}
+    file_table = table_for_sheet(path.stem)
+    if not found and file_table is not None and sheets:
+        first = _first_visible(sheets)
+        found = [_raw_from_sheet(path, file_table, first, path.name)]
+        used.add(id(first))
+    for s in sheets:
+        if id(s) in used or s.state != "visible" or fold(s.name) in NON_TABLE_SHEETS:
+            continue
+        if s.frame.empty and not len(s.frame.columns):
+            continue  # an empty spare sheet ("Feuil2")
+        notes.append(
+            f"{path.name}[{s.name}] : feuille ignorée, son nom ne correspond à aucune table "
+            f"(feuilles attendues : {_SHEET_NAMES_FR}) / sheet ignored, its name matches no table"
+        )
+    if not found:
+        notes.append(
+            f"{path.name} : classeur ignoré, aucune feuille ne correspond à une table (feuilles : "
+            f"{', '.join(s.name for s in sheets)} ; attendues : {_SHEET_NAMES_FR}) / workbook ignored, no table sheet"
+        )
+    return found
+
+
+def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str, RawTable]:
     """Find and read every input table in a data folder.
 
     A folder holds one file per table named after it (``relays.csv``,
-    ``activites.xlsx``... French names accepted), or a single workbook with one sheet
-    per table. Files that match no table are ignored (``README.md``,
-    ``dataset.json``...).
+    ``activites.xlsx``... French names accepted), or workbooks whose sheets are named
+    after tables (``Activités``, ``Participants``, ``Présences``, ``Relais``,
+    ``Territoires``), whatever the workbook's own name. A CSV file, workbook or sheet
+    that matches no table is reported in ``notes`` (never silently ignored);
+    ``README.md``, ``dataset.json`` and other non-table formats are skipped, as are
+    instruction sheets (``Lisez-moi``) and hidden list sheets.
+
+    Parameters
+    ----------
+    data_dir : Path
+        The folder.
+    notes : list of str, optional
+        Receives one line per file or sheet that was not read, and why.
 
     Raises
     ------
     InputDataError
-        If the folder does not exist, a table is given twice, or no table is found.
+        If the folder does not exist, a table is given twice (with a pointer to
+        ``relais assemble`` when several workbooks each hold the same tables, one per
+        relay), no table is found, or a file cannot be read.
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -235,39 +482,58 @@ def discover_tables(data_dir: Path) -> dict[str, RawTable]:
             f"Dossier de données introuvable : {data_dir}.",
             f"Data folder not found: {data_dir}.",
         )
-    found: dict[str, RawTable] = {}
-
-    def add(raw: RawTable) -> None:
-        if raw.table in found:
-            raise InputDataError(
-                f"La table {raw.table!r} est fournie deux fois : {found[raw.table].source} et {raw.source}. "
-                "Gardez-en une seule.",
-                f"Table {raw.table!r} is given twice: {found[raw.table].source} and {raw.source}. Keep only one.",
-                file=raw.source,
-            )
-        found[raw.table] = raw
-
+    notes = notes if notes is not None else []
+    tables: dict[str, list[RawTable]] = {}
     files = sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
     for path in files:
         suffix = path.suffix.lower()
-        if suffix not in _CSV_SUFFIXES | _EXCEL_SUFFIXES:
+        if suffix in _UNREAD_SUFFIXES:
+            notes.append(f"{path.name} : format non lu ({suffix}) ; enregistrez-le en .xlsx ou en CSV UTF-8 "
+                         "/ format not read; save it as .xlsx or CSV UTF-8")
             continue
-        table = _table_for(path.stem)
-        if table is not None:
-            add(read_table_file(path, table))
+        if suffix in _CSV_SUFFIXES:
+            table = table_for_sheet(path.stem)
+            if table is None:
+                notes.append(f"{path.name} : fichier ignoré, son nom ne correspond à aucune table "
+                             f"(attendus : {', '.join(f'{t}.csv' for t in TABLES)}) / file ignored, name matches no table")
+                continue
+            raws = [read_table_file(path, table)]
         elif suffix in _EXCEL_SUFFIXES:
-            sheets = _read_excel_sheets(path)
-            for sheet, frame in sheets.items():
-                sheet_table = _table_for(sheet)
-                if sheet_table is None:
-                    continue
-                rows_frame, rows, blank = _finish(frame, 2)
-                add(RawTable(sheet_table, f"{path.name}[{sheet}]", path, rows_frame, rows, blank, "xlsx", "",
-                             _sha256(path)))
-    if not found:
+            raws = _workbook_tables(path, notes)
+        else:
+            continue
+        for raw in raws:
+            tables.setdefault(raw.table, []).append(raw)
+    _refuse_duplicates(tables)
+    if not tables:
         names = ", ".join(f"{t}.csv" for t in TABLES)
         raise InputDataError(
-            f"Aucune table reconnue dans {data_dir}. Fichiers attendus : {names} (ou .xlsx).",
-            f"No table found in {data_dir}. Expected files: {names} (or .xlsx).",
+            f"Aucune table reconnue dans {data_dir}. Fichiers attendus : {names} (ou .xlsx avec des feuilles "
+            f"{_SHEET_NAMES_FR}).",
+            f"No table found in {data_dir}. Expected files: {names} (or .xlsx with sheets named after the tables).",
         )
-    return found
+    return {name: raws[0] for name, raws in tables.items()}
+
+
+def _refuse_duplicates(tables: dict[str, list[RawTable]]) -> None:
+    repeated = {name: raws for name, raws in tables.items() if len(raws) > 1}
+    if not repeated:
+        return
+    books = sorted({raw.file for raws in repeated.values() for raw in raws if raw.encoding == "xlsx"})
+    if len(books) > 1:
+        listed = ", ".join(books)
+        names = ", ".join(sorted(repeated))
+        raise InputDataError(
+            f"Plusieurs classeurs fournissent les mêmes tables ({names}) : {listed}. Un classeur par relais ? "
+            "Rassemblez-les d'abord avec `relais assemble DOSSIER --registry REGISTRE --out DONNEES` (codes "
+            "rattachés à leur relais, rien de perdu), puis validez ou publiez le dossier DONNEES.",
+            f"Several workbooks hold the same tables ({names}): {listed}. One workbook per relay? Assemble them "
+            "first with `relais assemble FOLDER --registry REGISTRY --out DATA` (codes scoped by relay, nothing "
+            "lost), then validate or publish the DATA folder.",
+        )
+    name, raws = next(iter(sorted(repeated.items())))
+    raise InputDataError(
+        f"La table {name!r} est fournie deux fois : {raws[0].source} et {raws[1].source}. Gardez-en une seule.",
+        f"Table {name!r} is given twice: {raws[0].source} and {raws[1].source}. Keep only one.",
+        file=raws[1].source,
+    )

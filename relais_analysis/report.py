@@ -13,9 +13,15 @@
 4. writes ``index.html`` (a French landing page linking everything) and
    ``methodologie.html`` (the "fiche méthodologique").
 
-A failing notebook keeps its executed copy, its error (cell and message) is printed,
-the others still run, and :func:`build_report` reports the failure so the command
-exits non-zero.
+Only what may leave is in ``OUT/YEAR/``; the rejection report, the executed notebooks
+and the build log go to ``OUT/interne/YEAR/`` (:mod:`relais_analysis.publication`),
+never linked from the published pages. Both are written in temporary folders and
+swapped in at the end: an interrupted build (Ctrl-C, a crash, a full disk) leaves the
+previous site whole, and Ctrl-C also stops the workers and their kernels.
+
+A failing notebook keeps its executed copy (internal folder), its error (cell and
+message) is printed, the others still run, and :func:`build_report` reports the
+failure so the command exits non-zero; the published site is then left as it was.
 """
 
 from __future__ import annotations
@@ -32,11 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, geo
+from .publication import Staging, check_output_dir, descendants, internal_root, relay_folders, stop_processes
 from .annual import check_report_year
 from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from .errors import ParameterError, RelaisError
 from .i18n import check_lang, format_date, format_int, province_label
-from .ingest import Dataset, load_dataset
+from .ingest import Dataset, check_losses, load_dataset, write_rejections
 from .privacy import check_threshold
 from .tables import TABLE_TITLES
 
@@ -69,6 +76,7 @@ class ReportJob:
     notebook: Path
     output_dir: Path
     parameters: dict
+    internal_dir: Path | None = None  # executed notebook (never in the published tree)
 
 
 @dataclass
@@ -131,8 +139,14 @@ def ensure_kernel() -> None:
 
 
 def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, provinces: list[str | None],
-              relays: bool, lang: str, threshold: int, population: Path | None = None) -> list[ReportJob]:
-    """The notebook runs of a report, Wallonia first."""
+              relays: bool, lang: str, threshold: int, population: Path | None = None,
+              internal_dir: Path | None = None) -> list[ReportJob]:
+    """The notebook runs of a report, Wallonia first.
+
+    Each job writes its published files in a folder under ``out_dir`` and its executed
+    notebook in the same relative folder under ``internal_dir`` (default: ``out_dir``).
+    """
+    internal_dir = internal_dir or out_dir
     jobs = []
     common = {"year": year, "data_dir": str(data_dir.resolve()), "lang": lang, "threshold": threshold,
               "as_of": dataset.as_of.isoformat(), "population_file": str(population.resolve()) if population else None}
@@ -141,15 +155,18 @@ def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, pro
         key = slug(province_label(code, "fr")) if code else "wallonie"
         folder = out_dir / ("wallonie" if code is None else f"provinces/{key}")
         jobs.append(ReportJob("annual", key, name, _notebooks_dir() / "annual_report.ipynb", folder,
-                              {**common, "province": code, "output_dir": str(folder.resolve())}))
+                              {**common, "province": code, "output_dir": str(folder.resolve())},
+                              internal_dir / folder.relative_to(out_dir)))
     if relays:
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        folders = relay_folders(dataset.relays["relay_id"].astype(str))
         for rec in dataset.relays.itertuples():
             if rec.opened.date() > end or (not _isnat(rec.closed) and rec.closed.date() < start):
                 continue
-            folder = out_dir / "relais" / slug(str(rec.relay_id))
+            folder = out_dir / "relais" / folders[str(rec.relay_id)]
             jobs.append(ReportJob("relay", str(rec.relay_id), str(rec.name), _notebooks_dir() / "relay_sheet.ipynb",
-                                  folder, {**common, "relay_id": str(rec.relay_id), "output_dir": str(folder.resolve())}))
+                                  folder, {**common, "relay_id": str(rec.relay_id), "output_dir": str(folder.resolve())},
+                                  internal_dir / folder.relative_to(out_dir)))
     return jobs
 
 
@@ -210,17 +227,44 @@ def _error_of(executed: Path) -> str:
     return "erreur inconnue / unknown error"
 
 
+_QUIET_MANAGER: list[type] = []
+
+
+def _kernel_manager_class() -> type:
+    """Kernel manager that does not interrupt a kernel it is shutting down.
+
+    jupyter_client sends SIGINT to a kernel before asking it to shut down; an idle
+    ipykernel then logs ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel``,
+    an "ERROR" line on a run that succeeded. A kernel that is shutting down gets the
+    shutdown request alone (and is killed if it does not stop within a second).
+    """
+    if not _QUIET_MANAGER:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class QuietShutdownKernelManager(AsyncKernelManager):
+            async def _async_interrupt_kernel(self) -> None:
+                if self.shutting_down:
+                    return
+                await super()._async_interrupt_kernel()
+
+        _QUIET_MANAGER.append(QuietShutdownKernelManager)
+    return _QUIET_MANAGER[0]
+
+
 def run_job(job: ReportJob) -> JobResult:
     """Execute one notebook with papermill, then export it to HTML (runs in a worker process)."""
     import papermill as pm
 
     job.output_dir.mkdir(parents=True, exist_ok=True)
-    executed = job.output_dir / f"{job.notebook.stem}.executed.ipynb"
+    internal = job.internal_dir or job.output_dir
+    internal.mkdir(parents=True, exist_ok=True)
+    executed = internal / f"{job.notebook.stem}.executed.ipynb"
     seconds = {}
     started = time.perf_counter()
     try:
         pm.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
-                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False)
+                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
+                            kernel_manager_class=_kernel_manager_class())
     except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
         seconds["execute"] = time.perf_counter() - started
         message = _error_of(executed) if executed.exists() else f"{type(exc).__name__}: {exc}"
@@ -255,6 +299,7 @@ def build_report(
     workers: int | None = None,
     progress: bool = True,
     population: str | Path | None = None,
+    accept_losses: bool = False,
 ) -> ReportResult:
     """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
 
@@ -278,11 +323,17 @@ def build_report(
         Parallel notebook runs (default: number of cores, at most 4).
     population : path, optional
         Statbel ``TF_SOC_POP_STRUCT_YYYY`` file replacing the bundled 2020 population.
+    accept_losses : bool, default False
+        Publish even when a relay lost more than 10 % of a table's rows (the report
+        then says so on its first page); otherwise :class:`DataLossError`.
 
     Raises
     ------
     ParameterError, InputDataError
         Before any notebook runs.
+    DataLossError
+        A relay lost more than 10 % of a table's rows, or a table is empty, and
+        ``accept_losses`` is False.
     """
     started = time.perf_counter()
     year = geo.check_year(year)
@@ -304,29 +355,78 @@ def build_report(
 
         population = Path(population)
         dataset = use_population_file(dataset, population)  # checked before any kernel starts
+    check_losses(dataset, accept=accept_losses)
     check_report_year(year, dataset)
-    target = Path(out_dir) / str(year)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "donnees").mkdir(exist_ok=True)
-    from .ingest import write_rejections
-
-    write_rejections(dataset, target / "donnees" / "rejets.csv")
+    out_root = check_output_dir(out_dir)
+    target, internal = out_root / str(year), internal_root(out_root, year)
+    if pdf and None not in scopes:
+        raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")
     ensure_kernel()
-    jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=target, provinces=scopes, relays=relays,
-                     lang=lang, threshold=threshold, population=population)
-    results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
+    with Staging(target, internal) as stage:
+        write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")  # internal: raw values typed by mistake
+        jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=stage.site, provinces=scopes, relays=relays,
+                         lang=lang, threshold=threshold, population=population, internal_dir=stage.internal)
+        from .linked_protection import protect_jobs  # every table of the build protected together
+
+        jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold,
+                                        folder=stage.internal / "tableaux_proteges")
+        results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
+        failed = [res for res in results if not res.ok]
+        methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
+                                        protection=protection)
+        index = write_index(stage.site, dataset, results, year=year, lang=lang)
+        pdf_path = None
+        if pdf and not failed:
+            regional = next(r.html for r in results if r.job.key == "wallonie")
+            pdf_path = print_pdf(regional, regional.with_suffix(".pdf"))
+        _write_log(stage.internal / "journal.txt", results, time.perf_counter() - started)
+        staged_site = stage.site
+        moves = {staged_site: target, stage.internal: internal}
+        stage.commit(site=not failed)
+    results = [_moved(res, moves) for res in results]
     for res in results:
         if not res.ok:
             print(f"ÉCHEC / FAILED {res.job.title}: {res.error} (copie exécutée / executed copy: {res.executed})")
-    methodology = write_methodology(target, dataset, results, year=year, lang=lang, threshold=threshold)
-    index = write_index(target, dataset, results, year=year, lang=lang)
-    pdf_path = None
-    if pdf:
-        regional = next((r.html for r in results if r.ok and r.job.key == "wallonie"), None)
-        if regional is None:
-            raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")
-        pdf_path = print_pdf(regional, regional.with_suffix(".pdf"))
-    return ReportResult(index, methodology, results, pdf_path, time.perf_counter() - started)
+    if failed:
+        print(f"Site précédent conservé / previous site kept: {target} (rien n'est publié tant qu'un carnet échoue "
+              "/ nothing is published while a notebook fails)")
+    return ReportResult(target / index.name, target / methodology.name, results,
+                        _rebase(pdf_path, moves), time.perf_counter() - started)
+
+
+def _rebase(path: Path | None, moves: dict[Path, Path]) -> Path | None:
+    """``path`` written under a staging folder, seen from the folder it was swapped into."""
+    if path is None:
+        return None
+    for staged, final in moves.items():
+        if path.is_relative_to(staged):
+            return final / path.relative_to(staged)
+    return path
+
+
+def _moved(res: JobResult, moves: dict[Path, Path]) -> JobResult:
+    import dataclasses
+
+    job = dataclasses.replace(res.job, output_dir=_rebase(res.job.output_dir, moves),
+                              internal_dir=_rebase(res.job.internal_dir, moves))
+    return dataclasses.replace(res, job=job, html=_rebase(res.html, moves), executed=_rebase(res.executed, moves))
+
+
+def _write_log(path: Path, results: list[JobResult], seconds: float) -> Path:
+    """Build log (internal): each notebook, its time and error."""
+    lines = [f"relais_analysis {__version__}, commit {_git_commit()}, {len(results)} carnet(s), {seconds:.1f} s"]
+    for res in results:
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
+        lines.append(f"{'ok' if res.ok else 'ÉCHEC'}\t{res.job.kind}\t{res.job.key}\t{times}\t{res.error}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _ignore_sigint() -> None:
+    """Worker initialiser: Ctrl-C is for the main process, which stops workers and kernels itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobResult]:
@@ -334,7 +434,8 @@ def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobRes
 
     results: dict[int, JobResult] = {}
     bar = tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress)
-    with cf.ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
+    try:
         futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
         for future in cf.as_completed(futures):
             i = futures[future]
@@ -343,7 +444,16 @@ def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobRes
             except Exception as exc:  # export or worker failure: keep going with the others
                 results[i] = JobResult(jobs[i], False, None, None, f"{type(exc).__name__}: {exc}")
             bar.update(1)
-    bar.close()
+    except BaseException:  # Ctrl-C (or a crash here): stop the workers and their kernels, leave nothing running
+        workers_pids = list(getattr(pool, "_processes", None) or {})
+        kernels = [pid for worker in workers_pids for pid in descendants(worker)]
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_processes([*kernels, *workers_pids])
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        bar.close()
     return [results[i] for i in range(len(jobs))]
 
 
@@ -425,14 +535,13 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
             items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(TABLE_TITLES.get(t.stem, {}).get(lang, t.stem))}'
                               f'</a>' for t in tables)
             links.append(f'{"tableaux" if fr else "tables"} : {items}')
-        if not res.ok:
-            links.append(f'<span class="failed">{"échec" if fr else "failed"} : {html.escape(res.error)}</span>')
+        if not res.ok:  # never the error itself: that goes to the internal log
+            links.append(f'<span class="failed">{"non disponible" if fr else "not available"}</span>')
         rows.append(f"<tr><td>{html.escape(res.job.title)}</td><td>{' · '.join(links)}</td></tr>")
     title = f"Relais Familles Mono – {'rapport annuel' if fr else 'annual report'} {year}"
     body = (f"<h1>{html.escape(title)}</h1>{_banner(dataset, lang)}"
             f"<p>{'Données extraites le' if fr else 'Data extracted on'} {html.escape(format_date(dataset.as_of, lang))}."
-            f" <a href=\"methodologie.html\">{'Fiche méthodologique' if fr else 'Methodology note'}</a> · "
-            f"<a href=\"donnees/rejets.csv\">{'lignes rejetées à la validation' if fr else 'rows rejected at validation'}</a></p>"
+            f" <a href=\"methodologie.html\">{'Fiche méthodologique' if fr else 'Methodology note'}</a></p>"
             f"<table><thead><tr><th>{'Territoire' if fr else 'Area'}</th><th>{'Documents' if fr else 'Documents'}</th>"
             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     path = root / "index.html"
@@ -440,9 +549,24 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     return path
 
 
+def _losses_html(dataset: Dataset) -> str:
+    """Paragraph naming the losses accepted with --accept-losses (counts only, never values)."""
+    from .ingest import loss_problems
+
+    problems = loss_problems(dataset)
+    if not problems:
+        return ""
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    return (f'<p class="relais-losses"><strong>Pertes acceptées (--accept-losses)</strong> : plus de 10\u00a0% des '
+            f"lignes d'un relais, ou une table entière, rejetées ; les chiffres sous-estiment l'activité.</p>"
+            f"<ul>{items}</ul>")
+
+
 def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
-                      threshold: int) -> Path:
+                      threshold: int, protection: object = None) -> Path:
     """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
+    from .linked_protection import methodology_html
+
     suppressed = 0
     for res in results:
         summary = res.job.output_dir / "summary.json"
@@ -456,10 +580,13 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
     params = {"année / year": year, "langue / language": lang, "seuil de masquage / threshold": threshold,
               "rapports / reports": ", ".join(r.job.title for r in results)}
     param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
+    rejected = sum(int(r.rejected) for r in dataset.reports.values())
     body = f"""<h1>Fiche méthodologique – {year}</h1>{_banner(dataset, "fr")}
 <h2>Données</h2>
 <p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
-rejetée avec son motif (<a href="donnees/rejets.csv">rejets.csv</a>) ; lignes lues = acceptées + rejetées.</p>
+rejetée avec son motif ; lignes lues = acceptées + rejetées. {format_int(rejected, "fr")} ligne(s) rejetée(s) au
+total : le détail, qui peut contenir des valeurs saisies par erreur (un nom, une adresse), reste à usage interne
+du centre d'appui et n'est jamais publié.</p>{_losses_html(dataset)}
 <table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
 <tbody>{files}</tbody></table>
 <h2>Logiciel et paramètres</h2>
@@ -486,11 +613,12 @@ if year >= geo.MERGER_YEAR else '262, codes REFNIS 2019-2024'}). Les codes sont 
 trou ni chevauchement pour le web. Messines (33016), rattachée à tort à la Wallonie dans le fichier de géométrie, est
 exclue (REFNIS fait autorité).</p>
 <h2>Protection des petits effectifs</h2>
-<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié : il est remplacé par « &lt; {threshold} »
-(valeur masquée). D'autres cases sont masquées au besoin (masquage secondaire) pour qu'aucune valeur masquée ne
-puisse être retrouvée à partir des totaux ; les taux calculés sur un effectif masqué sont masqués aussi. Zéro reste
-zéro ; « – » signifie « pas de données ». Nombre de cases masquées dans l'ensemble des tableaux publiés :
-{format_int(suppressed, "fr")}.</p>
+<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié. D'autres cases, de toute valeur, ne le
+sont pas non plus au besoin (masquage secondaire), pour qu'aucune valeur non publiée ne puisse être retrouvée à
+partir des totaux ; les taux calculés sur un effectif non publié ne le sont pas non plus. Toutes ces cases portent
+la même mention, « n.p. » (valeur non publiée pour protéger les petits effectifs), qui ne dit rien de leur valeur.
+Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
+publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
 <p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
 hôtes, publics, y figurent.</p>
 """

@@ -3,9 +3,13 @@
 Social workers write communes in many ways: REFNIS codes of either vintage
 (``62063``, ``82039``), postal codes (``4000``), and names in French, Dutch or German,
 with or without accents, hyphens or capitals (``Liège``, ``liege``, ``LIEGE``,
-``Luik``, ``La Louviere``, ``Sankt Vith``, ``Saint-Vith``, ``St-Vith``).
+``Luik``, ``La Louviere``, ``Sankt Vith``, ``Saint-Vith``, ``St-Vith``), and villages or
+former communes (``Jambes``, ``5100 Jambes``, ``Jambes (5100)`` -> Namur), from the
+1,577 localities of ``data/reference/localities.csv``.
 :class:`CommuneResolver` turns each into a code of the base vintage (2019-2024, see
-:mod:`relais_analysis.geo`), or raises an error that lists the closest matches.
+:mod:`relais_analysis.geo`), or raises an error that lists the closest matches. A
+name found in several communes (``Noville``, ``Celles``...) is refused with the
+candidates and their postal codes; with the postal code it resolves.
 """
 
 from __future__ import annotations
@@ -13,15 +17,22 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
 from . import geo
-from .errors import ReferenceDataError, UnknownCommuneError
+from .errors import AmbiguousPlaceError, ReferenceDataError, UnknownCommuneError
+from .schema import plain
 
-__all__ = ["CommuneResolver", "Resolution", "get_resolver", "normalise_name", "resolve_commune"]
+__all__ = ["CommuneResolver", "Resolution", "get_resolver", "normalise_name", "place_choices", "resolve_commune"]
+
+#: "5100 Jambes", "Jambes 5100", "Jambes (5100)", "Jambes (5100, Namur)", "Jambes - 5100".
+_WITH_POSTAL = (
+    re.compile(r"^(?:B-?)?(?P<pc>\d{4})\s*[-,]?\s+(?P<name>\D.*)$"),
+    re.compile(r"^(?P<name>.*?\D)\s*\((?:B-?)?(?P<pc>\d{4})\b[^)]*\)$"),
+    re.compile(r"^(?P<name>.*?\D)\s*[-,]?\s+(?:B-?)?(?P<pc>\d{4})$"),
+)
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sint": "sint"}
 
@@ -35,12 +46,19 @@ def normalise_name(text: str) -> str:
     'la louviere'
     >>> normalise_name("St-Vith")
     'saint vith'
+    >>> normalise_name("Braine-l’Alleud") == normalise_name("Braine-l'Alleud")
+    True
     """
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    folded = plain(text).lower()
     folded = re.sub(r"\(.*?\)", " ", folded)
     folded = re.sub(r"[^a-z0-9]+", " ", folded).strip()
     words = [_ABBREVIATIONS.get(w, w) for w in folded.split()]
     return " ".join(words)
+
+
+def _full_key(text: str) -> str:
+    """Like :func:`normalise_name` but keeping what is in brackets: ``"Celles (Tournai)"`` -> ``"celles tournai"``."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain(text).lower()).split())
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,8 @@ class Resolution:
     nis : str
         Commune code in the base vintage (2019-2024).
     matched_by : str
-        ``"code"``, ``"postal_code"`` or ``"name"``.
+        ``"code"``, ``"postal_code"``, ``"name"`` (a commune name) or ``"locality"``
+        (a village or former commune, with or without its postal code).
     candidates : tuple of str
         All communes the input could mean (more than one for a shared postal code;
         ``nis`` is then the first, and ``note`` says so).
@@ -89,6 +108,22 @@ class CommuneResolver:
         aliases = pd.read_csv(geo._ref_path("commune_aliases.csv"), dtype=str)
         for nis, alias in zip(aliases["nis"], aliases["alias"]):
             self._by_name.setdefault(normalise_name(alias), set()).add(nis)
+        #: normalised commune name (fr, nl, de, alias) -> communes of that name
+        self._communes_named = {key: set(codes) for key, codes in self._by_name.items()}
+        #: official names that carry their arrondissement, "Celles (Tournai)", read in full
+        self._full_names = {_full_key(name): nis for nis, name in self._names_fr.items() if "(" in name}
+        locs = geo.localities()
+        #: normalised name -> {nis: [postal codes]} for every locality
+        self._localities: dict[str, dict[str, list[str]]] = {}
+        self._locality_label: dict[tuple[str, str], str] = {}
+        for name, pc, nis in zip(locs["locality_fr"], locs["postal_code"], locs["nis"]):
+            key = normalise_name(name)
+            self._localities.setdefault(key, {}).setdefault(nis, []).append(pc)
+            self._by_name.setdefault(key, set()).add(nis)
+            self._locality_label.setdefault((key, nis), name)
+        self._postal_of_commune: dict[str, list[str]] = {}
+        for pc, nis in sorted(set(zip(locs["postal_code"], locs["nis"]))):
+            self._postal_of_commune.setdefault(nis, []).append(pc)
         postal = pd.read_csv(geo._ref_path("postal_codes.csv"), dtype=str)
         self._postal_wallonia: dict[str, list[str]] = {}
         self._postal_other: dict[str, str] = {}
@@ -114,16 +149,44 @@ class CommuneResolver:
         return self._names_fr[nis]
 
     def suggestions(self, text: str, n: int = 3) -> list[str]:
-        """Closest commune names to ``text`` (French names, with codes)."""
+        """Closest commune and locality names to ``text``, best first.
+
+        Communes read ``"Charleroi (52011)"``; localities read ``"Jambes (5100, Namur)"``,
+        a form the resolver accepts as typed.
+        """
         key = normalise_name(text)
         close = difflib.get_close_matches(key, list(self._by_name), n=n, cutoff=0.6)
-        out = []
+        out: list[str] = []
         for match in close:
             for nis in sorted(self._by_name[match]):
-                label = f"{self._names_fr[nis]} ({nis})"
+                if nis in self._communes_named.get(match, ()):
+                    label = f"{self._names_fr[nis]} ({nis})"
+                else:
+                    pcs = self._localities[match][nis]
+                    label = f"{self._locality_label[(match, nis)]} ({pcs[0]}, {self._names_fr[nis]})"
                 if label not in out:
                     out.append(label)
         return out[:n]
+
+    def _how(self, key: str, nis: str) -> str:
+        return "name" if nis in self._communes_named.get(key, ()) else "locality"
+
+    def choices(self) -> list[str]:
+        """See :func:`place_choices`."""
+        out = set()
+        for nis, name in self._names_fr.items():
+            key = normalise_name(name)
+            if len(self._by_name.get(key, ())) == 1:
+                out.add(name)
+            elif not self._localities.get(key, {}).get(nis):
+                # a commune whose bare name is ambiguous and that has no locality of that name
+                out.add(f"{name} ({self._postal_of_commune[nis][0]})")
+            # else: offered below as its own locality, "Celles (7760)"
+        for key, by_nis in self._localities.items():
+            for nis, pcs in by_nis.items():
+                for pc in pcs:
+                    out.add(f"{self._locality_label[(key, nis)]} ({pc})")
+        return sorted(out, key=lambda s: (normalise_name(s), s))
 
     def resolve(self, text: object) -> Resolution:
         """Resolve one string to a commune.
@@ -181,21 +244,66 @@ class CommuneResolver:
                 nis = self._postal_other[digits]
                 raise self._outside_error(key, nis, self._outside_codes.get(nis, nis))
             raise UnknownCommuneError(key, [])
+        if _full_key(key) in self._full_names:
+            nis = self._full_names[_full_key(key)]
+            return Resolution(nis, "name", (nis,))
+        for pattern in _WITH_POSTAL:
+            found = pattern.match(key)
+            if found:
+                return self._resolve_with_postal(key, found["name"].strip(" -,"), found["pc"])
         norm = normalise_name(key)
         matches = self._by_name.get(norm)
         if matches:
             ordered = tuple(sorted(matches))
             if len(ordered) > 1:
-                names = ", ".join(f"{self._names_fr[c]} ({c})" for c in ordered)
-                raise ReferenceDataError(
-                    f"Nom ambigu {key!r} : {names}. Utilisez le code REFNIS.",
-                    f"Ambiguous name {key!r}: {names}. Use the REFNIS code.",
-                )
-            return Resolution(ordered[0], "name", ordered)
+                raise self._ambiguous(key, norm, ordered)
+            return Resolution(ordered[0], self._how(norm, ordered[0]), ordered)
         if norm in self._outside:
             nis, fr = self._outside[norm]
             raise self._outside_error(key, nis, fr)
         raise UnknownCommuneError(key, self.suggestions(key))
+
+    def _resolve_with_postal(self, key: str, name: str, pc: str) -> Resolution:
+        """A name with its postal code: the commune must hold both."""
+        norm = normalise_name(name)
+        in_postal = set(self._postal_wallonia.get(pc, ()))
+        in_postal |= {nis for nis, pcs in self._localities.get(norm, {}).items() if pc in pcs}
+        if not in_postal:
+            if pc in self._postal_other:
+                nis = self._postal_other[pc]
+                raise self._outside_error(key, nis, self._outside_codes.get(nis, nis))
+            raise UnknownCommuneError(key, self.suggestions(name))
+        named = self._by_name.get(norm, set())
+        both = sorted(named & in_postal)
+        if len(both) == 1:
+            return Resolution(both[0], self._how(norm, both[0]), (both[0],))
+        if not named:
+            raise UnknownCommuneError(key, self.suggestions(name))
+        communes = ", ".join(f"{self._names_fr[c]} ({c})" for c in sorted(in_postal))
+        raise ReferenceDataError(
+            f"{key!r} : le code postal {pc} est celui de {communes}, où {name!r} ne figure pas. "
+            f"Vérifiez le nom ou le code postal{self._hint(norm)}.",
+            f"{key!r}: postal code {pc} belongs to {communes}, which has no place called {name!r}. "
+            f"Check the name or the postal code{self._hint(norm, 'en')}.",
+        )
+
+    def _hint(self, norm: str, lang: str = "fr") -> str:
+        labels = self._labels(norm, tuple(sorted(self._by_name.get(norm, ()))))
+        if not labels:
+            return ""
+        listed = ", ".join(label for label, *_ in labels)
+        return f" ({'possible' if lang == 'en' else 'possibles'} : {listed})" if lang == "fr" else f" (possible: {listed})"
+
+    def _labels(self, norm: str, codes: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+        out = []
+        for nis in codes:
+            pcs = self._localities.get(norm, {}).get(nis) or self._postal_of_commune.get(nis, [])[:1]
+            name = self._locality_label.get((norm, nis), self._names_fr[nis])
+            out.append((f"{name} ({pcs[0]})", ", ".join(pcs), nis, self._names_fr[nis]))
+        return out
+
+    def _ambiguous(self, key: str, norm: str, codes: tuple[str, ...]) -> AmbiguousPlaceError:
+        return AmbiguousPlaceError(key, self._labels(norm, codes))
 
     @staticmethod
     def _outside_error(text: str, nis: str, name: str) -> ReferenceDataError:
@@ -220,3 +328,35 @@ def resolve_commune(text: object) -> str:
     '62063'
     """
     return get_resolver().resolve(text).nis
+
+
+def place_choices() -> list[str]:
+    """Every place a template's "place of residence" dropdown offers.
+
+    Each commune by its French name, and each locality as ``"Locality (postal code)"``;
+    de-duplicated and sorted as a French reader expects (accents and case ignored).
+    A commune whose name is also a village of another commune (Celles, Neufchâteau,
+    Saint-Léger) is offered with its postal code only, since the bare name is
+    ambiguous. The resolver accepts every string of the list and resolves it to
+    exactly one commune (tested for all of them).
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    ReferenceDataError
+        If the reference files are missing.
+
+    Examples
+    --------
+    >>> choices = place_choices()
+    >>> "Jambes (5100)" in choices and "Namur" in choices and "Celles (7760)" in choices
+    True
+    >>> "Celles" in choices
+    False
+    >>> resolve_commune("Jambes (5100)")
+    '92094'
+    """
+    return get_resolver().choices()

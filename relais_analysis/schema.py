@@ -11,8 +11,10 @@ reports (file, row, column, reason) that we produce in :mod:`relais_analysis.ing
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -27,6 +29,8 @@ __all__ = [
     "canonical_role",
     "datapackage_descriptor",
     "fold",
+    "plain",
+    "suggest",
 ]
 
 
@@ -99,23 +103,85 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 #: Genders: canonical -> accepted spellings. ``unknown`` is stored for empty cells.
 GENDERS: dict[str, tuple[str, ...]] = {
-    "F": ("f", "femme", "female", "woman", "w", "v"),
-    "M": ("m", "homme", "male", "man", "h"),
+    "F": ("f", "femme", "féminin", "female", "woman", "w", "v"),
+    "M": ("m", "homme", "masculin", "male", "man", "h"),
     "X": ("x", "autre", "other", "non binaire", "non-binaire"),
     "unknown": ("unknown", "inconnu", "?", "nc", "ne sait pas"),
 }
 
 
+#: Typographic punctuation and spaces -> their plain forms, applied before removing accents
+#: (``unicodedata`` NFKD + ASCII would drop ``’`` instead of reading it as ``'``).
+PUNCTUATION = str.maketrans(
+    {
+        "\u2019": "'",  # right single quotation mark (Word, Excel autocorrect)
+        "\u2018": "'",  # left single quotation mark
+        "\u00b4": "'",  # acute accent used as an apostrophe
+        "\u0060": "'",  # grave accent / backtick
+        "\u02bc": "'",  # modifier letter apostrophe
+        "\u00ab": '"',  # «
+        "\u00bb": '"',  # »
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2011": "-",  # non-breaking hyphen
+        "\u00a0": " ",  # no-break space
+        "\u202f": " ",  # narrow no-break space (French typography)
+        "\u2009": " ",  # thin space
+    }
+)
+
+
+def plain(text: object) -> str:
+    """Map typographic punctuation to plain forms, then remove accents (case kept).
+
+    The one accent-and-punctuation folding of the package: :func:`fold` (headers,
+    vocabularies) and :func:`relais_analysis.resolve.normalise_name` (place names)
+    both start from it.
+
+    Examples
+    --------
+    >>> print(plain("L’Écluse – «\u00a0Wépion\u00a0»"))
+    L'Ecluse - " Wepion "
+    """
+    text = str(text).translate(PUNCTUATION)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def fold(text: object) -> str:
     """Fold a header or vocabulary value: lower case, no accents, single underscores.
+
+    Typographic apostrophes, quotes, dashes and no-break spaces count as their plain
+    forms (see :func:`plain`), so a header typed in Word or Excel matches its alias.
 
     Examples
     --------
     >>> fold("Date de l’activité")
     'date_de_l_activite'
+    >>> fold("Date de l'activité") == fold("DATE DE L’ACTIVITÉ") == fold("date\u202fde l´activite")
+    True
+    >>> fold("Séjour – week‑end")
+    'sejour_week_end'
     """
-    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", plain(text).lower()).strip("_")
+
+
+def suggest(text: object, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The choices closest to ``text`` once both are folded (difflib), best first.
+
+    Examples
+    --------
+    >>> suggest("Date de l’activté", ["date", "date_de_l_activite", "type"])
+    ['date_de_l_activite']
+    >>> suggest("xyz", ["date", "type"])
+    []
+    """
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(fold(choice), choice)
+    close = difflib.get_close_matches(fold(text), list(by_key), n=n, cutoff=cutoff)
+    return [by_key[key] for key in close]
 
 
 def _vocabulary(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -203,11 +269,14 @@ TABLES: dict[str, Table] = {
                 _c("activity_id", "id", True, ("activite", "id_activite", "code_activite")),
                 _c("relay_id", "id", True, ("relais", "id_relais", "code_relais")),
                 _c("date", "date", True, ("date_de_l_activite", "date_activite", "jour"),
-                   "Date de l'activité (AAAA-MM-JJ ou JJ/MM/AAAA).", "Date of the activity (YYYY-MM-DD or DD/MM/YYYY)."),
+                   "Date de l'activité (JJ/MM/AAAA, AAAA-MM-JJ, date ou numéro de série Excel).",
+                   "Date of the activity (DD/MM/YYYY, YYYY-MM-DD, Excel date or serial number)."),
                 _c("type", "enum", True, ("type_d_activite", "type_activite", "categorie"),
                    "Type d'activité (liste contrôlée).", "Activity type (controlled list)."),
                 _c("commune", "commune", False, ("lieu", "commune_de_l_activite"),
-                   "Commune où l'activité a eu lieu (facultatif).", "Commune where it was held (optional)."),
+                   "Commune ou village où l'activité a eu lieu (facultatif ; inconnu : laissé vide avec un "
+                   "avertissement).", "Commune or village where it was held (optional; unknown: blanked with a "
+                   "warning)."),
                 _c("title", "string", False, ("titre", "intitule", "libelle"),
                    "Intitulé libre (facultatif, jamais publié).", "Free title (optional, never published)."),
             ),
@@ -225,12 +294,15 @@ TABLES: dict[str, Table] = {
                 _c("family_id", "id", True, ("famille", "id_famille", "code_famille", "menage"),
                    "Code pseudonyme de la famille.", "Pseudonymous code of the family."),
                 _c("role", "enum", True, ("statut", "qualite"), "parent ou enfant.", "parent or child."),
-                _c("gender", "enum", False, ("genre", "sexe"), "F, M, X ou inconnu.", "F, M, X or unknown."),
+                _c("gender", "enum", False, ("genre", "sexe"), "F, M, X ou inconnu (autre valeur : inconnu, avec "
+                   "un avertissement).", "F, M, X or unknown (other values: unknown, with a warning)."),
                 _c("birth_year", "integer", False, ("annee_de_naissance", "annee_naissance", "naissance"),
                    "Année de naissance.", "Year of birth.", minimum=1920),
                 _c("residence", "commune", False, ("commune_de_residence", "domicile", "commune", "residence_commune"),
-                   "Commune de résidence : code REFNIS, code postal ou nom.",
-                   "Commune of residence: REFNIS code, postal code or name."),
+                   "Commune de résidence : code REFNIS, code postal, nom ou village (« 5100 Jambes ») ; "
+                   "inconnue : laissée vide avec un avertissement.",
+                   "Commune of residence: REFNIS code, postal code, name or village (\"5100 Jambes\"); unknown: "
+                   "blanked with a warning."),
             ),
             ("participant_id",),
             aliases=("participants", "personnes", "beneficiaires"),

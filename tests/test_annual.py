@@ -50,4 +50,35 @@ def test_small_counts_read_as_masked_in_sentences():
     small = load_dataset(SMALL)
     pub = tables.publish_tables(tables.indicator_tables(small, 2024, province="Luxembourg"))
     text = narrative.headline(pub, "fr")
-    assert "<\u00a05 parents" in text and "de la province du Luxembourg" in text
+    assert "n.p. parents" in text and "de la province du Luxembourg" in text
+
+
+def test_province_without_data_says_so(tmp_path):
+    """Issue 8: a province without activity gave ``KeyError: 2024`` in the notebook's first cell."""
+    report = AnnualReport(year=2024, province="Hainaut", data_dir=str(SMALL), output_dir=str(tmp_path))
+    report.write_outputs()
+    assert report.key_figures_dict()["parents"] == "0" and report.key_figures_dict()["activities"] == "0"
+    assert "Aucune activité enregistrée par les relais de la province du Hainaut en 2024." in report.narrative()
+    assert (tmp_path / "figures" / "people_per_year.png").exists() and (tmp_path / "carte.html").exists()
+    english = AnnualReport(year=2024, province="Hainaut", data_dir=str(SMALL), output_dir=str(tmp_path), lang="en")
+    assert "No activity recorded by the relays in the province of Hainaut in 2024." in english.narrative()
+
+
+def test_relay_without_data_says_so(tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from relais_analysis.annual import RelaySheet
+
+    data = tmp_path / "data"
+    shutil.copytree(SMALL, data)
+    activities = pd.read_csv(data / "activities.csv", dtype=str, keep_default_na=False)
+    gone = set(activities.loc[activities["relay_id"] == "R4", "activity_id"])
+    activities[~activities["activity_id"].isin(gone)].to_csv(data / "activities.csv", index=False)
+    attendance = pd.read_csv(data / "attendance.csv", dtype=str, keep_default_na=False)
+    attendance[~attendance["activity_id"].isin(gone)].to_csv(data / "attendance.csv", index=False)
+    assert gone  # R4 had activities in the fixture
+    sheet = RelaySheet(year=2024, relay_id="R4", data_dir=str(data), output_dir=str(tmp_path / "out"))
+    sheet.write_outputs()
+    assert sheet.narrative() == "Aucune activité enregistrée cette année."

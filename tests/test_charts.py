@@ -28,7 +28,7 @@ from relais_analysis.privacy import SUPPRESSED
 ROOT = Path(__file__).resolve().parents[1]
 NNBSP = "\u202f"  # Babel's French thousands separator
 NBSP = "\u00a0"
-MASKED = f"<{NBSP}5"
+MASKED = "n.p."
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -107,7 +107,7 @@ def test_masked_and_missing_cells_draw_no_bar():
     assert [(round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in children] == [(0.2, 7)]
     assert MASKED in texts(ax) and "\u2013" in texts(ax)  # "< 5" for masked, en dash for no data
     note = footnote(ax)
-    assert privacy.footnote() in note and "valeur masquée (<\u00a05)" in note
+    assert privacy.footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
     assert "pas de données" in note
     # the value axis reaches the threshold, so "< 5" has a scale
     assert ax.get_ylim()[1] >= 12
@@ -124,7 +124,7 @@ def test_people_by_province_from_small_fixture(small):
     masked_cells = sum(privacy.is_suppressed(v) for c in ("parents", "children") for v in table[c])
     assert texts(ax).count(MASKED) == masked_cells == 5
     assert tick_labels(ax) == ["Brabant wallon", "Hainaut", "Liège", "Luxembourg", "Namur"]
-    assert "valeur masquée (<\u00a05)" in footnote(ax)
+    assert "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in footnote(ax)
     assert "plusieurs provinces" in footnote(ax)
     assert ax.get_title(loc="left") == "Parents et enfants touchés par province, 2024"
 
@@ -193,8 +193,9 @@ def test_alt_text_is_built_from_the_table(per_year):
     assert charts.alt_text_people_per_year(per_year).replace(NBSP, " ").replace(NNBSP, " ") == expected
     masked = per_year.copy()
     masked.loc[0, "children"] = SUPPRESSED
-    assert "moins de 5 enfants" in charts.alt_text_people_per_year(masked)
-    assert "fewer than 5 children" in charts.alt_text_people_per_year(masked, "en")
+    assert "enfants\u00a0: non publié" in charts.alt_text_people_per_year(masked)
+    assert "children: not published" in charts.alt_text_people_per_year(masked, "en")
+    assert "moins de" not in charts.alt_text_people_per_year(masked)  # a masked cell is not said to be small
 
 
 def test_style_does_not_leak_into_global_rcparams(per_year):
@@ -248,7 +249,7 @@ def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
     scale = [t for t in ax.texts if t.get_gid() == "scale-bar"]
     assert [t.get_text() for t in scale] == [f"20{NBSP}km"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Valeur masquée (<\u00a05)" in legend and "Pas de données" in legend and "Relais" in legend
+    assert "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in legend and "Pas de données" in legend and "Relais" in legend
     assert ax.get_legend().get_title().get_text() == "Taux"
     # the legend stays inside the figure
     ax.figure.draw_without_rendering()
@@ -260,7 +261,7 @@ def test_choropleth_classes_and_alt_text(communes_2024):
     alt = static_map.alt_text_choropleth(communes_2024, column="rate", legend_title="Taux", scheme="quantiles")
     numbers = re.findall(r"(\d+) communes?", alt.replace(NNBSP, ""))
     assert sum(int(n) for n in numbers[1:]) == 262  # first number is the map size
-    assert "valeur masquée (<\u00a05)\u00a0: 6 communes" in alt and "pas de données\u00a0: 3 communes" in alt
+    assert "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs\u00a0: 6 communes" in alt and "pas de données\u00a0: 3 communes" in alt
     with pytest.raises(ParameterError):
         static_map.choropleth(communes_2024, column="rate", scheme="jenks")
 
@@ -307,7 +308,7 @@ def test_save_figure_writes_table_and_alt_text(tmp_path):
         f"year,parents,children\n2022,{MASKED},7\n2023,12,9\n"
     )
     assert (tmp_path / "fig.alt.txt").read_text(encoding="utf-8") == alt + "\n"
-    assert "moins de 5 parents" in alt
+    assert "parents\u00a0: non publié" in alt
 
 
 def test_save_figure_refuses_unsuppressed_small_count(tmp_path):
@@ -341,7 +342,7 @@ def test_annual_figures_small_fixture(small, tmp_path):
     per_year = pd.read_csv(tmp_path / "people_per_year.csv", dtype=str, keep_default_na=False)
     assert per_year["year"].tolist() == ["2023", "2024"] and per_year["parents"].tolist() == [MASKED, "8"]
     alt = (tmp_path / "people_by_province.alt.txt").read_text(encoding="utf-8")
-    assert "Liège\u00a0: 5 parents, moins de 5 enfants" in alt and "données synthétiques" in alt
+    assert "Liège\u00a0: 5 parents, enfants\u00a0: non publié" in alt and "données synthétiques" in alt
 
 
 def test_annual_figures_one_province_in_english(demo, tmp_path):

@@ -34,13 +34,13 @@ def test_strict_mode_fails_with_one_line_message(tmp_path):
         encoding="utf-8",
     )
     lenient = relais("validate", str(case))
-    assert lenient.returncode == 0 and "1 ligne(s) rejetée(s)" in lenient.stdout
+    assert lenient.returncode == 1 and "1 ligne(s) rejetée(s)" in lenient.stdout  # rows rejected: exit 1
     strict = relais("validate", str(case), "--strict")
     assert strict.returncode == 2
     assert "Traceback" not in strict.stderr
     assert strict.stderr.splitlines()[0] == (
         "erreur : [activities.csv, ligne/row 11, colonne/column 'date'] "
-        "date illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"
+        "date illisible (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)"
     )
 
 
@@ -78,3 +78,96 @@ def test_map_and_charts_commands(tmp_path):
         "retention_rate.png"]
     bad = relais("map", "--year", "2019", "--data", str(FIXTURES / "small"), "--out", str(carte))
     assert bad.returncode == 2 and "Years available: 2023, 2024, 2025" in bad.stderr
+
+
+def _copy_small(tmp_path: Path, name: str = "case") -> Path:
+    case = tmp_path / name
+    case.mkdir()
+    for src in (FIXTURES / "small").iterdir():
+        (case / src.name).write_bytes(src.read_bytes())
+    return case
+
+
+def test_validate_exit_codes(tmp_path):
+    case = _copy_small(tmp_path)
+    assert relais("validate", str(case)).returncode == 0
+    # an unknown optional place is a warning: still 0, and the report lists it with level "avertissement"
+    acts = (case / "activities.csv").read_text(encoding="utf-8").replace("A1,R1,2024-02-10,atelier_creatif,62063",
+                                                                        "A1,R1,2024-02-10,atelier_creatif,Jambe")
+    (case / "activities.csv").write_text(acts, encoding="utf-8")
+    report = tmp_path / "rapport.csv"
+    warned = relais("validate", str(case), "--report", str(report))
+    assert warned.returncode == 0, warned.stdout
+    assert "0 rejet(s), 1 avertissement(s)" in warned.stdout
+    assert pd.read_csv(report, encoding="utf-8-sig")["level"].tolist() == ["avertissement"]
+    # every activity rejected (unknown relay everywhere): never exit 0
+    acts = (FIXTURES / "small" / "activities.csv").read_text(encoding="utf-8")
+    lines = acts.splitlines()
+    (case / "activities.csv").write_text("\n".join([lines[0]] + [ln.replace(",R", ",X", 1) for ln in lines[1:]]) + "\n",
+                                         encoding="utf-8")
+    lost = relais("validate", str(case), "--report", str(report))
+    assert lost.returncode == 1
+    assert "table activities (activities.csv) : aucune ligne acceptée sur 9" in lost.stdout
+    # unusable data: exit 2, one line per language, no traceback
+    (case / "activities.csv").write_text("activity_id,relay_id\nA1,R1\n", encoding="utf-8")
+    broken = relais("validate", str(case))
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr and len(broken.stderr.splitlines()) == 2
+    # --report pointing at a folder: one line, exit 2
+    folder = relais("validate", str(FIXTURES / "small"), "--report", str(tmp_path))
+    assert folder.returncode == 2 and "is a folder" in folder.stderr and "Traceback" not in folder.stderr
+
+
+def test_indicators_refuse_losses_unless_accepted(tmp_path):
+    case = _copy_small(tmp_path)
+    # R3 (Huy) has a single activity, A4: an unreadable date loses R3's only activity and its 2 attendance rows
+    acts = (case / "activities.csv").read_text(encoding="utf-8").replace("A4,R3,2024-04-12", "A4,R3,2024-04-31")
+    (case / "activities.csv").write_text(acts, encoding="utf-8")
+    out = tmp_path / "tables"
+    refused = relais("indicators", "--year", "2024", "--data", str(case), "--out", str(out))
+    assert refused.returncode == 1, refused.stderr
+    assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 2
+    first = refused.stderr.splitlines()[0]
+    assert "relais R3, table activities : 1 ligne(s) rejetée(s) sur 1 (100\u00a0%)" in first
+    assert "--accept-losses" in first
+    assert not out.exists() or not any(out.iterdir())  # nothing written
+    accepted = relais("indicators", "--year", "2024", "--data", str(case), "--out", str(out), "--accept-losses")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "pertes acceptées" in accepted.stdout and "relais R3" in accepted.stdout
+    assert any(out.glob("*.csv"))
+
+
+def test_indicators_never_write_header_only_tables(tmp_path):
+    case = _copy_small(tmp_path)
+    out = tmp_path / "tables"
+    result = relais("indicators", "--year", "2022", "--data", str(case), "--out", str(out))  # no activity in 2022
+    assert result.returncode == 2 and "Years available" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+    acts = (FIXTURES / "small" / "activities.csv").read_text(encoding="utf-8").splitlines()
+    (case / "activities.csv").write_text("\n".join([acts[0]] + [ln.replace(",R", ",X", 1) for ln in acts[1:]]) + "\n",
+                                         encoding="utf-8")
+    result = relais("indicators", "--year", "2024", "--data", str(case), "--out", str(out), "--accept-losses")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.glob("*.csv"))
+
+
+def test_accepted_losses_are_shown_on_the_report_first_page(tmp_path):
+    from relais_analysis.annual import AnnualReport, validate_parameters
+    from relais_analysis.ingest import load_dataset
+    from relais_analysis.report import write_methodology
+
+    case = _copy_small(tmp_path)
+    acts = (case / "activities.csv").read_text(encoding="utf-8").replace("A4,R3,2024-04-12", "A4,R3,2024-04-31")
+    (case / "activities.csv").write_text(acts, encoding="utf-8")
+    def first_page(data: Path) -> str:  # the banner of the report's first page, without computing its tables
+        report = AnnualReport.__new__(AnnualReport)
+        report.dataset = load_dataset(data)
+        report.params = validate_parameters(year=2024, data_dir=str(data), output_dir=str(tmp_path / "out"))
+        return report.banner_html()
+
+    banner = first_page(case)
+    assert "DONNÉES INCOMPLÈTES" in banner and "relais R3, table activities" in banner and "10\u00a0%" in banner
+    clean = first_page(FIXTURES / "small")
+    assert "DONNÉES INCOMPLÈTES" not in clean and "SYNTHÉTIQUES" in clean
+    (tmp_path / "site").mkdir()
+    page = write_methodology(tmp_path / "site", load_dataset(case), [], year=2024, lang="fr", threshold=5)
+    assert "Pertes acceptées" in page.read_text(encoding="utf-8")

@@ -109,3 +109,26 @@ def test_province_parameter():
     assert geo.check_province(None) is None
     with pytest.raises(ParameterError, match="Hainaut"):
         geo.check_province("Limburg")
+
+
+def test_localities_reference_is_validated_and_recorded():
+    table = geo.localities()
+    assert len(table) == 1577 and table["postal_code"].nunique() == 605
+    assert set(table["nis"]) == set(geo.communes_table(2024)["nis"])  # every locality in a base commune, all 262 covered
+    assert not table.duplicated(["locality_fr", "postal_code"]).any()
+    by_name = table.groupby("locality_fr")["nis"].nunique()
+    assert int((by_name > 1).sum()) == 15
+    assert sorted(table.loc[table["locality_fr"] == "Noville", "nis"]) == ["64025", "82003"]
+    # postal code -> commune agrees with Statbel's postal table for every row
+    postal = pd.read_csv(config.reference_dir() / "postal_codes.csv", dtype=str)
+    pairs = set(zip(postal["postal_code"], postal["nis_2019"]))
+    assert all((pc, nis) in pairs for pc, nis in zip(table["postal_code"], table["nis"]))
+    names = geo.communes_table(2024).set_index("nis")["name_fr"]
+    assert (table["commune_fr"] == table["nis"].map(names)).all()
+    provenance = json.loads((config.reference_dir() / "provenance.json").read_text(encoding="utf-8"))
+    source = {s["file"]: s for s in provenance["sources"]}["wallonia-localities.csv"]
+    assert source["licence"] == "CC BY 4.0" and "GeoNames" in source["source"]
+    import hashlib
+
+    digest = hashlib.sha256((config.reference_dir() / "localities.csv").read_bytes()).hexdigest()
+    assert {o["file"]: o["sha256"] for o in provenance["outputs"]}["localities.csv"] == digest

@@ -69,9 +69,9 @@ def test_no_data_is_a_dash_in_every_formatter(missing, lang):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_suppressed_is_the_masked_label(lang):
     for function in (format_int, format_decimal, format_percent):
-        assert function(SUPPRESSED, lang) == f"<{NBSP}5"
-        assert function(SUPPRESSED, lang, threshold=10) == f"<{NBSP}10"
-    assert format_km(SUPPRESSED, lang) == f"<{NBSP}5"
+        assert function(SUPPRESSED, lang) == "n.p."
+        assert function(SUPPRESSED, lang, threshold=10) == "n.p."  # true for every masked cell, whatever its value
+    assert format_km(SUPPRESSED, lang) == "n.p."
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_labels_required_by_charts_maps_and_reports():
         "commune": "Commune",
         "source": "Source",
         "synthetic_data": "données synthétiques",
-        "masked": "valeur masquée",
+        "masked": "non publié",
     }
     for key, text in expected_fr.items():
         assert label(key) == text

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from relais_analysis import errors
-from relais_analysis.ingest import load_dataset, write_rejections
+from relais_analysis.ingest import check_losses, load_dataset, loss_problems, write_rejections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "small"
@@ -73,13 +73,21 @@ def test_bad_input_corpus(case, tmp_path):
         assert tuple(summary.loc[table, ["read", "accepted", "rejected"]]) == (read, accepted, rejected)
     for row in summary.itertuples():
         assert row.read == row.accepted + row.rejected
-    got = ds.rejections
-    # every rejected row is expected (a row may carry several reasons; each expected one is there)
-    assert set(zip(got["file"], got["row"])) == {(e["file"], e["row"]) for e in expected["rejections"]}
-    for exp in expected["rejections"]:
-        match = got[(got["file"] == exp["file"]) & (got["row"] == exp["row"]) & (got["column"] == exp["column"])]
-        assert any(exp["reason_en"] in reason for reason in match["reason_en"]), (exp, got.to_dict("records"))
-        assert (match["reason_fr"] != match["reason_en"]).all()
+    for kind in ("rejections", "warnings"):
+        got = getattr(ds, kind)
+        wanted = expected.get(kind, [])
+        # every rejected (or warned) row is expected (a row may carry several reasons; each expected one is there)
+        assert set(zip(got["file"], got["row"])) == {(e["file"], e["row"]) for e in wanted}, kind
+        for exp in wanted:
+            match = got[(got["file"] == exp["file"]) & (got["row"] == exp["row"]) & (got["column"] == exp["column"])]
+            assert any(exp["reason_en"] in reason for reason in match["reason_en"]), (exp, got.to_dict("records"))
+            assert (match["reason_fr"] != match["reason_en"]).all()
+            assert (match["sheet"] == exp.get("sheet", "")).all()
+            if "suggestion" in exp:
+                assert any(exp["suggestion"] in hint for hint in match["suggestion"]), match["suggestion"]
+    losses = ds.losses()
+    assert (losses["read"] == losses["accepted"] + losses["rejected"]).all()
+    assert losses.groupby("table")["read"].sum().to_dict() == summary["read"].to_dict()
 
 
 def test_every_rejection_counts_a_distinct_row(tmp_path):
@@ -105,12 +113,28 @@ def test_as_of_argument_overrides_dataset_json():
 
 
 def test_rejection_report_csv(tmp_path):
-    ds = load_dataset(overlay("misspelt_commune", tmp_path))
+    folder = overlay("optional_gender_unknown", tmp_path)
+    with (folder / "activities.csv").open("a", encoding="utf-8") as fh:
+        fh.write("A10,R1,2024-06-01,=1+1,62063,Piscine\n")  # row 11: unknown type, formula-like value
+    ds = load_dataset(folder)
     path = write_rejections(ds, tmp_path / "rejets.csv")
-    report = pd.read_csv(path, encoding="utf-8-sig")
-    assert list(report.columns) == ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
-    assert report["row"].tolist() == [23, 15]  # sorted by file: attendance.csv, then participants.csv
-    assert "Vouliez-vous dire : Namur (92094)" in report.loc[1, "reason_fr"]
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    report = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(report.columns) == ["level", "table", "file", "sheet", "row", "column", "value", "reason_fr",
+                                    "reason_en", "suggestion"]
+    assert report[["level", "file", "row", "column"]].values.tolist() == [
+        ["rejet", "activities.csv", "11", "type"],
+        ["avertissement", "participants.csv", "2", "gender"],
+        ["avertissement", "participants.csv", "6", "gender"],
+    ]
+    assert report.loc[0, "value"] == "'=1+1"  # neutralised: never runs as a formula
+    assert report.loc[1, "suggestion"].startswith("femme") and (report["sheet"] == "").all()
+    with pytest.raises(errors.InputDataError, match="is a folder"):
+        write_rejections(ds, tmp_path)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(errors.InputDataError, match="parent folders is a file"):
+        write_rejections(ds, blocker / "rejets.csv")
 
 
 def test_single_excel_workbook(tmp_path):
@@ -157,3 +181,71 @@ def test_aggregate_only_dataset(tmp_path):
 def test_no_data_folder():
     with pytest.raises(errors.InputDataError, match="Data folder not found"):
         load_dataset("/nonexistent/folder")
+
+
+def test_typographic_and_misspelt_headers(tmp_path):
+    folder = tmp_path / "headers"
+    shutil.copytree(SMALL, folder)
+    acts = pd.read_csv(SMALL / "activities.csv", dtype=str)
+    acts = acts.rename(columns={"date": "Date de l’activité", "type": "Type d’activité"})
+    acts["Remarques"] = "à revoir"
+    acts.to_csv(folder / "activities.csv", index=False)
+    ds = load_dataset(folder)
+    assert ds.reports["activities"].accepted == 9  # ’ read as ' : both headers recognised
+    assert any("Remarques" in note and "ignor" in note for note in ds.notes)
+    acts = acts.rename(columns={"Date de l’activité": "Date de l’activté"})
+    acts.to_csv(folder / "activities.csv", index=False)
+    with pytest.raises(errors.InputDataError) as info:
+        load_dataset(folder)
+    assert "Column 'Date de l’activté': did you mean 'date'?" in str(info.value)
+    assert "vouliez-vous dire 'date'" in info.value.message_fr
+
+
+def test_losses_per_relay_and_table_checked_by_hand(tmp_path):
+    folder = tmp_path / "losses"
+    shutil.copytree(SMALL, folder)
+    acts = (folder / "activities.csv").read_text(encoding="utf-8").replace("A4,R3,2024-04-12", "A4,R3,2024-04-31")
+    (folder / "activities.csv").write_text(acts, encoding="utf-8")  # R3's only activity: unreadable date
+    parts = (folder / "participants.csv").read_text(encoding="utf-8").replace("P13,F07,parent", "P13,F07,grand-mère")
+    (folder / "participants.csv").write_text(parts, encoding="utf-8")  # P13 (first seen at A1, R1): unknown role
+    ds = load_dataset(folder)
+    losses = ds.losses().set_index(["relay_id", "table"])[["read", "accepted", "rejected"]]
+    got = {key: tuple(int(v) for v in row) for key, row in zip(losses.index, losses.values)}
+    assert {k: v for k, v in got.items() if k[1] in {"activities", "participants", "attendance"}} == {
+        ("R1", "activities"): (3, 3, 0), ("R2", "activities"): (3, 3, 0),
+        ("R3", "activities"): (1, 0, 1), ("R4", "activities"): (2, 2, 0),
+        # participants belong to the relay of their first attendance row: P01-P05, P13 -> R1; P06-P09 -> R2; ...
+        ("R1", "participants"): (6, 5, 1), ("R2", "participants"): (4, 4, 0),
+        ("R3", "participants"): (1, 1, 0), ("R4", "participants"): (2, 2, 0),
+        # attendance rows belong to the relay of their activity: A1 (5) + A2 (3) + A7 (2) = 10 for R1, P13's lost
+        ("R1", "attendance"): (10, 9, 1), ("R2", "attendance"): (6, 6, 0),
+        ("R3", "attendance"): (2, 0, 2), ("R4", "attendance"): (3, 3, 0),
+    }
+    assert sum(v[0] for k, v in got.items() if k[1] == "territories") == 9
+    problems = loss_problems(ds)
+    assert problems == [
+        "relais R3, table activities : 1 ligne(s) rejetée(s) sur 1 (100\u00a0%)",
+        "relais R3, table attendance : 2 ligne(s) rejetée(s) sur 2 (100\u00a0%)",
+        "relais R1, table participants : 1 ligne(s) rejetée(s) sur 6 (17\u00a0%)",
+    ]  # R1 attendance, 1 of 10 = 10 %, is not more than 10 %
+    with pytest.raises(errors.DataLossError, match="relais R3, table activities") as info:
+        check_losses(ds)
+    assert info.value.exit_code == 1 and "(et 2 autre(s) problème(s))" in info.value.message_fr
+    assert check_losses(ds, accept=True) == problems
+    assert check_losses(load_dataset(SMALL)) == []
+
+
+def test_every_activity_rejected_is_a_loss(tmp_path):
+    folder = tmp_path / "all_lost"
+    shutil.copytree(SMALL, folder)
+    lines = (SMALL / "activities.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "activities.csv").write_text("\n".join([lines[0]] + [ln.replace(",R", ",X", 1) for ln in lines[1:]])
+                                           + "\n", encoding="utf-8")
+    ds = load_dataset(folder)
+    assert ds.reports["activities"].accepted == 0 and ds.reports["attendance"].accepted == 0
+    problems = loss_problems(ds)
+    assert problems[0] == "table activities (activities.csv) : aucune ligne acceptée sur 9"
+    # rows of unknown relays X1..X4 are their own losses; attendance follows its activity's (unknown) relay
+    losses = ds.losses()
+    assert set(losses.loc[losses["table"] == "activities", "relay_id"]) == {"X1", "X2", "X3", "X4"}
+    assert int(losses["read"].sum()) == int(ds.summary()["read"].sum())

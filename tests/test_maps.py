@@ -223,7 +223,7 @@ def test_legend_matches_mapclassify(tables: dict[str, Any], scheme: str, tmp_pat
     page = maps.save_map(make_map(tables, scheme=scheme), tmp_path / "m.html").read_text("utf-8")
     assert legend_labels(page) == [
         "0", *expected_classes,
-        "Valeur masquée (<\u00a05)", "Pas de données", "Non couverte (zone blanche)",
+        "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs", "Pas de données", "Non couverte (zone blanche)",
         "Relais", "Limite de territoire d'un relais", "Limite de province",
     ]
     swatches = legend_swatches(page)
@@ -451,8 +451,7 @@ def test_coverage_map_in_browser(browser_page, tables: dict[str, Any],
     legend = page.locator(".rfm-legend")
     assert legend.is_visible()
     legend_text = legend.inner_text()
-    for entry in ("Pas de données", footnote(5)[0].upper() + footnote(5)[1:],
-                  "Valeur masquée (<\u00a05)", "Non couverte (zone blanche)"):
+    for entry in ("Pas de données", footnote(5), "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs", "Non couverte (zone blanche)"):
         assert entry in legend_text
     banner = page.locator(".rfm-synthetic")
     assert banner.is_visible() and banner.inner_text() == "Données synthétiques"
@@ -474,7 +473,7 @@ def test_english_map_in_browser(browser_page, tables: dict[str, Any],
                                 en_map: MapFile) -> None:
     page = browser_page.goto(en_map[1])
     legend_text = page.locator(".rfm-legend").inner_text()
-    for entry in ("No data", "Value masked (<\u00a05)", "Not covered (blank area)", "Relay",
+    for entry in ("No data", "n.p.: value not published to protect small counts", "Not covered (blank area)", "Relay",
                   "Classes: natural breaks (Jenks)", VALUE_LABEL["en"]):
         assert entry in legend_text
     assert "Pas de données" not in legend_text and "Valeur" not in legend_text

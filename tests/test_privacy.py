@@ -295,11 +295,9 @@ def test_identifier_in_index_is_refused():
 
 
 def test_masked_label_and_footnote():
-    assert masked_label(5) == "<\u00a05"
-    assert masked_label() == masked_label(5, "en") == "<\u00a05"
-    assert masked_label(10) == "<\u00a010"
-    assert footnote(5) == "valeur masquée (<\u00a05)"
-    assert footnote(5, "en") == "value masked (<\u00a05)"
+    assert masked_label(5) == masked_label() == masked_label(5, "en") == masked_label(10) == "n.p."
+    assert footnote(5) == "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs"
+    assert footnote(5, "en") == "n.p.: value not published to protect small counts"
     with pytest.raises(ParameterError):
         masked_label(2)
     with pytest.raises(ParameterError):
@@ -316,7 +314,7 @@ def test_to_publishable_frame():
     )
     result = suppress_small_counts(table, ["parents"], threshold=10, additive_rows=False)
     frame = to_publishable_frame(result)
-    assert cells(frame, "parents") == [12, "<\u00a010", 0, ""]
+    assert cells(frame, "parents") == [12, "n.p.", 0, ""]
     assert cells(frame, "km") == [1.5, "", 2.0, 3.0]
     assert cells(frame, "commune") == ["A", "B", "C", "D"]
     assert cells(result, "parents") == [12, S, 0, pd.NA]  # input untouched
@@ -335,10 +333,10 @@ def test_write_published_csv(tmp_path):
     expected = (
         "province,parents,rate\n"
         "Brabant wallon,12,0.5\n"
-        "Hainaut,<\u00a05,<\u00a05\n"
+        "Hainaut,n.p.,n.p.\n"
         "Liège,40,0.25\n"
         "Luxembourg,0,\n"
-        "Namur,<\u00a05,<\u00a05\n"
+        "Namur,n.p.,n.p.\n"
     )
     assert path.read_bytes() == expected.encode("utf-8")
     first = path.read_bytes()

@@ -73,3 +73,34 @@ def test_cli(tmp_path):
                              "--key-file", str(tmp_path / "k")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "NOUVELLE CLÉ" in result.stdout and "1 ligne(s)" in result.stdout
+
+
+def test_names_fold_case_accents_hyphens_apostrophes_and_spaces(tmp_path):
+    src = _write(tmp_path / "in.csv", "nom;prénom;date de naissance\nDupont;Marie-Claire;03/07/1985\n"
+                 "DUPONT;marie claire;1985-07-03\nDupont;Marie  Claire;03.07.1985\nD’Hondt;Léa;01/02/1990\n"
+                 "d'hondt;LEA;01/02/1990\nD-Hondt;Lea;1990-02-01\nDupont;Marie;03/07/1985\n")
+    result = pseudonymise_file(src, tmp_path / "out.csv", tmp_path / "k")
+    codes = pd.read_csv(tmp_path / "out.csv")["participant_id"].tolist()
+    assert codes[0] == codes[1] == codes[2]  # Marie-Claire = marie claire = Marie  Claire
+    assert codes[3] == codes[4] == codes[5]  # D’Hondt = d'hondt = D-Hondt
+    assert codes[6] != codes[0]  # Marie is not Marie-Claire
+    assert result.probable_duplicates == []
+
+
+def test_probable_duplicates_inside_one_list_are_reported(tmp_path, capsys):
+    src = _write(tmp_path / "in.csv", "nom,prénom,date de naissance\nDupont,Marie-Claire,03/07/1985\n"
+                 "Martin,Jean,01/02/1980\nDUPONT,marie claire,07/03/1985\nDupont,Marie-Claire,03/07/1986\n"
+                 "Martin,Jean,01/02/1980\n")
+    result = pseudonymise_file(src, tmp_path / "out.csv", tmp_path / "k")
+    # rows 2 and 4: same name, same year 1985, day and month swapped -> two codes; rows 3 and 6 share one code
+    assert result.probable_duplicates == [[2, 4]]
+    from relais_analysis.cli import main
+
+    assert main(["pseudonymise", str(src), str(tmp_path / "out2.csv"), "--key-file", str(tmp_path / "k")]) == 0
+    assert "doublon probable, lignes 2, 4" in capsys.readouterr().out
+
+
+def test_output_csv_neutralises_formulas(tmp_path):
+    src = _write(tmp_path / "in.csv", "nom,prénom,remarque\nDupont,Marie,=HYPERLINK(\"x\")\n")
+    pseudonymise_file(src, tmp_path / "out.csv", tmp_path / "k")
+    assert "'=HYPERLINK" in (tmp_path / "out.csv").read_text(encoding="utf-8")

@@ -31,3 +31,21 @@ def test_vocabularies():
     assert schema.canonical_role("Enfant") == "child" and schema.canonical_role("mère") == "parent"
     assert schema.canonical_gender("femme") == "F" and schema.canonical_gender("?") == "unknown"
     assert len(schema.ACTIVITY_TYPES) == 8
+
+
+def test_typographic_headers_fold_like_plain_ones():
+    from relais_analysis.schema import fold
+
+    assert fold("Date de l’activité") == fold("Date de l'activité") == "date_de_l_activite"
+    assert fold("Type d\u2019activit\u00e9") == fold("type d'activite")
+    for char in "’‘´`":
+        assert fold(f"l{char}activité") == "l_activite"
+    assert fold("Séjour\u00a0–\u202fweek\u2009—\u00a0end") == "sejour_week_end"
+    assert fold("« rencontre »") == fold('"rencontre"') == "rencontre"
+
+
+def test_header_suggestions():
+    from relais_analysis.schema import suggest
+
+    assert suggest("Date de l’activté", ["date", "date_de_l_activite"]) == ["date_de_l_activite"]
+    assert suggest("Remarques", ["date", "type", "commune"]) == []

@@ -85,7 +85,7 @@ def test_write_tables_and_manifest(small, tmp_path):
     manifest = json.loads((tmp_path / "tables.json").read_text())
     assert manifest["suppressed_cells"] == pub.total_suppressed > 0
     csv = pd.read_csv(tmp_path / "reach_by_province.csv", dtype=str)
-    assert csv.set_index("province_name").loc["Luxembourg", "parents"] == "<\u00a05"
+    assert csv.set_index("province_name").loc["Luxembourg", "parents"] == "n.p."
     assert len(files) == len(pub.tables) + 1
     raw = tables.indicator_tables(small, 2024)
     with pytest.raises(ParameterError):
@@ -99,9 +99,11 @@ def test_cli_indicators(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "2024 : 8 parents, 5 enfants" in result.stdout
     assert "communes couvertes / covered: 7 / 262" in result.stdout
-    assert (out / "INTERNE_NE_PAS_PUBLIER" / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
+    internal = tmp_path / "out-INTERNE_NE_PAS_PUBLIER"  # beside --out, never inside what gets published
+    assert (internal / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
+    assert not any("INTERNE" in p.name for p in out.rglob("*"))
     published = pd.read_csv(out / "reach_by_province.csv", dtype=str)
-    assert "<\u00a05" in set(published["parents"])
+    assert "n.p." in set(published["parents"])
     bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
                           str(SMALL), "--out", str(out), "--threshold", "2"], capture_output=True, text=True)
     assert bad.returncode == 2 and "at least 3" in bad.stderr and "Traceback" not in bad.stderr
