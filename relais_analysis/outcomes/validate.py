@@ -46,7 +46,12 @@ BASE_COLUMNS: dict[str, tuple[str, ...]] = {
     "instrument": ("instrument", "questionnaire", "echelle", "outil"),
 }
 _REQUIRED = ("participant_id", "wave", "instrument")
-_COLUMNS = ["table", "file", "row", "column", "value", "reason_fr", "reason_en"]
+_COLUMNS = ["table", "file", "sheet", "row", "column", "value", "reason_fr", "reason_en", "suggestion"]
+
+
+def _file(raw: RawTable) -> str:
+    """File name as the rejection report shows it (``file`` and ``sheet`` are separate columns)."""
+    return getattr(raw, "file", None) or raw.source
 
 
 def canonical_wave(value: object) -> str | None:
@@ -73,9 +78,10 @@ class _Rows:
         mask &= ~self.bad  # one reason per row is enough
         for i in np.flatnonzero(mask):
             value = values.iloc[i] if isinstance(values, pd.Series) else values[i]
-            record = {"table": "questionnaires", "file": self.raw.source, "row": int(self.raw.row_numbers[i]),
-                      "column": column, "value": "" if pd.isna(value) else str(value), "reason_fr": fr,
-                      "reason_en": en}
+            record = {"table": "questionnaires", "file": _file(self.raw), "sheet": getattr(self.raw, "sheet", ""),
+                      "row": int(self.raw.row_numbers[i]), "column": column,
+                      "value": "" if pd.isna(value) else str(value), "reason_fr": fr, "reason_en": en,
+                      "suggestion": ""}
             if self.strict:
                 raise InputDataError(fr, en, file=self.raw.source, row=record["row"], column=column)
             self.records.append(record)
@@ -173,7 +179,8 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
         ``participant_id``, ``wave`` (canonical), ``date`` (datetime64), ``instrument`` and
         one ``Int64`` column of answer codes per item of every instrument.
     rejections : DataFrame
-        Columns ``table``, ``file``, ``row``, ``column``, ``value``, ``reason_fr``, ``reason_en``.
+        Columns ``table``, ``file``, ``sheet``, ``row``, ``column``, ``value``, ``reason_fr``,
+        ``reason_en``, ``suggestion``.
     rows_read : int
         Data rows read, blank rows included (= accepted + rejected rows).
 
@@ -278,19 +285,20 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
         accepted[item] = series
     accepted = accepted.loc[keep].reset_index(drop=True)
     records = rows.records + [
-        {"table": "questionnaires", "file": raw.source, "row": int(r), "column": "", "value": "",
-         "reason_fr": "ligne vide", "reason_en": "empty row"} for r in raw.blank_rows]
+        {"table": "questionnaires", "file": _file(raw), "sheet": getattr(raw, "sheet", ""), "row": int(r),
+         "column": "", "value": "", "reason_fr": "ligne vide", "reason_en": "empty row", "suggestion": ""}
+        for r in raw.blank_rows]
     rejections = pd.DataFrame(records, columns=_COLUMNS)
     return accepted, rejections, len(raw.frame) + len(raw.blank_rows)
 
 
 def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame, as_of: dt.date, *, strict: bool,
-                          reports: dict, rejections: list[pd.DataFrame], notes: list[str]) -> pd.DataFrame:
+                          reports: dict, rejections, notes: list[str]) -> pd.DataFrame:
     """The step :func:`relais_analysis.ingest.load_dataset` runs: validate, record the row accounting.
 
     Adds a :class:`~relais_analysis.ingest.TableReport` to ``reports`` and the rejected rows
-    to ``rejections`` when the folder holds a questionnaires table; returns the accepted rows
-    (an empty frame otherwise).
+    to ``rejections`` (a list of frames, or ingest's collector with a ``rejections`` list) when
+    the folder holds a questionnaires table; returns the accepted rows (an empty frame otherwise).
 
     Raises
     ------
@@ -305,5 +313,6 @@ def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame,
         reports["questionnaires"] = TableReport("questionnaires", raw.source, n_read, len(accepted),
                                                 n_read - len(accepted), raw.encoding, raw.separator, raw.sha256)
         if len(rejected):
-            rejections.append(rejected)
+            target = rejections.rejections if hasattr(rejections, "rejections") else rejections
+            target.append(rejected)
     return accepted
