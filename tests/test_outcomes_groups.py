@@ -52,3 +52,11 @@ def test_group_tables_are_protected_and_add_up(demo, tmp_path):
     assert res.tables["outcomes_by_dose"].query("instrument == 'djg6'")["group"].tolist()[:2] == ["1-2", "3-5"]
     paths = write_outcome_tables(res.tables, tmp_path)
     assert (tmp_path / "outcomes_by_relay.csv") in paths
+
+
+def test_relays_are_protected_within_their_province(demo):
+    _, groups, res = demo
+    relays = res.tables["outcomes_by_relay"]
+    province = groups.drop_duplicates("relay").set_index("relay")["province"]
+    for (inst, prov), part in relays.groupby([relays["instrument"], relays["group"].map(province)]):
+        assert sum(v is SUPPRESSED for v in part["n_pairs"]) != 1, (inst, prov)

@@ -12,7 +12,7 @@ Each parent who answered at entry is attached to:
 
 The published table per grouping keeps only what the honesty rules allow: the number
 of pairs (masked below the threshold, with secondary masking because groups add up to
-the total) and, for groups of at least 10 pairs whose count is published, the median
+the total, and relays within each province because they add up to the province's count) and, for groups of at least 10 pairs whose count is published, the median
 change with its confidence interval. Counts of improved/worse parents are not broken
 down by group (they would multiply the cells a reader could subtract).
 """
@@ -106,7 +106,15 @@ def change_by_group(scored: pd.DataFrame, instrument: Instrument, groups: pd.Dat
         return table
     table.insert(0, "by", by)
     table.insert(1, "instrument", instrument.id)
-    masked = suppress_small_counts(table, ["n_pairs"], threshold=threshold, additive_rows=True)
+    if by == "relay":
+        # relays nest in provinces whose totals are published too: protect each province's relays together
+        province = groups.drop_duplicates("relay").set_index("relay")["province"]
+        parts = [suppress_small_counts(part, ["n_pairs"], threshold=threshold, additive_rows=True)
+                 for _, part in table.groupby(table["group"].map(province).fillna(""), sort=False)]
+        masked = pd.concat(parts).loc[table.index]
+        masked.attrs["threshold"] = threshold
+    else:
+        masked = suppress_small_counts(table, ["n_pairs"], threshold=threshold, additive_rows=True)
     hide = masked["n_pairs"].map(lambda v: is_suppressed(v) or v < MIN_PAIRS)
     for col in ("hl_estimate", "hl_ci_low", "hl_ci_high"):
         masked[col] = masked[col].astype(object).where(~hide, pd.NA)
