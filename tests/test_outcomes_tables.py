@@ -140,3 +140,10 @@ def test_attrition_sentence_when_leavers_are_lonelier(instruments):
     res = analyse_outcomes(pd.DataFrame(rows), instruments)
     assert res.attrition_sentences[0].startswith(
         "DJG-6 : les parents qui n'ont pas répondu au suivi (15) étaient plus isolés à l'entrée")
+
+
+def test_attrition_sentence_uses_the_protected_count(instruments):
+    # 3 stayed (masked), 30 left: n_left is masked too (secondary), so the sentence must not show 30
+    res = analyse_outcomes(_questionnaires(instruments, 3, 30), instruments)
+    assert res.tables["outcomes_attrition"].iloc[0]["n_left"] is SUPPRESSED
+    assert "30" not in res.attrition_sentences[0] and "non publié" in res.attrition_sentences[0]

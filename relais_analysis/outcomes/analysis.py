@@ -133,7 +133,9 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
     for _, row in res.tables["outcomes_change"].iterrows():
         if row["score"] == "score":
             res.sentences.append(change_sentence(row, instruments[row["instrument"]], lang=lang, threshold=threshold))
+    published_left = res.tables["outcomes_attrition"].set_index("instrument")["n_left"]
     for att in res.attrition:
         res.attrition_sentences.append(attrition_sentence(att, instruments[att.instrument], lang=lang,
-                                                          threshold=threshold))
+                                                          threshold=threshold,
+                                                          n_left=published_left.get(att.instrument)))
     return res

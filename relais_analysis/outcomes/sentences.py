@@ -145,6 +145,11 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     flag = translation_flag(instrument, lang)
     flag = f" ({flag})" if flag else ""
     n = _count(row["n_pairs"], lang, threshold)
+    if is_suppressed(row["n_pairs"]):  # masked: below the threshold, or (with estimates) to protect another cell
+        if is_missing(row["hl_estimate"]):
+            n = "moins de 10" if lang != "en" else "fewer than 10"
+        else:
+            n = "un nombre non publié de" if lang != "en" else "an unpublished number of"
     if is_missing(row["hl_estimate"]):
         if lang == "en":
             text = (f"{name}{flag}: too few parents answered both {w_from} and {w_to} ({n}; at least "
@@ -156,25 +161,27 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     better_low = instrument.direction == "lower_is_better"
     hl, low, high = row["hl_estimate"], row["hl_ci_low"], row["hl_ci_high"]
 
+    hidden = "une part non publiée" if lang != "en" else "an unpublished share"
+
     def part(count_col: str, share_col: str) -> str:
         if is_suppressed(row[count_col]) or is_suppressed(row[share_col]):
-            return _count(row[count_col], lang, threshold)
+            return hidden
         return format_percent(row[share_col], lang, 0)
 
     unchanged = row["n_unchanged"]
     share_same = (unchanged / row["n_pairs"]) if not is_suppressed(unchanged) and not is_suppressed(row["n_pairs"]) \
         else None
-    same = format_percent(share_same, lang, 0) if share_same is not None else _count(unchanged, lang, threshold)
+    same = format_percent(share_same, lang, 0) if share_same is not None else hidden
     if lang == "en":
         direction = "lower is better" if better_low else "higher is better"
-        text = (f"{name}{flag}, among the {n} parents who answered {w_from} and {w_to} ({direction}): "
+        text = (f"{name}{flag}, among {'the ' if n[0].isdigit() else ''}{n} parents who answered {w_from} and {w_to} ({direction}): "
                 f"the score evolved by {_signed(hl, lang)} points (Hodges-Lehmann median change, 95% CI "
                 f"{_signed(low, lang)} to {_signed(high, lang)}); {part('n_improved', 'share_improved')} moved "
                 f"in the better direction, {same} did not change and {part('n_worse', 'share_worse')} moved in "
                 "the worse direction.")
     else:
         direction = "plus bas = mieux" if better_low else "plus haut = mieux"
-        text = (f"{name}{flag}, parmi les {n} parents qui ont répondu {w_from} et {w_to} ({direction}) : "
+        text = (f"{name}{flag}, parmi {'les ' if n[0].isdigit() else ''}{n} parents qui ont répondu {w_from} et {w_to} ({direction}) : "
                 f"le score a évolué de {_signed(hl, lang)} point en médiane (estimation de Hodges-Lehmann, "
                 f"IC à 95 % : {_signed(low, lang)} à {_signed(high, lang)}) ; "
                 f"{part('n_improved', 'share_improved')} ont évolué dans le bon sens, {same} sont restés au "
@@ -183,17 +190,25 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
 
 
 def attrition_sentence(att: Attrition, instrument: Instrument, *, lang: str = "fr",
-                       threshold: int = DEFAULT_THRESHOLD) -> str:
-    """Plain sentence on who did not answer the follow-up and how they compared at entry."""
+                       threshold: int = DEFAULT_THRESHOLD, n_left: object = None) -> str:
+    """Plain sentence on who did not answer the follow-up and how they compared at entry.
+
+    ``n_left`` is the count as published in the protected attrition table (it may be
+    masked there to protect another cell); default: ``att.n_left`` if not small.
+    """
     waves = _WAVES["en" if lang == "en" else "fr"]
     w_to = waves.get(att.wave_to, att.wave_to)
-    left = _count(att.n_left if att.n_left >= threshold or att.n_left == 0 else _masked(), lang, threshold)
+    published = n_left if n_left is not None else (att.n_left if not 0 < att.n_left < threshold else None)
+    if published is None or is_suppressed(published):
+        left = "un nombre non publié de" if lang != "en" else "an unpublished number of"
+    else:
+        left = _count(published, lang, threshold)
     if lang == "en":
         if not att.compared:
             text = (f"{instrument.short_name}: {left} parents did not answer {w_to}; too few answers to compare "
                     "their entry scores with the others'.")
         elif att.left_worse:
-            text = (f"{instrument.short_name}: the parents who did not answer {w_to} ({left}) were "
+            text = (f"{instrument.short_name}: the parents who did not answer {w_to} ({left.replace(' of', '')}) were "
                     f"{instrument.word('worse', 'en')} at entry (mean {format_decimal(att.mean_left, 'en')} against "
                     f"{format_decimal(att.mean_stayed, 'en')}): the change above describes parents who were "
                     "better off at the start.")
@@ -206,7 +221,7 @@ def attrition_sentence(att: Attrition, instrument: Instrument, *, lang: str = "f
             text = (f"{instrument.short_name} : {left} parents n'ont pas répondu {w_to} ; trop peu de "
                     "réponses pour comparer leurs scores d'entrée à ceux des autres.")
         elif att.left_worse:
-            text = (f"{instrument.short_name} : les parents qui n'ont pas répondu {w_to} ({left}) "
+            text = (f"{instrument.short_name} : les parents qui n'ont pas répondu {w_to} ({left.replace(' de', '')}) "
                     f"étaient {instrument.word('worse', 'fr')} à l'entrée (moyenne "
                     f"{format_decimal(att.mean_left, 'fr')} contre {format_decimal(att.mean_stayed, 'fr')}) : "
                     "l'évolution décrite plus haut porte sur des parents qui allaient mieux au départ.")
@@ -216,8 +231,3 @@ def attrition_sentence(att: Attrition, instrument: Instrument, *, lang: str = "f
                     f"{format_decimal(att.mean_left, 'fr')} contre {format_decimal(att.mean_stayed, 'fr')}).")
     return check_no_causal_wording(text)
 
-
-def _masked():
-    from ..privacy import SUPPRESSED
-
-    return SUPPRESSED
