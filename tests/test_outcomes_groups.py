@@ -9,7 +9,7 @@ import pytest
 
 from relais_analysis.ingest import load_dataset
 from relais_analysis.outcomes.analysis import analyse_outcomes
-from relais_analysis.outcomes.groups import participant_groups
+from relais_analysis.outcomes.groups import NOT_PUBLISHED, participant_groups
 from relais_analysis.outcomes.tables import write_outcome_tables
 from relais_analysis.privacy import SUPPRESSED, check_publishable
 
@@ -47,7 +47,8 @@ def test_group_tables_are_protected_and_add_up(demo, tmp_path):
                 assert sum(published) == change.loc[(inst, "score"), "n_pairs"]
         small = table["n_pairs"].map(lambda v: v is SUPPRESSED or v < 10)
         assert table.loc[small, "hl_estimate"].isna().all()
-        assert (table.loc[small, "note"] == "effectif insuffisant").all()
+        assert table.loc[small, "note"].isin(["effectif insuffisant", NOT_PUBLISHED]).all()
+        assert (table.loc[table["n_pairs"].map(lambda v: v is SUPPRESSED), "note"] == NOT_PUBLISHED).all()
         assert table.loc[~small, "hl_ci_low"].notna().all()
     assert res.tables["outcomes_by_dose"].query("instrument == 'djg6'")["group"].tolist()[:2] == ["1-2", "3-5"]
     paths = write_outcome_tables(res.tables, tmp_path)

@@ -29,7 +29,10 @@ from ..scope import relay_province
 from .instruments import Instrument
 from .statistics import MIN_PAIRS, paired_change
 
-__all__ = ["DOSE_BANDS", "change_by_group", "participant_groups"]
+__all__ = ["DOSE_BANDS", "NOT_PUBLISHED", "change_by_group", "participant_groups"]
+
+#: Note of a group whose number of pairs is masked (small, or masked to protect another group).
+NOT_PUBLISHED = "non publié (protection des petits effectifs)"
 
 #: Dose bands: label -> (min, max) activities attended between entry and follow-up.
 DOSE_BANDS = {"0": (0, 0), "1-2": (1, 2), "3-5": (3, 5), "6-9": (6, 9), "10+": (10, 10**9)}
@@ -118,5 +121,6 @@ def change_by_group(scored: pd.DataFrame, instrument: Instrument, groups: pd.Dat
     hide = masked["n_pairs"].map(lambda v: is_suppressed(v) or v < MIN_PAIRS)
     for col in ("hl_estimate", "hl_ci_low", "hl_ci_high"):
         masked[col] = masked[col].astype(object).where(~hide, pd.NA)
-    masked["note"] = np.where(hide, "effectif insuffisant", "")
+    masked_n = masked["n_pairs"].map(is_suppressed).to_numpy(bool)
+    masked["note"] = np.where(masked_n, NOT_PUBLISHED, np.where(hide, "effectif insuffisant", ""))
     return masked

@@ -87,15 +87,14 @@ def translation_flag(instrument: Instrument, lang: str = "fr") -> str:
     --------
     >>> from relais_analysis.outcomes import load_instruments
     >>> translation_flag(load_instruments()["programme"])
-    'questions propres au programme, non validées'
+    'échelle non validée'
     """
     flags = []
     if instrument.working_translation:
         flags.append("traduction française de travail, à valider" if lang == "fr"
                      else "working French translation, to be validated")
     if not instrument.validated:
-        flags.append("questions propres au programme, non validées" if lang == "fr"
-                     else "the programme's own questions, not validated")
+        flags.append("échelle non validée" if lang == "fr" else "not a validated scale")
     return " ; ".join(flags) if lang == "fr" else "; ".join(flags)
 
 

@@ -1,0 +1,266 @@
+"""The report chapter "Ce qui a changé pour les familles" and its methodology section.
+
+One analysis per report year: the parents whose entry questionnaire falls in the
+year, compared with their follow-up (which may come the next year). The Wallonia
+report shows the whole chapter (sentences, chart, table of results with confidence
+intervals, attrition) and writes the protected outcome CSV tables; a province report
+and a relay sheet show their own line of the by-province / by-relay tables, which
+were protected together (groups add up to the published totals), so no scope can be
+subtracted from another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import DEFAULT_THRESHOLD
+from ..i18n import format_decimal, format_int, format_percent
+from ..ingest import Dataset
+from ..privacy import is_missing, is_suppressed, masked_label
+from .analysis import OutcomeResults, analyse_outcomes
+from .charts import write_outcome_charts
+from .groups import participant_groups
+from .instruments import Instrument, load_instruments
+from .sentences import check_no_causal_wording, honesty_note, translation_flag
+from .statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
+from .tables import write_outcome_tables
+
+__all__ = ["OutcomeChapter", "methodology_html"]
+
+_T = {
+    "fr": {"heading": "Ce qui a changé pour les familles",
+           "none": "Aucun questionnaire d'entrée n'a été rempli en {year} : rien à décrire pour cette année.",
+           "scope_none": "Aucun parent de ce périmètre n'a rempli de questionnaire d'entrée en {year}.",
+           "measure": "Mesure", "pairs": "Paires", "median": "Évolution médiane [IC 95 %]",
+           "mean": "Évolution moyenne [IC 95 %]", "split": "Mieux / égal / moins bien", "p": "p (Wilcoxon)",
+           "effect": "r / d_z", "note": "Remarque", "attrition": "Qui n'a pas répondu au suivi ?",
+           "method": "Instruments, règles de score et sources : voir la fiche méthodologique.",
+           "scope_line": "{name}{flag} : parmi {n} parents {scope} qui ont répondu à l'entrée et au suivi, le score a "
+                         "évolué de {hl} point en médiane (IC à 95 % : {low} à {high}).",
+           "scope_small": "{name}{flag} : effectif insuffisant pour décrire une évolution {scope}.",
+           "scope_masked": "{name}{flag} : nombre de paires {scope} non publié (protection des petits effectifs).",
+           "province": "de cette province", "relay": "de ce relais",
+           "detail": "Le détail (parts, tailles d'effet, attrition) est dans le rapport wallon."},
+    "en": {"heading": "What changed for the families",
+           "none": "No entry questionnaire was filled in {year}: nothing to describe for this year.",
+           "scope_none": "No parent of this scope filled an entry questionnaire in {year}.",
+           "measure": "Measure", "pairs": "Pairs", "median": "Median change [95% CI]",
+           "mean": "Mean change [95% CI]", "split": "Better / same / worse", "p": "p (Wilcoxon)",
+           "effect": "r / d_z", "note": "Note", "attrition": "Who did not answer the follow-up?",
+           "method": "Instruments, scoring rules and sources: see the methodology note.",
+           "scope_line": "{name}{flag}: among {n} parents {scope} who answered at entry and follow-up, the score "
+                         "changed by {hl} points in median (95% CI {low} to {high}).",
+           "scope_small": "{name}{flag}: too few pairs to describe a change {scope}.",
+           "scope_masked": "{name}{flag}: number of pairs {scope} not published (small-count protection).",
+           "province": "of this province", "relay": "of this relay",
+           "detail": "Details (shares, effect sizes, attrition) are in the Wallonia report."},
+}
+
+
+def _num(value: object, lang: str, decimals: int = 1, signed: bool = True) -> str:
+    if is_suppressed(value):
+        return masked_label(lang=lang)
+    if is_missing(value):
+        return "–"
+    text = format_decimal(abs(float(value)) if signed else float(value), lang, decimals)
+    if signed and round(float(value), decimals) != 0:
+        text = ("+" if float(value) > 0 else "\u2212") + text
+    return text
+
+
+@dataclasses.dataclass
+class OutcomeChapter:
+    """The outcome chapter of one report (Wallonia, a province or a relay).
+
+    Parameters
+    ----------
+    dataset : Dataset
+    year : int
+        Entry year of the parents described.
+    lang : {"fr", "en"}
+    threshold : int
+    province : str, optional
+        Province REFNIS code of a province report.
+    relay_id : str, optional
+        Relay of a relay sheet.
+    """
+
+    dataset: Dataset
+    year: int
+    lang: str = "fr"
+    threshold: int = DEFAULT_THRESHOLD
+    province: str | None = None
+    relay_id: str | None = None
+    results: OutcomeResults | None = dataclasses.field(init=False, default=None)
+    figures: list[Path] = dataclasses.field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        q = self.dataset.questionnaires
+        if q is None or not len(q):
+            return
+        entry = q[(q["wave"] == "entree") & (q["date"].dt.year == self.year)]["participant_id"]
+        q = q[q["participant_id"].isin(set(entry))].reset_index(drop=True)
+        if not len(q):
+            return
+        scoped = dataclasses.replace(self.dataset, questionnaires=q)
+        groups = participant_groups(scoped)
+        self.results = analyse_outcomes(q, load_instruments(), lang=self.lang, threshold=self.threshold,
+                                        groups=groups)
+
+    @classmethod
+    def for_report(cls, report: object) -> OutcomeChapter:
+        """The chapter of an :class:`~relais_analysis.annual.AnnualReport` or a ``RelaySheet``."""
+        params = report.params
+        relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None
+        return cls(report.dataset, params.year, lang=params.lang, threshold=report.tables.threshold,
+                   province=None if relay else params.province, relay_id=relay)
+
+    @property
+    def is_region(self) -> bool:
+        """Whether this is the Wallonia report (the whole chapter)."""
+        return self.province is None and self.relay_id is None
+
+    def write(self, output_dir: str | Path) -> list[Path]:
+        """Wallonia: write the protected outcome CSVs (``tableaux/``) and charts (``figures/``)."""
+        if self.results is None or not self.is_region:
+            return []
+        out = Path(output_dir)
+        paths = write_outcome_tables(self.results.tables, out / "tableaux", lang=self.lang)
+        charts = write_outcome_charts(self.results.tables, self.results.instruments, out / "figures", lang=self.lang,
+                                      formats=("png",))
+        self.figures = [p for p in charts if p.suffix == ".png"]
+        return paths + charts
+
+    def heading(self) -> str:
+        """Markdown heading of the chapter."""
+        return f"## {_T[self.lang]['heading']}"
+
+    def html(self) -> str:
+        """Sentences (and, for Wallonia, the honesty rules) as escaped HTML."""
+        t = _T[self.lang]
+        if self.results is None:
+            return f"<p>{escape(t['none'].format(year=self.year))}</p>"
+        if not self.is_region:
+            return self._scope_html()
+        note = f'<p class="relais-note"><em>{escape(self.results.note)}</em></p>'
+        items = "".join(f"<li>{escape(s)}</li>" for s in self.results.sentences)
+        return f"{note}<ul>{items}</ul>"
+
+    def _scope_html(self) -> str:
+        t = _T[self.lang]
+        by, key, scope = ("relay", self.relay_id, t["relay"]) if self.relay_id else ("province", self.province,
+                                                                                      t["province"])
+        table = self.results.tables.get(f"outcomes_by_{by}")
+        rows = table[table["group"] == str(key)] if table is not None else table
+        if rows is None or not len(rows):
+            return f"<p>{escape(t['scope_none'].format(year=self.year))}</p>"
+        lines = []
+        for _, row in rows.iterrows():
+            inst = self.results.instruments[row["instrument"]]
+            flag = translation_flag(inst, self.lang)
+            flag = f" ({flag})" if flag else ""
+            if is_suppressed(row["n_pairs"]):
+                text = t["scope_masked"].format(name=inst.name(self.lang), flag=flag, scope=scope)
+            elif is_missing(row["hl_estimate"]):
+                text = t["scope_small"].format(name=inst.name(self.lang), flag=flag, scope=scope)
+            else:
+                text = t["scope_line"].format(name=inst.name(self.lang), flag=flag, scope=scope,
+                                              n=format_int(row["n_pairs"], self.lang), hl=_num(row["hl_estimate"], self.lang),
+                                              low=_num(row["hl_ci_low"], self.lang),
+                                              high=_num(row["hl_ci_high"], self.lang))
+            lines.append(f"<li>{escape(check_no_causal_wording(text))}</li>")
+        note = escape(honesty_note(self.lang, self.threshold))
+        return f'<ul>{"".join(lines)}</ul><p class="relais-note"><em>{note} {escape(t["detail"])}</em></p>'
+
+    def table_html(self) -> str:
+        """Wallonia: the table of results with their confidence intervals (protected counts)."""
+        if self.results is None or not self.is_region:
+            return ""
+        t, lang = _T[self.lang], self.lang
+        head = "".join(f"<th>{escape(t[k])}</th>" for k in ("measure", "pairs", "median", "mean", "split", "p",
+                                                            "effect", "note"))
+        rows = []
+        for _, row in self.results.tables["outcomes_change"].iterrows():
+            if is_missing(row["hl_estimate"]):
+                cells = [row["measure"], format_int(row["n_pairs"], lang), "–", "–", "–", "–", "–", row["note"]]
+            else:
+                split = " / ".join(
+                    masked_label(lang=lang) if is_suppressed(row[c]) else format_percent(row[c] / row["n_pairs"], lang, 0)
+                    if not is_suppressed(row["n_pairs"]) else masked_label(lang=lang)
+                    for c in ("n_improved", "n_unchanged", "n_worse"))
+                cells = [row["measure"], format_int(row["n_pairs"], lang),
+                         f"{_num(row['hl_estimate'], lang)} [{_num(row['hl_ci_low'], lang)} ; "
+                         f"{_num(row['hl_ci_high'], lang)}]",
+                         f"{_num(row['mean_change'], lang, 2)} [{_num(row['mean_ci_low'], lang, 2)} ; "
+                         f"{_num(row['mean_ci_high'], lang, 2)}]",
+                         split, _p(row["wilcoxon_p"], lang),
+                         f"{_num(row['rank_biserial'], lang, 2)} / {_num(row['cohen_dz'], lang, 2)}",
+                         translation_flag(self.results.instruments[row["instrument"]], lang)]
+            rows.append("<tr>" + "".join(
+                f'<td{"" if k in (0, 7) else " class=num"}>{escape(str(c))}</td>' for k, c in enumerate(cells))
+                + "</tr>")
+        return f'<table class="relais-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+    def attrition_html(self) -> str:
+        """Wallonia: who did not answer the follow-up, in plain sentences."""
+        if self.results is None or not self.is_region:
+            return ""
+        t = _T[self.lang]
+        items = "".join(f"<li>{escape(s)}</li>" for s in self.results.attrition_sentences)
+        return f"<h3>{escape(t['attrition'])}</h3><ul>{items}</ul><p>{escape(t['method'])}</p>"
+
+
+def _p(value: object, lang: str) -> str:
+    if is_missing(value):
+        return "–"
+    value = float(value)
+    if value < 0.001:
+        return "< 0,001" if lang == "fr" else "< 0.001"
+    return format_decimal(value, lang, 3)
+
+
+def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None = None) -> str:
+    """Methodology section on outcomes: instruments, scoring rules, sources, statistics, honesty rules."""
+    instruments = instruments if instruments is not None else load_instruments()
+    fr = lang != "en"
+    items = []
+    for inst in instruments.values():
+        src = inst.raw["source"]
+        bands = ", ".join(f"{b.min:g}-{b.max:g} {b.label(lang)}" for b in inst.bands)
+        status = ("échelle validée" if inst.validated else "questions propres au programme, non validées") if fr \
+            else ("validated scale" if inst.validated else "the programme's own questions, not validated")
+        flag = translation_flag(inst, lang)
+        conv = ""
+        if inst.conversion_name:
+            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(inst.raw['score']['conversion']['source'])}"
+        items.append(
+            f"<li><b>{escape(inst.name(lang))}</b> ({escape(status)}{'; ' + escape(flag) if flag else ''}) – "
+            f"score {inst.score_min:g}-{inst.score_max:g}{' ; ' + escape(bands) if bands else ''}. "
+            f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>{escape(src['reference'])} "
+            f"{escape(src.get('scoring_reference', ''))} {escape(src['licence'])}</small></li>")
+    if fr:
+        stats = (f"Parmi les parents ayant un score à l'entrée et au suivi : évolution médiane estimée par "
+                 f"Hodges-Lehmann, intervalle de confiance à 95 % par les statistiques d'ordre des moyennes de Walsh "
+                 f"(loi exacte du rang signé jusqu'à {EXACT_MAX_N} paires, approximation normale au-delà ; les ex æquo "
+                 f"rendent le niveau approximatif) ; test des rangs signés de Wilcoxon (scipy) ; corrélation bisériale "
+                 f"de rangs appariée et d de Cohen d_z (moyenne des différences / écart-type des différences) ; "
+                 f"évolution moyenne avec intervalle bootstrap BCa (graine {BOOTSTRAP_SEED}). Attrition : scores "
+                 f"d'entrée de ceux qui n'ont pas de score au suivi comparés aux autres (Mann-Whitney).")
+        title = "Ce qui a changé pour les familles : instruments et calculs"
+    else:
+        stats = (f"Among parents with a score at entry and follow-up: Hodges-Lehmann median change with its 95% "
+                 f"confidence interval from the order statistics of the Walsh averages (exact signed-rank "
+                 f"distribution up to {EXACT_MAX_N} pairs, normal approximation above; ties make the level "
+                 f"approximate); Wilcoxon signed-rank test (scipy); matched-pairs rank-biserial correlation and "
+                 f"Cohen's d_z; mean change with a BCa bootstrap interval (seed {BOOTSTRAP_SEED}). Attrition: entry "
+                 f"scores of those without a follow-up score compared with the others (Mann-Whitney).")
+        title = "What changed for the families: instruments and computations"
+    rules = honesty_note(lang)
+    return (f"<h2>{escape(title)}</h2><ul>{''.join(items)}</ul><p>{escape(stats)}</p>"
+            f"<p>{escape(rules)} (minimum : {MIN_PAIRS} paires)</p>" if fr else
+            f"<h2>{escape(title)}</h2><ul>{''.join(items)}</ul><p>{escape(stats)}</p>"
+            f"<p>{escape(rules)} (minimum: {MIN_PAIRS} pairs)</p>")

@@ -1,0 +1,55 @@
+"""Report chapter 'Ce qui a changé pour les familles' and its methodology section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relais_analysis.ingest import load_dataset
+from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
+from relais_analysis.outcomes.sentences import check_no_causal_wording
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_dataset(DEMO)
+
+
+def test_wallonia_chapter(demo, tmp_path):
+    chapter = OutcomeChapter(demo, 2024)
+    paths = chapter.write(tmp_path)
+    assert (tmp_path / "tableaux" / "outcomes_change.csv") in paths
+    assert [p.name for p in chapter.figures][:1] == ["outcomes_change.png"]
+    text = chapter.html() + chapter.table_html() + chapter.attrition_html()
+    check_no_causal_wording(text)
+    assert "IC à 95 %" in text and "ont évolué" in text and "plus isolés à l&#x27;entrée" in text
+    assert "traduction française de travail" in text and "échelle non validée" in text
+    assert text.count("<tr>") == 1 + len(chapter.results.tables["outcomes_change"])
+
+
+def test_province_and_relay_lines_come_from_the_protected_group_tables(demo):
+    province = OutcomeChapter(demo, 2024, province="60000")
+    assert "parents de cette province" in province.html()
+    assert province.write("/nonexistent") == [] and province.table_html() == ""
+    relays = OutcomeChapter(demo, 2024).results.tables["outcomes_by_relay"]
+    masked = relays.loc[relays["note"] != "", "group"].iloc[0]
+    text = OutcomeChapter(demo, 2024, relay_id=masked).html()
+    assert "non publié" in text or "effectif insuffisant" in text
+
+
+def test_years_and_datasets_without_questionnaires(demo):
+    assert "Aucun questionnaire" in OutcomeChapter(demo, 2025).html()
+    small = OutcomeChapter(load_dataset(SMALL), 2024)
+    assert small.results is None and "Aucun questionnaire" in small.html() and small.write("/nonexistent") == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_methodology_lists_instruments_rules_and_sources(lang):
+    text = methodology_html(lang)
+    for word in ("De Jong Gierveld", "Kocalevent", "Stewart-Brown", "Hodges-Lehmann", "Wilcoxon", "d_z", "10"):
+        assert word in text
+    check_no_causal_wording(text)
