@@ -566,6 +566,7 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
                       threshold: int, protection: object = None) -> Path:
     """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
     from .linked_protection import methodology_html
+    from .outcomes.chapter import methodology_html as outcomes_methodology_html
 
     suppressed = 0
     for res in results:
@@ -620,7 +621,7 @@ la même mention, « n.p. » (valeur non publiée pour protéger les petits effe
 Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
 publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
 <p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
-hôtes, publics, y figurent.</p>
+hôtes, publics, y figurent.</p>{outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""}
 """
     path = root / "methodologie.html"
     path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
