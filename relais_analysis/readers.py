@@ -521,7 +521,7 @@ def _refuse_duplicates(tables: dict[str, list[RawTable]]) -> None:
         return
     books = sorted({raw.file for raws in repeated.values() for raw in raws if raw.encoding == "xlsx"})
     if len(books) > 1:
-        listed = ", ".join(books)
+        listed = ", ".join(books[:4]) + (f" (+{len(books) - 4})" if len(books) > 4 else "")
         names = ", ".join(sorted(repeated))
         raise InputDataError(
             f"Plusieurs classeurs fournissent les mêmes tables ({names}) : {listed}. Un classeur par relais ? "
