@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import subprocess
 import sys
@@ -30,10 +29,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    result = build_report(2024, data_dir=DEMO, out_dir=out, workers=2, progress=False)
-    return result, out / "2024"
+def site(demo_site):
+    """The session's demo build (conftest.py, section "report build"): result and published folder."""
+    return demo_site.result, demo_site.site
 
 
 class _Links(HTMLParser):
@@ -63,7 +61,8 @@ def test_all_reports_built(site):
         assert (folder / "rapport.html").exists() and (folder / "carte.html").exists()
         assert (folder / "carte.html").stat().st_size < 1_000_000
         assert len(list((folder / "figures").glob("*.png"))) >= 6
-        assert (folder / "annual_report.executed.ipynb").exists()
+        assert not list(folder.glob("*.ipynb"))  # executed notebooks are internal
+        assert res.executed.name == "annual_report.executed.ipynb" and res.executed.exists()
 
 
 def test_regional_report_content(site):
@@ -101,8 +100,6 @@ def test_no_small_count_in_any_published_table(site):
     _, root = site
     checked = 0
     for csv in root.glob("**/*.csv"):
-        if csv.parent.name == "donnees":  # the rejection report (internal data quality)
-            continue
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
         assert not {"participant_id", "family_id"} & set(frame.columns), csv
         for col in PEOPLE_COLUMNS & set(frame.columns):
@@ -124,26 +121,6 @@ def test_reproducible(site, tmp_path):
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     assert (first / "carte.html").read_bytes() == (second / "carte.html").read_bytes()
     assert (first / "rapport.html").read_text(encoding="utf-8") == (second / "rapport.html").read_text(encoding="utf-8")
-
-
-def test_failed_notebook_is_reported_and_others_still_run(tmp_path):
-    fake_root = tmp_path / "project"
-    (fake_root / "notebooks").mkdir(parents=True)
-    (fake_root / "data").symlink_to(ROOT / "data")
-    broken = (ROOT / "notebooks" / "annual_report.ipynb").read_text(encoding="utf-8")
-    broken = broken.replace("display(Markdown(report.narrative()))",
-                            "if report.params.province == '90000':\\n    raise RuntimeError('panne simulée')\\n"
-                            "display(Markdown(report.narrative()))")
-    (fake_root / "notebooks" / "annual_report.ipynb").write_text(broken, encoding="utf-8")
-    env = {**os.environ, "RELAIS_ROOT": str(fake_root)}
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--year", "2024", "--data", str(DEMO),
-                             "--out", str(tmp_path / "out"), "--province", "Namur", "Luxembourg"],
-                            capture_output=True, text=True, env=env)
-    assert result.returncode == 1
-    assert "panne simulée" in result.stdout and "Namur" in result.stdout
-    assert (tmp_path / "out" / "2024" / "provinces" / "namur" / "annual_report.executed.ipynb").exists()
-    assert (tmp_path / "out" / "2024" / "provinces" / "luxembourg" / "rapport.html").exists()
-    assert "1/2 carnet(s)" in result.stdout
 
 
 @pytest.mark.parametrize("args, message", [
