@@ -151,8 +151,9 @@ class Dataset:
         Returns
         -------
         pandas.DataFrame
-            ``relay_id``, ``table``, ``read``, ``accepted``, ``rejected``, ``share_rejected``
-            (0-1); for every relay and table, ``read == accepted + rejected``.
+            ``relay_id``, ``table``, ``read``, ``accepted``, ``rejected``, ``blank`` (empty
+            lines, counted as read and rejected), ``share_rejected`` (0-1, of the rows that
+            held something); for every relay and table, ``read == accepted + rejected``.
         """
         return row_losses(self.row_status)
 
@@ -498,12 +499,13 @@ def _finish(raw: RawTable, frame: pd.DataFrame, problems: _Problems, reports: di
         sink.rejections.append(record)
     sink.rejections.extend(problems.records)
     sink.warnings.extend(problems.warnings)
-    status = pd.DataFrame({"row": np.asarray(raw.row_numbers), "accepted": ~problems.bad})
+    status = pd.DataFrame({"row": np.asarray(raw.row_numbers), "accepted": ~problems.bad, "blank": False})
     for key in _RELAY_KEYS:
         if key in frame.columns:
             status[key] = frame[key].astype("string").array  # no copy: arrow strings stay arrow strings
     if blank:
-        status = pd.concat([status, pd.DataFrame({"row": blank, "accepted": False})], ignore_index=True)
+        status = pd.concat([status, pd.DataFrame({"row": blank, "accepted": False, "blank": True})],
+                           ignore_index=True)
     sink.status[raw.table] = status
     accepted = frame.loc[~problems.bad].reset_index(drop=True)
     n_read = len(raw.frame) + len(blank)

@@ -52,10 +52,10 @@ def row_losses(status: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ...     "attendance": pd.DataFrame({"accepted": [True, False, False], "activity_id": ["A1", "A2", "A9"],
     ...                                 "participant_id": ["P1", "P2", "P3"]}),
     ... }
-    >>> row_losses(status)[["relay_id", "table", "read", "rejected"]].values.tolist()
+    >>> row_losses(status)[["relay_id", "table", "read", "rejected"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['', 'attendance', 1, 1], ['R1', 'activities', 1, 0], ['R1', 'attendance', 1, 0], ['R2', 'activities', 1, 1], ['R2', 'attendance', 1, 1]]
     """
-    columns = ["relay_id", "table", "read", "accepted", "rejected", "share_rejected"]
+    columns = ["relay_id", "table", "read", "accepted", "rejected", "blank", "share_rejected"]
 
     def relay_via(frame: pd.DataFrame | None, key: str, source: pd.DataFrame | None) -> pd.Series:
         """Relay of each row of ``frame``: that of the first row of ``source`` with the same ``key``."""
@@ -83,13 +83,16 @@ def row_losses(status: dict[str, pd.DataFrame]) -> pd.DataFrame:
         codes, uniques = pd.factorize(relay.astype("string").fillna(""), sort=True)
         read = np.bincount(codes, minlength=len(uniques))
         accepted = np.bincount(codes, weights=frame["accepted"].to_numpy(dtype=float), minlength=len(uniques))
+        empty = frame["blank"].to_numpy(dtype=float) if "blank" in frame else np.zeros(len(frame))
+        blank = np.bincount(codes, weights=empty, minlength=len(uniques))
         parts.append(pd.DataFrame({"relay_id": np.asarray(uniques, dtype=object), "table": name, "read": read,
-                                   "accepted": accepted.astype("int64")}))
+                                   "accepted": accepted.astype("int64"), "blank": blank.astype("int64")}))
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     out["rejected"] = out["read"] - out["accepted"]
-    out["share_rejected"] = out["rejected"] / out["read"]
+    held = out["read"] - out["blank"]  # an empty line is reported, but nothing was lost with it
+    out["share_rejected"] = ((out["rejected"] - out["blank"]) / held.where(held > 0)).fillna(0.0)
     out["order"] = out["table"].map(TABLE_ORDER.index)
     return out.sort_values(["relay_id", "order"]).reset_index(drop=True)[columns]
 
@@ -101,6 +104,9 @@ def _percent(share: float) -> str:
 
 def loss_problems(dataset: Dataset, max_share: float = LOSS_THRESHOLD) -> list[str]:
     """Reasons not to publish: a table with no accepted row, or a relay that lost more than ``max_share`` of a table.
+
+    Shares count rows that held something (empty lines are reported but lose nothing);
+    rows that cannot be tied to a relay weigh against their whole table.
 
     Returns
     -------
@@ -120,10 +126,21 @@ def loss_problems(dataset: Dataset, max_share: float = LOSS_THRESHOLD) -> list[s
         if report is not None and report.accepted == 0:
             problems.append((2.0, f"table {name} ({report.source}) : aucune ligne acceptée sur {report.rows_read}"))
     losses = dataset.losses()
-    for rec in losses[losses["share_rejected"] > max_share].itertuples(index=False):
-        who = f"relais {rec.relay_id}" if rec.relay_id else "lignes sans relais identifiable"
-        problems.append((float(rec.share_rejected), f"{who}, table {rec.table} : {rec.rejected} ligne(s) rejetée(s) "
-                         f"sur {rec.read} ({_percent(rec.share_rejected)})"))
+    lost = losses["rejected"] - losses["blank"]
+    held = losses["read"] - losses["blank"]
+    # rows tied to no relay (an unknown activity code, a blank relay) weigh against their whole table
+    table_held = held.groupby(losses["table"]).transform("sum")
+    share = (lost / held.where(losses["relay_id"] != "", table_held).where(lambda d: d > 0)).fillna(0.0)
+    for rec, rate, n_lost in zip(losses.itertuples(index=False), share, lost):
+        if rate <= max_share:
+            continue
+        if rec.relay_id:
+            text = (f"relais {rec.relay_id}, table {rec.table} : {n_lost} ligne(s) rejetée(s) sur "
+                    f"{rec.read - rec.blank} ({_percent(rate)})")
+        else:
+            text = (f"table {rec.table} : {n_lost} ligne(s) rejetée(s) sans relais identifiable, sur "
+                    f"{int(table_held[losses.index[losses['table'] == rec.table][0]])} ({_percent(rate)})")
+        problems.append((float(rate), text))
     return [text for _share, text in sorted(problems, key=lambda p: -p[0])]
 
 
