@@ -370,6 +370,15 @@ def test_staging_swaps_the_whole_folder(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024", "interne"]
 
 
+def test_a_yearly_folder_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "2024").write_text("pas un dossier", encoding="utf-8")
+    with pytest.raises(ParameterError, match="not a folder"):
+        with Staging(tmp_path / "2024", tmp_path / "interne" / "2024"):
+            pass
+    assert (tmp_path / "2024").read_text(encoding="utf-8") == "pas un dossier"
+    assert [p for p in tmp_path.rglob(".*")] == []
+
+
 @pytest.mark.parametrize("command", [["report", "--year", "2024"], ["indicators", "--year", "2024"],
                                      ["charts", "--year", "2024"]])
 def test_an_output_path_that_is_a_file_gets_one_line(command, tmp_path):
