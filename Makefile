@@ -31,7 +31,7 @@ report: $(STAMP) ## Build the annual report on the bundled demo data (YEAR=2024,
 	$(BIN)/relais report --year $(YEAR) --data $(DATA) --out reports
 
 validate: $(STAMP) ## Validate a data folder (DATA=data/demo) and write its rejection report
-	$(BIN)/relais validate $(DATA) --report reports/rejections.csv
+	$(BIN)/relais validate $(DATA) --report reports/interne/rejets.csv
 
 demo: $(STAMP) ## Regenerate the synthetic demo data in data/demo
 	$(BIN)/relais demo data/demo
@@ -53,4 +53,4 @@ benchmark: $(STAMP) ## Run the benchmarks (prints figures; not part of the tests
 	$(BIN)/python benchmarks/bench_report.py
 
 clean: ## Remove generated reports and caches (keeps .venv/)
-	rm -rf reports/20* .pytest_cache .hypothesis
+	rm -rf reports/20* reports/interne .pytest_cache .hypothesis

@@ -411,7 +411,7 @@ def _value_axis(
     """Limits, grid, locator and French/English number formatter of a bar chart.
 
     Categories sit at 0 .. n-1. Counts start at 0 and the axis reaches at least
-    ``floor`` (the threshold, so that ``"< 5"`` placeholders have a scale);
+    ``floor`` (the threshold, so that ``"n.p."`` placeholders have a scale);
     percentages run from 0 to 100 %. An empty table gets a "Pas de données" label.
     """
     axis = ax.xaxis if horizontal else ax.yaxis
@@ -744,7 +744,7 @@ def new_vs_returning(
 
     A segment is drawn only when it and every segment below it are numbers (a
     masked segment has no known height, so nothing can be stacked on it); each
-    segment not drawn is written as text above the stack (``"nouveaux : < 5"``,
+    segment not drawn is written as text above the stack (``"nouveaux : n.p."``,
     ``"revenus : –"``). The total (``parents``) is written above each stack, in bold.
 
     Parameters

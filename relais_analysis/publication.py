@@ -228,9 +228,17 @@ class Staging:
         self.folders: dict[str, Path] = {}
 
     def __enter__(self) -> Staging:
-        for key, target in self.targets.items():
-            parent = check_output_dir(target.parent)
-            self.folders[key] = Path(tempfile.mkdtemp(prefix=f".{target.name}.en-cours-", dir=parent))
+        for target in self.targets.values():  # every check before any folder is created
+            check_output_dir(target.parent)
+            if target.exists() and not target.is_dir():
+                raise ParameterError(f"Le chemin de sortie n'est pas un dossier : {target}.",
+                                     f"The output path is not a folder: {target}.")
+        try:
+            for key, target in self.targets.items():
+                self.folders[key] = Path(tempfile.mkdtemp(prefix=f".{target.name}.en-cours-", dir=target.parent))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     @property

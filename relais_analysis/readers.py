@@ -8,20 +8,16 @@ string (empty cells as ``None``; real Excel dates as ``YYYY-MM-DD``), with the r
 number the user sees in a spreadsheet (header = row 1). Interpretation and validation
 live in :mod:`relais_analysis.ingest`.
 
-Input guards: a workbook is refused before it is opened when its zip members would
-expand to more than :data:`MAX_XLSX_UNCOMPRESSED_BYTES` (200 MB: a zip bomb, or far
-beyond what 19 relays type in a year), and a sheet is refused as soon as it declares
-or holds more than :data:`MAX_ROWS` rows (1,000,000, Excel's own limit being
-1,048,576). Duplicate column names are refused in CSV and XLSX alike.
+Input guards (see :mod:`relais_analysis.xlsx`): workbooks that would expand beyond
+200 MB and sheets or CSV files of more than 1,000,000 rows are refused before being
+read; duplicate column names are refused in CSV and XLSX alike.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +28,7 @@ import pyarrow.csv as pacsv
 
 from .errors import InputDataError
 from .schema import TABLES, fold
+from .xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, check_unique_names, read_workbook, too_many_rows
 
 __all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "RawTable", "discover_tables", "read_table_file",
            "table_for_sheet"]
@@ -41,10 +38,6 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 #: Spreadsheet formats this package cannot read: reported with the way out.
 _UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
 _SEPARATORS = [";", ",", "\t", "|"]
-#: Refuse a workbook whose zip members expand to more than this (zip bomb guard).
-MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-#: Refuse a sheet or CSV file with more data rows than this.
-MAX_ROWS = 1_000_000
 #: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
 NON_TABLE_SHEETS = frozenset(
     {"lisez_moi", "lisezmoi", "readme", "read_me", "instructions", "mode_d_emploi", "aide", "help", "notice",
@@ -208,9 +201,9 @@ def _parse_csv(text: str, sep: str, path: Path) -> pd.DataFrame:
     """
     header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
     names = [h.strip() for h in header]
-    _check_unique_names(names, path.name)
+    check_unique_names(names, path.name)
     if text.count("\n") > MAX_ROWS + 1:
-        raise _too_many_rows(path.name, text.count("\n") - 1)
+        raise too_many_rows(path.name, text.count("\n") - 1)
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -246,130 +239,7 @@ def _read_csv(path: Path, table: str) -> RawTable:
     return RawTable(table, path.name, path, frame, rows, blank, encoding, sep, _sha256(path))
 
 
-def _check_unique_names(names: list[str], where: str) -> None:
-    seen: set[str] = set()
-    twice = [n for n in names if n and (n in seen or seen.add(n))]
-    if twice:
-        raise InputDataError(
-            f"Noms de colonnes en double : {sorted(set(twice))} (colonnes trouvées : {names}). "
-            "Renommez ou supprimez les doublons.",
-            f"Duplicated column names: {sorted(set(twice))} (columns found: {names}). Rename or remove the copies.",
-            file=where,
-        )
-
-
-def _too_many_rows(where: str, n: int) -> InputDataError:
-    return InputDataError(
-        f"Trop de lignes ({n:,} ; maximum {MAX_ROWS:,}) : ce n'est pas un export de relais. "
-        "Vérifiez le fichier (lignes vides formatées jusqu'en bas de la feuille ?).".replace(",", "\u202f"),
-        f"Too many rows ({n:,}; at most {MAX_ROWS:,}): this is not a relay export. "
-        "Check the file (formatted empty rows down to the bottom of the sheet?).",
-        file=where,
-    )
-
-
-def _check_workbook_size(path: Path) -> None:
-    """Refuse a workbook that is not a zip, or whose members expand beyond the limit, before openpyxl opens it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputDataError(
-            f"Classeur Excel illisible : ce n'est pas un fichier .xlsx valide ({exc}). "
-            "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx.",
-            f"Unreadable Excel workbook: not a valid .xlsx file ({exc}). Open it in Excel or LibreOffice and save "
-            "it as .xlsx.",
-            file=path.name,
-        ) from exc
-    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
-        mb, limit = expanded / 1024**2, MAX_XLSX_UNCOMPRESSED_BYTES / 1024**2
-        raise InputDataError(
-            f"Classeur refusé : une fois décompressé il ferait {mb:,.0f} Mo (maximum {limit:.0f} Mo). "
-            "Fichier corrompu ou piégé (« bombe zip ») ; demandez un nouvel export.".replace(",", "\u202f"),
-            f"Workbook refused: it would expand to {mb:,.0f} MB (at most {limit:.0f} MB). Corrupt or malicious "
-            "file (zip bomb); ask for a new export.",
-            file=path.name,
-        )
-
-
-def _cell_text(value: object) -> str | None:
-    """One cell as text: real dates as ISO, whole numbers without ``.0``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "VRAI" if value else "FAUX"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-@dataclass
-class _Sheet:
-    name: str
-    state: str
-    frame: pd.DataFrame
-
-
-def _read_workbook(path: Path) -> list[_Sheet]:
-    """Every sheet of a workbook as string columns (header = first row), after the size guards."""
-    import openpyxl
-
-    _check_workbook_size(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on corrupt files
-        raise InputDataError(
-            f"Classeur Excel illisible : {exc}.", f"Unreadable Excel workbook: {exc}.", file=path.name
-        ) from exc
-    sheets = []
-    try:
-        for sheet in book.worksheets:
-            where = f"{path.name}[{sheet.title}]"
-            declared = sheet.max_row or 0
-            if declared > MAX_ROWS + 1:
-                raise _too_many_rows(where, declared - 1)
-            rows = []
-            for i, row in enumerate(sheet.iter_rows(values_only=True)):
-                if i > MAX_ROWS:
-                    raise _too_many_rows(where, i)
-                rows.append(row)
-            sheets.append(_Sheet(sheet.title, sheet.sheet_state, _sheet_frame(rows, where)))
-    finally:
-        book.close()
-    return sheets
-
-
-def _sheet_frame(rows: list[tuple], where: str) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame()
-    width = max(len(r) for r in rows)
-    header = [_cell_text(v) for v in rows[0]] + [None] * (width - len(rows[0]))
-    body = [tuple(r) + (None,) * (width - len(r)) for r in rows[1:]]
-    columns = list(zip(*body)) if body else [()] * width
-    names, data = [], {}
-    for i, (name, values) in enumerate(zip(header, columns)):
-        texts = [_cell_text(v) for v in values]
-        label = (name or "").strip()
-        if not label:
-            if all(t is None or not str(t).strip() for t in texts):
-                continue  # an unused column
-            from openpyxl.utils import get_column_letter
-
-            label = f"(colonne {get_column_letter(i + 1)} sans titre)"
-        names.append(label)
-        data[len(names) - 1] = texts
-    _check_unique_names(names, where)
-    frame = pd.DataFrame({name: pd.array(data[i], dtype="string") for i, name in enumerate(names)})
-    return frame
-
-
-def _first_visible(sheets: list[_Sheet]) -> _Sheet:
+def _first_visible(sheets: list[Sheet]) -> Sheet:
     return next((s for s in sheets if s.state == "visible"), sheets[0])
 
 
@@ -395,7 +265,7 @@ def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTabl
     path = Path(path)
     if path.suffix.lower() in _CSV_SUFFIXES:
         return _read_csv(path, table)
-    sheets = _read_workbook(path)
+    sheets = read_workbook(path)
     if not sheets:
         raise InputDataError("Classeur sans feuille.", "Workbook without any sheet.", file=path.name)
     if sheet is None:
@@ -411,7 +281,7 @@ def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTabl
     return _raw_from_sheet(path, table, chosen, path.name if sheet is None else f"{path.name}[{chosen.name}]")
 
 
-def _raw_from_sheet(path: Path, table: str, sheet: _Sheet, source: str) -> RawTable:
+def _raw_from_sheet(path: Path, table: str, sheet: Sheet, source: str) -> RawTable:
     frame, rows, blank = _finish(sheet.frame, 2)
     return RawTable(table, source, path, frame, rows, blank, "xlsx", "", _sha256(path), path.name, sheet.name)
 
@@ -423,7 +293,7 @@ def _workbook_tables(path: Path, notes: list[str]) -> list[RawTable]:
     read from its first visible sheet. Instructions (``Lisez-moi``) and hidden sheets
     are skipped silently; any other sheet that matches no table gets a note.
     """
-    sheets = _read_workbook(path)
+    sheets = read_workbook(path)
     by_sheet = [(s, table_for_sheet(s.name)) for s in sheets]
     found = [
         _raw_from_sheet(path, table, s, f"{path.name}[{s.name}]") for s, table in by_sheet if table is not None
@@ -521,7 +391,7 @@ def _refuse_duplicates(tables: dict[str, list[RawTable]]) -> None:
         return
     books = sorted({raw.file for raws in repeated.values() for raw in raws if raw.encoding == "xlsx"})
     if len(books) > 1:
-        listed = ", ".join(books)
+        listed = ", ".join(books[:4]) + (f" (+{len(books) - 4})" if len(books) > 4 else "")
         names = ", ".join(sorted(repeated))
         raise InputDataError(
             f"Plusieurs classeurs fournissent les mêmes tables ({names}) : {listed}. Un classeur par relais ? "

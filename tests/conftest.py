@@ -108,8 +108,8 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
 
 
 # --------------------------------------------------------------------------- report build
-# One build of the demo report site (2024, Wallonia, the five provinces and the 19 relay sheets) for the whole
-# session: tests that need a built site read it, none writes into it. Mark such tests ``@pytest.mark.slow``.
+# One build of the demo report site (2024, Wallonia and the five provinces: what ``make report`` builds) for the
+# whole session: tests that need a built site read it, none writes into it. Mark such tests ``@pytest.mark.slow``.
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -126,9 +126,9 @@ class ReportBuild:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
-    """The demo report site, built once (``relais report --year 2024 --relays``)."""
+    """The demo report site, built once (``relais report --year 2024``)."""
     from relais_analysis.report import build_report
 
     out = tmp_path_factory.mktemp("demo-site")
-    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, relays=True, workers=2, progress=False)
+    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
     return ReportBuild(result, out, out / "2024", out / "interne" / "2024")

@@ -105,11 +105,11 @@ def test_masked_and_missing_cells_draw_no_bar():
     children = bars(ax, charts.PALETTE["children"])
     assert [(round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in parents] == [(0.8, 12)]
     assert [(round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in children] == [(0.2, 7)]
-    assert MASKED in texts(ax) and "\u2013" in texts(ax)  # "< 5" for masked, en dash for no data
+    assert MASKED in texts(ax) and "\u2013" in texts(ax)  # "n.p." for masked, en dash for no data
     note = footnote(ax)
     assert privacy.footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
     assert "pas de données" in note
-    # the value axis reaches the threshold, so "< 5" has a scale
+    # the value axis reaches the threshold, so "n.p." has a scale
     assert ax.get_ylim()[1] >= 12
 
 

@@ -171,3 +171,12 @@ def test_accepted_losses_are_shown_on_the_report_first_page(tmp_path):
     (tmp_path / "site").mkdir()
     page = write_methodology(tmp_path / "site", load_dataset(case), [], year=2024, lang="fr", threshold=5)
     assert "Pertes acceptées" in page.read_text(encoding="utf-8")
+
+
+def test_output_paths_that_are_not_folders(tmp_path):
+    blocker = tmp_path / "un_fichier"
+    blocker.write_text("x", encoding="utf-8")
+    ind = relais("indicators", "--year", "2024", "--data", str(FIXTURES / "small"), "--out", str(blocker))
+    assert ind.returncode == 2 and "Traceback" not in ind.stderr and len(ind.stderr.splitlines()) == 2
+    val = relais("validate", str(FIXTURES / "small"), "--report", str(blocker / "rejets.csv"))
+    assert val.returncode == 2 and "parent folders is a file" in val.stderr and "Traceback" not in val.stderr

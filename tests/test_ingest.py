@@ -249,3 +249,20 @@ def test_every_activity_rejected_is_a_loss(tmp_path):
     losses = ds.losses()
     assert set(losses.loc[losses["table"] == "activities", "relay_id"]) == {"X1", "X2", "X3", "X4"}
     assert int(losses["read"].sum()) == int(ds.summary()["read"].sum())
+
+
+def test_blank_lines_and_untied_rows_do_not_block_publication_alone(tmp_path):
+    folder = tmp_path / "untied"
+    shutil.copytree(SMALL, folder)
+    att = (SMALL / "attendance.csv").read_text(encoding="utf-8")
+    (folder / "attendance.csv").write_text(att.replace("A3,P06\n", "A3,P06\n\n") + "A99,P01\n", encoding="utf-8")
+    ds = load_dataset(folder)  # 23 rows read: 21 + an empty line + an unknown activity
+    assert tuple(ds.summary().set_index("table").loc["attendance", ["read", "accepted", "rejected"]]) == (23, 21, 2)
+    untied = ds.losses().set_index(["relay_id", "table"]).loc[("", "attendance")]
+    assert (untied["read"], untied["rejected"], untied["blank"]) == (2, 2, 1)
+    assert loss_problems(ds) == []  # 1 of 22 rows that held something, tied to no relay: 4.5 %
+    with (folder / "attendance.csv").open("a", encoding="utf-8") as fh:
+        fh.write("A98,P01\nA97,P02\n")  # 3 of 24 rows (12.5 %) now point to unknown activities
+    assert loss_problems(load_dataset(folder)) == [
+        "table attendance : 3 ligne(s) rejetée(s) sans relais identifiable, sur 24 (12\u00a0%)"
+    ]
