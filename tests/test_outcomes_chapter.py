@@ -53,3 +53,18 @@ def test_methodology_lists_instruments_rules_and_sources(lang):
     for word in ("De Jong Gierveld", "Kocalevent", "Stewart-Brown", "Hodges-Lehmann", "Wilcoxon", "d_z", "10"):
         assert word in text
     check_no_causal_wording(text)
+
+
+@pytest.mark.slow
+def test_demo_site_has_the_chapter_and_protected_tables(demo_site):
+    wallonia = demo_site.site / "wallonie"
+    page = (wallonia / "rapport.html").read_text(encoding="utf-8")
+    assert "Ce qui a changé pour les familles" in page and "IC à 95 %" in page
+    assert "grâce au programme" not in page.lower()
+    for name in ("outcomes_change", "outcomes_attrition", "outcomes_by_relay", "outcomes_bands_djg6"):
+        assert (wallonia / "tableaux" / f"{name}.csv").exists(), name
+    method = (demo_site.site / "methodologie.html").read_text(encoding="utf-8")
+    assert "Hodges-Lehmann" in method and "De Jong Gierveld" in method
+    province = next(p for p in demo_site.site.iterdir() if p.is_dir() and p.name == "provinces")
+    namur = next(province.glob("*namur*")) / "rapport.html"
+    assert "parents de cette province" in namur.read_text(encoding="utf-8")
