@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from relais_analysis.outcomes import load_instruments
 from relais_analysis.outcomes.analysis import analyse_outcomes

@@ -15,7 +15,6 @@ import dataclasses
 from html import escape
 from pathlib import Path
 
-import pandas as pd
 
 from ..config import DEFAULT_THRESHOLD
 from ..i18n import format_decimal, format_int, format_percent
