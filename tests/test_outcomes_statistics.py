@@ -183,3 +183,32 @@ def test_attrition_counts_stayed_as_pairs(instruments):
     att = attrition(scored, djg)
     assert att.n_stayed == paired_change(scored, djg).n_pairs == 11
     assert att.n_left == 12
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-6, 6), min_size=10, max_size=60), st.integers(-5, 5))
+def test_hodges_lehmann_is_shift_equivariant_and_bracketed(values, shift):
+    d = np.array(values, dtype=float)
+    est, low, high, _ = hodges_lehmann(d)
+    moved = hodges_lehmann(d + shift)
+    assert moved[:3] == pytest.approx((est + shift, low + shift, high + shift))
+    assert low <= est <= high and d.min() <= low and high <= d.max()
+    r = rank_biserial(d)
+    assert math.isnan(r) or -1 <= r <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([1, 2, 3, None]), min_size=6, max_size=6))
+def test_djg_scores_stay_in_range(answers):
+    from relais_analysis.outcomes.scoring import score_questionnaires
+
+    djg = load_instruments()["djg6"]
+    out = score_questionnaires(pd.DataFrame([answers], columns=djg.item_ids), djg).iloc[0]
+    missing = sum(a is None for a in answers)
+    assert math.isnan(out["score"]) == (missing > 1)
+    if missing <= 1:
+        assert 0 <= out["score"] <= 6 - missing
