@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import RelaisError
-from .outcomes.questionnaire_form import cli_args as _questionnaire_args, cli_run as _questionnaire
+from .outcomes.commands import outcomes_args as _outcomes_args, outcomes_run as _outcomes
+from .outcomes.commands import questionnaire_args as _questionnaire_args, questionnaire_run as _questionnaire
 
 __all__ = ["main"]
 
@@ -384,6 +385,8 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
                  _assemble_args, _assemble),
     "questionnaire": ("questionnaire imprimable (HTML, PDF) depuis les instruments / printable questionnaire",
                       _questionnaire_args, _questionnaire),
+    "outcomes": ("ce qui a changé pour les familles : tableaux protégés et graphiques / outcome tables and charts",
+                 _outcomes_args, _outcomes),
 }
 
 

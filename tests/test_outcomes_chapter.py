@@ -68,3 +68,16 @@ def test_demo_site_has_the_chapter_and_protected_tables(demo_site):
     province = next(p for p in demo_site.site.iterdir() if p.is_dir() and p.name == "provinces")
     namur = next(province.glob("*namur*")) / "rapport.html"
     assert "parents de cette province" in namur.read_text(encoding="utf-8")
+
+
+def test_cli_outcomes(tmp_path, capsys):
+    from relais_analysis.cli import main
+
+    assert main(["outcomes", "--year", "2024", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "plus isolés à l'entrée" in out and "IC à 95 %" in out
+    assert (tmp_path / "tableaux" / "outcomes_change.csv").exists()
+    assert (tmp_path / "figures" / "outcomes_change.png").exists()
+    assert main(["outcomes", "--year", "2025", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
+    assert "Aucun questionnaire" in capsys.readouterr().out
+    assert main(["outcomes", "--year", "2024", "--data", str(DEMO), "--out", str(tmp_path), "--threshold", "1"]) == 2

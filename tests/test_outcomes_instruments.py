@@ -17,7 +17,7 @@ from relais_analysis.outcomes.instruments import bundled_dir
 from relais_analysis.outcomes.scoring import score_questionnaires
 
 MODULES = ["instruments", "scoring", "statistics", "tables", "sentences", "validate", "questionnaire_form",
-           "analysis", "charts"]
+           "analysis", "charts", "groups", "chapter", "commands"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,7 +10,6 @@ Chromium (:func:`relais_analysis.report.print_pdf`).
 
 from __future__ import annotations
 
-import argparse
 from html import escape
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from ..i18n import check_lang
 from .instruments import Instrument, load_instruments
 from .sentences import translation_flag
 
-__all__ = ["cli_args", "cli_run", "questionnaire_html", "write_questionnaire"]
+__all__ = ["questionnaire_html", "write_questionnaire"]
 
 _CSS = """
 @page{size:A4;margin:15mm 12mm}
@@ -157,28 +156,3 @@ def write_questionnaire(out_dir: str | Path, *, lang: str = "fr", pdf: bool = Tr
 
         paths.append(print_pdf(html_path, html_path.with_suffix(".pdf")))
     return paths
-
-
-def cli_args(p: argparse.ArgumentParser) -> None:
-    """Arguments of ``relais questionnaire``."""
-    p.add_argument("out_dir", type=Path, help="dossier de sortie / output folder")
-    p.add_argument("--lang", default="fr", choices=["fr", "en"])
-    p.add_argument("--no-pdf", action="store_true", help="HTML seulement / HTML only")
-    p.add_argument("--instruments", type=Path, default=None,
-                   help="dossier d'instruments supplémentaires / extra instrument folder")
-    p.add_argument("--only", nargs="+", default=None, help="instruments à inclure / instruments to include")
-
-
-def cli_run(args: argparse.Namespace) -> int:
-    """Run ``relais questionnaire``; returns the exit code."""
-    from ..errors import ParameterError
-
-    instruments = load_instruments(*([args.instruments] if args.instruments else []))
-    unknown = [i for i in (args.only or []) if i not in instruments]
-    if unknown:
-        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}. Connus : {list(instruments)}.",
-                             f"Unknown instrument(s): {unknown}. Known: {list(instruments)}.")
-    for path in write_questionnaire(args.out_dir, lang=args.lang, pdf=not args.no_pdf, instruments=instruments,
-                                    only=args.only):
-        print(path)
-    return 0

@@ -1,0 +1,69 @@
+"""``relais questionnaire`` and ``relais outcomes``: argument parsers and runners for :mod:`relais_analysis.cli`.
+
+Errors are the package's own (:class:`~relais_analysis.errors.RelaisError`): the CLI prints
+them on one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["outcomes_args", "outcomes_run", "questionnaire_args", "questionnaire_run"]
+
+
+def questionnaire_args(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``relais questionnaire``."""
+    p.add_argument("out_dir", type=Path, help="dossier de sortie / output folder")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--no-pdf", action="store_true", help="HTML seulement / HTML only")
+    p.add_argument("--instruments", type=Path, default=None,
+                   help="dossier d'instruments supplémentaires / extra instrument folder")
+    p.add_argument("--only", nargs="+", default=None, help="instruments à inclure / instruments to include")
+
+
+def questionnaire_run(args: argparse.Namespace) -> int:
+    """Write the printable questionnaire; print the files written."""
+    from ..errors import ParameterError
+    from .instruments import load_instruments
+    from .questionnaire_form import write_questionnaire
+
+    instruments = load_instruments(*([args.instruments] if args.instruments else []))
+    unknown = [i for i in (args.only or []) if i not in instruments]
+    if unknown:
+        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}. Connus : {list(instruments)}.",
+                             f"Unknown instrument(s): {unknown}. Known: {list(instruments)}.")
+    for path in write_questionnaire(args.out_dir, lang=args.lang, pdf=not args.no_pdf, instruments=instruments,
+                                    only=args.only):
+        print(path)
+    return 0
+
+
+def outcomes_args(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``relais outcomes``."""
+    p.add_argument("--year", type=int, required=True, help="année d'entrée des parents / entry year")
+    p.add_argument("--data", type=Path, required=True, help="dossier des données / data folder")
+    p.add_argument("--out", type=Path, required=True, help="dossier de sortie / output folder")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.add_argument("--threshold", type=int, default=5, help="seuil de masquage / masking threshold")
+
+
+def outcomes_run(args: argparse.Namespace) -> int:
+    """Write the protected outcome tables and charts of one entry year; print the sentences."""
+    from ..ingest import load_dataset
+    from ..privacy import check_threshold
+    from .chapter import OutcomeChapter
+
+    threshold = check_threshold(args.threshold)
+    dataset = load_dataset(args.data)
+    chapter = OutcomeChapter(dataset, args.year, lang=args.lang, threshold=threshold)
+    if chapter.results is None:
+        print({"fr": f"Aucun questionnaire d'entrée en {args.year}.",
+               "en": f"No entry questionnaire in {args.year}."}[args.lang])
+        return 0
+    paths = chapter.write(args.out)
+    print(chapter.results.note)
+    for sentence in chapter.results.sentences + chapter.results.attrition_sentences:
+        print(f"- {sentence}")
+    print(f"{len(paths)} fichier(s) / file(s): {args.out}")
+    return 0
