@@ -173,8 +173,9 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
     for r, rel in enumerate(system.relations):
         for key, _ in rel.terms:
             by_key[key].append(r)
+    cache: dict = {}  # components left unchanged by a round are not solved again
     for rounds in range(1, _MAX_ROUNDS + 1):
-        result = audit_system(system, set(masked))
+        result = audit_system(system, set(masked), cache=cache)
         if result.inconsistent:
             key = result.inconsistent[0]
             raise PrivacyError(
@@ -325,9 +326,14 @@ def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[Tabl
 def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
     """Protect the tables of every notebook of a build together, before any kernel starts.
 
-    Computes each job's raw tables (annual report of a scope, or relay sheet),
-    protects them with :func:`protect_publication`, writes them to ``folder``
-    (internal) and returns the jobs with their ``protected_tables`` parameter set.
+    Computes each job's raw tables (annual report of a scope, or relay sheet), and
+    those of Wallonia and every province even when the build does not publish them
+    (so that every build of a year masks the same regional and provincial cells),
+    protects them with :func:`protect_publication`, writes the published scopes to
+    ``folder`` (internal) and returns the jobs with their ``protected_tables``
+    parameter set. Relay sheets join the system only when they are built: a build
+    with relay sheets may mask a few more regional cells than one without, so
+    publish one of the two for a year.
 
     Raises
     ------
@@ -338,13 +344,23 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
 
     from .tables import indicator_tables, relay_tables
 
+    from .config import PROVINCES
+    from .publication_links import scope_of
+
     raw: dict[int, TableSet] = {}
+    shared: dict = {}  # regional tables computed once for every scope
     for i, job in enumerate(jobs):
         if job.kind == "relay":
-            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"])
+            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"], shared=shared)
         else:
-            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"))
-    publication = protect_publication(list(raw.values()), threshold=threshold)
+            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"), shared=shared)
+    # Wallonia and every province are always protected together, even when a build publishes only some of
+    # them: two builds of the same year (Wallonia alone, then a province) then mask the same cells.
+    built = {_scope(ts) for ts in raw.values()}
+    extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
+             if scope_of(code) not in built]
+    publication = protect_publication([*raw.values(), *extra], threshold=threshold)
+    publication.sets = {scope: ts for scope, ts in publication.sets.items() if scope in built}
     files = save_protected(publication, folder)
     out = []
     for i, job in enumerate(jobs):

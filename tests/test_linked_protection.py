@@ -213,7 +213,20 @@ def test_intervals_by_hand():
 
 
 def test_build_refuses_what_it_cannot_protect():
-    """Two masked 1s adding up to a published 2, and nothing else to mask: refused, naming the table."""
+    """Two masked 1s adding up to 2, known from outside, and nothing else to mask: refused, naming the table."""
+    a, b = (("parents", "W", 2024, "gender", g) for g in ("x", "unknown"))
+    system = LinkedSystem(values={a: 1, b: 1})
+    for key in (a, b):
+        system.cells[key].append(("W", "gender", 0, key[4]))
+    system.relations.append(Relation(((a, 1.0), (b, 1.0)), 2.0, 2.0, "partition"))
+    from relais_analysis.linked_protection import _audit_until_safe
+
+    with pytest.raises(PrivacyError, match="W/gender"):
+        _audit_until_safe(system, {a: "primary", b: "primary"})
+
+
+def test_masking_the_total_protects_two_small_cells():
+    """Same two 1s, but their total is a published cell: the audit masks it and both become safe."""
     a, b, total = (("parents", "W", 2024, "gender", g) for g in ("x", "unknown", "sum"))
     system = LinkedSystem(values={a: 1, b: 1, total: 2})
     for key in (a, b, total):
@@ -221,8 +234,9 @@ def test_build_refuses_what_it_cannot_protect():
     system.relations.append(Relation(((total, 1.0), (a, -1.0), (b, -1.0)), 0.0, 0.0, "partition"))
     from relais_analysis.linked_protection import _audit_until_safe
 
-    with pytest.raises(PrivacyError, match="W/gender"):
-        _audit_until_safe(system, {a: "primary", b: "primary"})
+    masked = {a: "primary", b: "primary"}
+    rounds, result = _audit_until_safe(system, masked)
+    assert masked[total] == "audit" and rounds == 2 and result.unsafe == []
 
 
 def test_unbounded_masked_cell_is_safe():
