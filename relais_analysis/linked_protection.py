@@ -376,7 +376,8 @@ def methodology_html(stats: ProtectionStats | None) -> str:
     if stats is None:
         return ""
     narrow = ("aucune case masquée" if stats.narrowest is None and not stats.quantities_masked else
-              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles" if stats.narrowest else
+              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles (exigé : 3 pour un nombre de "
+              "personnes, 2 pour un nombre de participations ou d'activités)" if stats.narrowest else
               "aucune borne supérieure")
     return (
         "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais) sont protégés ensemble : "
