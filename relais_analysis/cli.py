@@ -112,7 +112,7 @@ def _indicators(args: argparse.Namespace) -> int:
     from .ingest import load_dataset
     from .population import load_households
     from .privacy import check_threshold
-    from .linked_protection import protect_scope
+    from .linked_protection import protect_in_publication
     from .tables import indicator_tables, write_tables
 
     year = geo.check_year(args.year)
@@ -134,7 +134,8 @@ def _indicators(args: argparse.Namespace) -> int:
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
     check_report_year(year, dataset)  # never header-only tables for a year without activities
     raw = indicator_tables(dataset, year, province=province, households=households)
-    published = protect_scope(raw, threshold=threshold)  # every table of the scope as one system
+    # protected with Wallonia and every province, as in the report: the same cells masked in both
+    published = protect_in_publication(dataset, raw, threshold=threshold, households=households)
     files = write_tables(published, args.out, lang=args.lang)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
@@ -185,9 +186,10 @@ def _published_for(args: argparse.Namespace):
 
     check_report_year(year, dataset)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    from .linked_protection import protect_scope
+    from .linked_protection import protect_in_publication
 
-    return dataset, protect_scope(indicator_tables(dataset, year, province=province), threshold=threshold)
+    raw = indicator_tables(dataset, year, province=province)
+    return dataset, protect_in_publication(dataset, raw, threshold=threshold)
 
 
 def _map_args(p: argparse.ArgumentParser) -> None:

@@ -39,7 +39,8 @@ from .privacy import SUPPRESSED, check_threshold, is_suppressed
 from .publication_links import Key, LinkedSystem, build_system
 from .tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "load_protected", "protect_publication", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "load_protected", "methodology_html", "protect_in_publication",
+           "protect_jobs", "protect_publication", "protect_scope", "save_protected"]
 
 _MAX_ROUNDS = 60
 
@@ -401,3 +402,26 @@ def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> Table
         See :func:`protect_publication`.
     """
     return next(iter(protect_publication([raw], threshold=threshold).sets.values()))
+
+
+def protect_in_publication(dataset: object, raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD,
+                           households: pd.DataFrame | None = None) -> TableSet:
+    """Protect one scope's tables as ``relais report`` would: together with Wallonia and every province.
+
+    ``relais indicators``, ``map`` and ``charts`` publish one scope; protecting it
+    with the others gives the same masked cells as the report of the same year, so
+    the two publications cannot be combined against each other.
+
+    Raises
+    ------
+    ParameterError, PrivacyError
+        See :func:`protect_publication`.
+    """
+    from .config import PROVINCES
+    from .tables import indicator_tables
+
+    shared: dict = {}
+    others = [indicator_tables(dataset, raw.year, province=code, households=households, shared=shared)
+              for code in [None, *PROVINCES] if code != raw.province_nis or raw.relay_id is not None]
+    publication = protect_publication([raw, *others], threshold=threshold)
+    return publication.sets[_scope(raw)]

@@ -254,3 +254,13 @@ def test_inconsistent_links_refused_in_a_build():
         build_system({"W": tables_w, "P:20002": tables_p}, 2024)
     relaxed = build_system({"W": tables_w, "P:20002": tables_p}, 2024, strict=False)
     assert relaxed.conflicts
+
+
+def test_one_scope_protected_as_in_the_report(demo, after):
+    """``relais indicators --province Namur`` masks the same cells as the report's Namur tables."""
+    dataset, raw = demo
+    from relais_analysis.linked_protection import protect_in_publication
+
+    alone = protect_in_publication(dataset, raw[NAMUR])
+    for name, frame in after.sets[NAMUR].tables.items():
+        pd.testing.assert_frame_equal(alone.tables[name], frame, check_dtype=False)
