@@ -202,9 +202,15 @@ def _map_args(p: argparse.ArgumentParser) -> None:
 
 
 def _map(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
     from .map_layers import annual_map
     from .maps import save_map
+    from .publication import check_output_dir
 
+    if args.out.is_dir():
+        raise ParameterError(f"--out doit être un fichier .html, pas un dossier : {args.out}.",
+                             f"--out must be an .html file, not a folder: {args.out}.")
+    check_output_dir(args.out.parent)
     dataset, published = _published_for(args)
     m = annual_map(dataset, published, indicator=args.indicator, lang=args.lang, scheme=args.scheme, tiles=args.tiles)
     path = save_map(m, args.out, allow_network=args.tiles)

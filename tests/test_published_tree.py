@@ -392,6 +392,16 @@ def test_an_output_path_that_is_a_file_gets_one_line(command, tmp_path):
     assert target.read_text(encoding="utf-8") == "pas un dossier"
 
 
+@pytest.mark.parametrize("where", ["folder", "parent-file"])
+def test_a_map_written_into_a_folder_or_under_a_file_gets_one_line(where, tmp_path):
+    (tmp_path / "fichier").write_text("pas un dossier", encoding="utf-8")
+    out = tmp_path if where == "folder" else tmp_path / "fichier" / "carte.html"
+    run = subprocess.run([sys.executable, "-m", "relais_analysis", "map", "--year", "2024", "--data", str(SMALL),
+                          "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 2
+    assert (tmp_path / "fichier").read_text(encoding="utf-8") == "pas un dossier"
+
+
 def test_summary_json_has_no_absolute_path(demo_site):
     for path in demo_site.site.rglob("summary.json"):
         summary = json.loads(path.read_text(encoding="utf-8"))
