@@ -264,3 +264,22 @@ def test_one_scope_protected_as_in_the_report(demo, after):
     alone = protect_in_publication(dataset, raw[NAMUR])
     for name, frame in after.sets[NAMUR].tables.items():
         pd.testing.assert_frame_equal(alone.tables[name], frame, check_dtype=False)
+
+
+def test_notebook_alone_and_in_a_build(after, tmp_path):
+    """A report run alone protects with Wallonia and the provinces and says so; in a build it loads its set."""
+    from relais_analysis.annual import AnnualReport
+    from relais_analysis.errors import ParameterError
+
+    alone = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "a"))
+    assert not alone.whole_publication and "relais report" in alone.protection_note()
+    for name, frame in after.sets[NAMUR].tables.items():
+        pd.testing.assert_frame_equal(alone.tables.tables[name], frame, check_dtype=False)
+    files = save_protected(after, tmp_path / "internal")
+    built = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "b"),
+                         protected_tables=str(files[NAMUR]))
+    assert built.whole_publication and built.protection_note() == ""
+    assert built.tables.tables["gender"]["x"].iloc[0] is SUPPRESSED
+    with pytest.raises(ParameterError, match="autre territoire"):
+        AnnualReport(year=2024, province="Liège", data_dir=str(DEMO), output_dir=str(tmp_path / "c"),
+                     protected_tables=str(files[NAMUR]))
