@@ -292,11 +292,13 @@ def save_protected(publication: Publication, folder: str | Path) -> dict[str, Pa
     OSError
         The folder cannot be written.
     """
+    from .publication import safe_file_stem
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for scope, ts in publication.sets.items():
-        path = folder / f"{scope.replace(':', '_').replace('/', '_')}.pickle"
+        path = folder / f"{safe_file_stem(scope)}.pickle"  # short and unique whatever the relay code
         path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict()}))
         files[scope] = path
     return files

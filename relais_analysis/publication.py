@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "descendants", "internal_root", "relay_folders",
-           "stop_processes", "write_published_table"]
+           "safe_file_stem", "stop_processes", "write_published_table"]
 
 #: Folder, beside the yearly published folders, of what must never be published.
 INTERNAL_DIR = "interne"
@@ -84,6 +84,21 @@ def check_output_dir(path: str | Path) -> Path:
 def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def safe_file_stem(text: str) -> str:
+    """A short file name unique to ``text``: its folded form (40 characters at most) and 8 hex of its hash.
+
+    For files named after user codes (relay ids, scopes): ``R/1`` and ``R_1`` differ,
+    and a 300-character code stays well under the file systems' 255-byte limit.
+
+    Examples
+    --------
+    >>> safe_file_stem("R:R/1") != safe_file_stem("R:R_1"), len(safe_file_stem("R:" + "x" * 300))
+    (True, 49)
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{(_slug(text)[:_MAX_SLUG].strip('-') or 'x')}-{digest}"
 
 
 def relay_folders(relay_ids: Iterable[str]) -> dict[str, str]:
