@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, geo
-from .publication import Staging, check_output_dir, descendants, internal_root, relay_folders, stop_processes
+from .publication import (Staging, check_output_dir, descendants, holding_sigint, internal_root, relay_folders,
+                          stop_processes)
 from .annual import check_report_year
 from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from .errors import ParameterError, RelaisError
@@ -445,10 +446,11 @@ def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobRes
                 results[i] = JobResult(jobs[i], False, None, None, f"{type(exc).__name__}: {exc}")
             bar.update(1)
     except BaseException:  # Ctrl-C (or a crash here): stop the workers and their kernels, leave nothing running
-        workers_pids = list(getattr(pool, "_processes", None) or {})
-        kernels = [pid for worker in workers_pids for pid in descendants(worker)]
-        pool.shutdown(wait=False, cancel_futures=True)
-        stop_processes([*kernels, *workers_pids])
+        with holding_sigint():  # a second Ctrl-C must not leave kernels behind
+            workers_pids = list(getattr(pool, "_processes", None) or {})
+            kernels = [pid for worker in workers_pids for pid in descendants(worker)]
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_processes([*kernels, *workers_pids])
         raise
     else:
         pool.shutdown(wait=True)
