@@ -112,7 +112,7 @@ def _protected_file(value: object) -> Path | None:
     return path
 
 
-def _protected(params: ReportParameters, raw: TableSet | None) -> tuple[TableSet, bool]:
+def _protected(params: ReportParameters, raw: TableSet | None, dataset: Dataset) -> tuple[TableSet, bool]:
     """The tables protected for the whole publication by ``relais report``, or this scope alone.
 
     Returns the protected set and whether it was protected with the whole publication.
@@ -122,7 +122,7 @@ def _protected(params: ReportParameters, raw: TableSet | None) -> tuple[TableSet
     ParameterError
         Protected tables of another year, threshold or scope.
     """
-    from .linked_protection import load_protected, protect_publication
+    from .linked_protection import load_protected, protect_in_publication
 
     if params.protected_tables is not None:
         tables = load_protected(params.protected_tables, year=params.year, threshold=params.threshold)[0]
@@ -130,8 +130,7 @@ def _protected(params: ReportParameters, raw: TableSet | None) -> tuple[TableSet
             raise ParameterError(f"Les tableaux protégés {params.protected_tables.name} sont d'un autre territoire.",
                                  f"Protected tables {params.protected_tables.name} are for another scope.")
         return tables, True
-    publication = protect_publication([raw], threshold=params.threshold)
-    return next(iter(publication.sets.values())), False
+    return protect_in_publication(dataset, raw, threshold=params.threshold), False
 
 
 def available_years(dataset: Dataset) -> list[int]:
@@ -260,10 +259,12 @@ class _Content:
         """Empty in a build; run alone (JupyterLab), says that only this report's tables were protected together."""
         if getattr(self, "whole_publication", True):
             return ""
-        return {"fr": " Carnet exécuté seul : ses tableaux sont protégés ensemble ; la protection commune à toute "
-                      "la publication (toutes les provinces et fiches relais) est appliquée par `relais report`.",
-                "en": " Notebook run on its own: its tables are protected together; the protection shared by the "
-                      "whole publication (every province and relay sheet) is applied by `relais report`."}[
+        return {"fr": " Carnet exécuté seul : ses tableaux sont protégés avec ceux de la Wallonie et des provinces ; "
+                      "la protection commune à toute la publication (fiches relais comprises) est appliquée par "
+                      "`relais report`.",
+                "en": " Notebook run on its own: its tables are protected with those of Wallonia and the provinces; "
+                      "the protection shared by the whole publication (relay sheets included) is applied by "
+                      "`relais report`."}[
             self.params.lang]
 
     def figure(self, name: str) -> Path:
@@ -299,7 +300,7 @@ class AnnualReport(_Content):
         check_report_year(self.params.year, self.dataset)
         raw = None if self.params.protected_tables else indicator_tables(self.dataset, self.params.year,
                                                                          province=self.params.province)
-        self.tables, self.whole_publication = _protected(self.params, raw)
+        self.tables, self.whole_publication = _protected(self.params, raw, self.dataset)
         self.outputs: dict[str, list[Path]] = {}
 
     @property
@@ -477,7 +478,7 @@ class RelaySheet(_Content):
         check_report_year(self.params.year, self.dataset)
         raw = None if self.params.protected_tables else relay_tables(self.dataset, self.params.year,
                                                                      self.params.relay_id)
-        self.tables, self.whole_publication = _protected(self.params, raw)
+        self.tables, self.whole_publication = _protected(self.params, raw, self.dataset)
         self.relay = self.dataset.relays.set_index("relay_id").loc[self.params.relay_id]
         self.outputs: dict[str, list[Path]] = {}
 

@@ -114,7 +114,8 @@ def _rows(system: LinkedSystem, masked: set[Key]) -> tuple[list[Key], list[tuple
     return variables, rows
 
 
-def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact: bool = False) -> AuditResult:
+def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact: bool = False,
+                 cache: dict | None = None) -> AuditResult:
     """Interval of every masked quantity given everything else published.
 
     Parameters
@@ -126,8 +127,12 @@ def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact:
         :data:`~relais_analysis.privacy.SUPPRESSED`).
     exact : bool
         Compute the exact interval of every masked quantity (two integer programs
-        each); by default quantities whose sampled solutions already span enough
-        values are not solved individually.
+        each); by default many quantities are proven safe together and only the
+        others are solved individually.
+    cache : dict, optional
+        Results per connected component (the same variables give the same
+        relations): pass the same dict to successive audits of one system while
+        masking more cells, and only the components that changed are solved again.
 
     Returns
     -------
@@ -156,9 +161,20 @@ def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact:
     big = 10.0 * max([abs(float(v)) for v in system.values.values() if isinstance(v, (int, float))] + [10.0])
     for root, members in groups.items():
         targets = [j for j in members if variables[j] in masked]
-        if targets:
-            _solve_component(variables, members, [rows[r] for r in rows_of[root]], masked, targets, result,
-                             big, exact)
+        if not targets:
+            continue
+        signature = (exact, frozenset(variables[j] for j in members), frozenset(variables[j] for j in targets))
+        if cache is not None and signature in cache:
+            intervals, inconsistent = cache[signature]
+            result.intervals.update(intervals)
+            result.inconsistent.extend(inconsistent)
+            continue
+        part = AuditResult()
+        _solve_component(variables, members, [rows[r] for r in rows_of[root]], masked, targets, part, big, exact)
+        result.intervals.update(part.intervals)
+        result.inconsistent.extend(part.inconsistent)
+        if cache is not None:
+            cache[signature] = (part.intervals, part.inconsistent)
     for key in result.inconsistent:
         result.intervals.pop(key, None)
     for key in system.revealed:  # masked in one table, shown in another

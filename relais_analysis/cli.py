@@ -114,7 +114,7 @@ def _indicators(args: argparse.Namespace) -> int:
     from .ingest import load_dataset
     from .population import load_households
     from .privacy import check_threshold
-    from .linked_protection import protect_scope
+    from .linked_protection import protect_in_publication
     from .tables import indicator_tables, write_tables
 
     year = geo.check_year(args.year)
@@ -136,7 +136,8 @@ def _indicators(args: argparse.Namespace) -> int:
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
     check_report_year(year, dataset)  # never header-only tables for a year without activities
     raw = indicator_tables(dataset, year, province=province, households=households)
-    published = protect_scope(raw, threshold=threshold)  # every table of the scope as one system
+    # protected with Wallonia and every province, as in the report: the same cells masked in both
+    published = protect_in_publication(dataset, raw, threshold=threshold, households=households)
     files = write_tables(published, args.out, lang=args.lang)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
@@ -187,9 +188,10 @@ def _published_for(args: argparse.Namespace):
 
     check_report_year(year, dataset)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    from .linked_protection import protect_scope
+    from .linked_protection import protect_in_publication
 
-    return dataset, protect_scope(indicator_tables(dataset, year, province=province), threshold=threshold)
+    raw = indicator_tables(dataset, year, province=province)
+    return dataset, protect_in_publication(dataset, raw, threshold=threshold)
 
 
 def _map_args(p: argparse.ArgumentParser) -> None:
@@ -202,9 +204,15 @@ def _map_args(p: argparse.ArgumentParser) -> None:
 
 
 def _map(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
     from .map_layers import annual_map
     from .maps import save_map
+    from .publication import check_output_dir
 
+    if args.out.is_dir():
+        raise ParameterError(f"--out doit être un fichier .html, pas un dossier : {args.out}.",
+                             f"--out must be an .html file, not a folder: {args.out}.")
+    check_output_dir(args.out.parent)
     dataset, published = _published_for(args)
     m = annual_map(dataset, published, indicator=args.indicator, lang=args.lang, scheme=args.scheme, tiles=args.tiles)
     path = save_map(m, args.out, allow_network=args.tiles)

@@ -39,7 +39,8 @@ from .privacy import SUPPRESSED, check_threshold, is_suppressed
 from .publication_links import Key, LinkedSystem, build_system
 from .tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "load_protected", "protect_publication", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "load_protected", "methodology_html", "protect_in_publication",
+           "protect_jobs", "protect_publication", "protect_scope", "save_protected"]
 
 _MAX_ROUNDS = 60
 
@@ -173,8 +174,9 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
     for r, rel in enumerate(system.relations):
         for key, _ in rel.terms:
             by_key[key].append(r)
+    cache: dict = {}  # components left unchanged by a round are not solved again
     for rounds in range(1, _MAX_ROUNDS + 1):
-        result = audit_system(system, set(masked))
+        result = audit_system(system, set(masked), cache=cache)
         if result.inconsistent:
             key = result.inconsistent[0]
             raise PrivacyError(
@@ -290,11 +292,13 @@ def save_protected(publication: Publication, folder: str | Path) -> dict[str, Pa
     OSError
         The folder cannot be written.
     """
+    from .publication import safe_file_stem
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for scope, ts in publication.sets.items():
-        path = folder / f"{scope.replace(':', '_').replace('/', '_')}.pickle"
+        path = folder / f"{safe_file_stem(scope)}.pickle"  # short and unique whatever the relay code
         path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict()}))
         files[scope] = path
     return files
@@ -325,9 +329,14 @@ def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[Tabl
 def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
     """Protect the tables of every notebook of a build together, before any kernel starts.
 
-    Computes each job's raw tables (annual report of a scope, or relay sheet),
-    protects them with :func:`protect_publication`, writes them to ``folder``
-    (internal) and returns the jobs with their ``protected_tables`` parameter set.
+    Computes each job's raw tables (annual report of a scope, or relay sheet), and
+    those of Wallonia and every province even when the build does not publish them
+    (so that every build of a year masks the same regional and provincial cells),
+    protects them with :func:`protect_publication`, writes the published scopes to
+    ``folder`` (internal) and returns the jobs with their ``protected_tables``
+    parameter set. Relay sheets join the system only when they are built: a build
+    with relay sheets may mask a few more regional cells than one without, so
+    publish one of the two for a year.
 
     Raises
     ------
@@ -338,13 +347,23 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
 
     from .tables import indicator_tables, relay_tables
 
+    from .config import PROVINCES
+    from .publication_links import scope_of
+
     raw: dict[int, TableSet] = {}
+    shared: dict = {}  # regional tables computed once for every scope
     for i, job in enumerate(jobs):
         if job.kind == "relay":
-            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"])
+            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"], shared=shared)
         else:
-            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"))
-    publication = protect_publication(list(raw.values()), threshold=threshold)
+            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"), shared=shared)
+    # Wallonia and every province are always protected together, even when a build publishes only some of
+    # them: two builds of the same year (Wallonia alone, then a province) then mask the same cells.
+    built = {_scope(ts) for ts in raw.values()}
+    extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
+             if scope_of(code) not in built]
+    publication = protect_publication([*raw.values(), *extra], threshold=threshold)
+    publication.sets = {scope: ts for scope, ts in publication.sets.items() if scope in built}
     files = save_protected(publication, folder)
     out = []
     for i, job in enumerate(jobs):
@@ -360,7 +379,8 @@ def methodology_html(stats: ProtectionStats | None) -> str:
     if stats is None:
         return ""
     narrow = ("aucune case masquée" if stats.narrowest is None and not stats.quantities_masked else
-              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles" if stats.narrowest else
+              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles (exigé : 3 pour un nombre de "
+              "personnes, 2 pour un nombre de participations ou d'activités)" if stats.narrowest else
               "aucune borne supérieure")
     return (
         "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais) sont protégés ensemble : "
@@ -384,3 +404,26 @@ def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> Table
         See :func:`protect_publication`.
     """
     return next(iter(protect_publication([raw], threshold=threshold).sets.values()))
+
+
+def protect_in_publication(dataset: object, raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD,
+                           households: pd.DataFrame | None = None) -> TableSet:
+    """Protect one scope's tables as ``relais report`` would: together with Wallonia and every province.
+
+    ``relais indicators``, ``map`` and ``charts`` publish one scope; protecting it
+    with the others gives the same masked cells as the report of the same year, so
+    the two publications cannot be combined against each other.
+
+    Raises
+    ------
+    ParameterError, PrivacyError
+        See :func:`protect_publication`.
+    """
+    from .config import PROVINCES
+    from .tables import indicator_tables
+
+    shared: dict = {}
+    others = [indicator_tables(dataset, raw.year, province=code, households=households, shared=shared)
+              for code in [None, *PROVINCES] if code != raw.province_nis or raw.relay_id is not None]
+    publication = protect_publication([raw, *others], threshold=threshold)
+    return publication.sets[_scope(raw)]

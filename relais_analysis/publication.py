@@ -15,6 +15,7 @@ and stopping the processes a build started (:func:`stop_processes`).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -26,7 +27,7 @@ import signal
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "descendants", "internal_root", "relay_folders",
-           "stop_processes", "write_published_table"]
+           "holding_sigint", "safe_file_stem", "stop_processes", "write_published_table"]
 
 #: Folder, beside the yearly published folders, of what must never be published.
 INTERNAL_DIR = "interne"
@@ -84,6 +85,21 @@ def check_output_dir(path: str | Path) -> Path:
 def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def safe_file_stem(text: str) -> str:
+    """A short file name unique to ``text``: its folded form (40 characters at most) and 8 hex of its hash.
+
+    For files named after user codes (relay ids, scopes): ``R/1`` and ``R_1`` differ,
+    and a 300-character code stays well under the file systems' 255-byte limit.
+
+    Examples
+    --------
+    >>> safe_file_stem("R:R/1") != safe_file_stem("R:R_1"), len(safe_file_stem("R:" + "x" * 300))
+    (True, 49)
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{(_slug(text)[:_MAX_SLUG].strip('-') or 'x')}-{digest}"
 
 
 def relay_folders(relay_ids: Iterable[str]) -> dict[str, str]:
@@ -186,10 +202,7 @@ def swap_in(new: Path, target: Path) -> None:
     Ctrl-C is held back during the swap; the exchange is atomic where the system
     supports it (Linux), else two renames a few microseconds apart.
     """
-    previous = signal.getsignal(signal.SIGINT) if _main_thread() else None
-    if previous is not None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
+    with holding_sigint():
         if not target.exists():
             new.rename(target)
             return
@@ -200,15 +213,21 @@ def swap_in(new: Path, target: Path) -> None:
         target.rename(old)
         new.rename(target)
         shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
 
 
-def _main_thread() -> bool:
+@contextlib.contextmanager
+def holding_sigint() -> Iterator[None]:
+    """Ctrl-C ignored inside the block (main thread only): for steps that must not stop half-way."""
     import threading
 
-    return threading.current_thread() is threading.main_thread()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class Staging:

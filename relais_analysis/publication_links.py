@@ -94,7 +94,7 @@ RATES: dict[str, dict[str, tuple]] = {
     "children_per_family": {"share": (["families"], ("total", "families"))},
     "gender": {"share_women": (["women"], ("columns", ["women", "men", "x"]))},
     "reach_rates": {"rate_per_10000": (["parents"], ("constant", "population", 10_000)),
-                    "rate_per_100_households": (["parents"], ("constant", "households_single_parent", 100))},
+                    "rate_per_100_households": (["parents"], ("constant", "single_parent_households", 100))},
 }
 
 
@@ -379,9 +379,12 @@ def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, 
                             continue
                     else:
                         column, per = denominator[1], denominator[2]
-                        if column not in frame.columns or _is_na(frame[column].iloc[i]):
+                        try:
+                            scale = float(frame[column].iloc[i]) / per  # public figure (population...)
+                        except (KeyError, TypeError, ValueError):
+                            continue  # not published: the rate says nothing more
+                        if math.isnan(scale):
                             continue
-                        scale = float(frame[column].iloc[i]) / per
                     cell = (scope, name, i, rate)
                     system.rate_sources[cell] = tuple(num + den)
                     if not relations or is_suppressed(value) or _is_na(value) or not num:

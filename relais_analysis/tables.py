@@ -122,7 +122,7 @@ class TableSet:
 
 
 def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
-                     households: pd.DataFrame | None = None) -> TableSet:
+                     households: pd.DataFrame | None = None, shared: dict | None = None) -> TableSet:
     """Every indicator table of one year, for Wallonia or one province, unprotected.
 
     Internal use only (the support centre's own analyses): counts are exact and
@@ -137,6 +137,9 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
         relays, coverage tables its communes.
     households : DataFrame, optional
         Single-parent households per commune (see :mod:`relais_analysis.population`).
+    shared : dict, optional
+        Cache of the regional tables every scope uses, filled on the first call: pass
+        the same empty dict when computing several scopes of one dataset and year.
 
     Returns
     -------
@@ -169,17 +172,28 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     t["activities_per_parent"], _ = reach.activities_per_parent(scoped, year)
     t["children_per_family"], _ = reach.children_per_family(scoped, year)
     t["gender"] = reach.women_share(scoped, year)
-    origin = coverage.territory_vs_residence(dataset, year)
+    shared = {} if shared is None else shared
+    if shared.get("key") != (id(dataset), year):
+        shared.clear()
+        shared["key"] = (id(dataset), year)
+
+    def regional(name: str, compute):  # noqa: ANN001, ANN202
+        if name not in shared:
+            shared[name] = compute()
+        return shared[name]
+
+    origin = regional("origin", lambda: coverage.territory_vs_residence(dataset, year))
     if code is not None:
         origin = origin[origin["relay_id"].isin(t["reach_by_relay"]["relay_id"])]
     t["territory_vs_residence"] = origin
-    t["reach_rates"] = coverage.reach_rates(dataset, year, reach.parents_by_residence(dataset, year),
+    t["reach_rates"] = coverage.reach_rates(dataset, year,
+                                            regional("by_residence", lambda: reach.parents_by_residence(dataset, year)),
                                             households=households, province=code)
-    prov_cov = coverage.population_coverage(dataset, year)
+    prov_cov = regional("population_coverage", lambda: coverage.population_coverage(dataset, year))
     t["population_coverage"] = prov_cov if code is None else prov_cov[prov_cov["province_nis"] == code]
     t["commune_coverage"] = coverage.commune_coverage(dataset, year, province=code)
     t["access_distances"] = coverage.access_distances(dataset, year, province=code)
-    within = coverage.population_within(dataset, year)
+    within = regional("population_within", lambda: coverage.population_within(dataset, year))
     t["population_within"] = within[within["province_nis"] == (code or "03000")].reset_index(drop=True)
     t["next_relay_suggestions"] = coverage.next_relay_suggestions(dataset, year, households=households,
                                                                   province=code)
@@ -188,9 +202,11 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     return TableSet(year, code, t, people_countable=dataset.has_people)
 
 
-def relay_tables(dataset: Dataset, year: int, relay_id: str) -> TableSet:
+def relay_tables(dataset: Dataset, year: int, relay_id: str, *, shared: dict | None = None) -> TableSet:
     """Tables of one relay's sheet (unprotected): its reach over the years, activity types,
     parents by gender and origin, and the communes of its territory.
+
+    ``shared``: as in :func:`indicator_tables` (regional tables computed once).
 
     Raises
     ------
@@ -208,10 +224,16 @@ def relay_tables(dataset: Dataset, year: int, relay_id: str) -> TableSet:
     new = reach.new_and_returning_parents(scoped)
     t["new_vs_returning"] = new[new["year"] <= year].reset_index(drop=True)
     t["gender"] = reach.women_share(scoped, year)
-    origin = coverage.territory_vs_residence(dataset, year)
+    shared = {} if shared is None else shared
+    if shared.get("key") != (id(dataset), year):
+        shared.clear()
+        shared["key"] = (id(dataset), year)
+    for name, compute in (("origin", coverage.territory_vs_residence), ("territory", coverage.territory_communes),
+                          ("communes", coverage.commune_coverage)):
+        if name not in shared:
+            shared[name] = compute(dataset, year)
+    origin, territory, communes = shared["origin"], shared["territory"], shared["communes"]
     t["territory_vs_residence"] = origin[origin["relay_id"] == relay_id].reset_index(drop=True)
-    territory = coverage.territory_communes(dataset, year)
-    communes = coverage.commune_coverage(dataset, year)
     mine = communes[communes["nis"].isin(territory.loc[territory["relay_id"] == relay_id, "nis"])]
     t["commune_coverage"] = mine.reset_index(drop=True)
     for name, frame in t.items():

@@ -213,7 +213,20 @@ def test_intervals_by_hand():
 
 
 def test_build_refuses_what_it_cannot_protect():
-    """Two masked 1s adding up to a published 2, and nothing else to mask: refused, naming the table."""
+    """Two masked 1s adding up to 2, known from outside, and nothing else to mask: refused, naming the table."""
+    a, b = (("parents", "W", 2024, "gender", g) for g in ("x", "unknown"))
+    system = LinkedSystem(values={a: 1, b: 1})
+    for key in (a, b):
+        system.cells[key].append(("W", "gender", 0, key[4]))
+    system.relations.append(Relation(((a, 1.0), (b, 1.0)), 2.0, 2.0, "partition"))
+    from relais_analysis.linked_protection import _audit_until_safe
+
+    with pytest.raises(PrivacyError, match="W/gender"):
+        _audit_until_safe(system, {a: "primary", b: "primary"})
+
+
+def test_masking_the_total_protects_two_small_cells():
+    """Same two 1s, but their total is a published cell: the audit masks it and both become safe."""
     a, b, total = (("parents", "W", 2024, "gender", g) for g in ("x", "unknown", "sum"))
     system = LinkedSystem(values={a: 1, b: 1, total: 2})
     for key in (a, b, total):
@@ -221,8 +234,9 @@ def test_build_refuses_what_it_cannot_protect():
     system.relations.append(Relation(((total, 1.0), (a, -1.0), (b, -1.0)), 0.0, 0.0, "partition"))
     from relais_analysis.linked_protection import _audit_until_safe
 
-    with pytest.raises(PrivacyError, match="W/gender"):
-        _audit_until_safe(system, {a: "primary", b: "primary"})
+    masked = {a: "primary", b: "primary"}
+    rounds, result = _audit_until_safe(system, masked)
+    assert masked[total] == "audit" and rounds == 2 and result.unsafe == []
 
 
 def test_unbounded_masked_cell_is_safe():
@@ -240,3 +254,32 @@ def test_inconsistent_links_refused_in_a_build():
         build_system({"W": tables_w, "P:20002": tables_p}, 2024)
     relaxed = build_system({"W": tables_w, "P:20002": tables_p}, 2024, strict=False)
     assert relaxed.conflicts
+
+
+def test_one_scope_protected_as_in_the_report(demo, after):
+    """``relais indicators --province Namur`` masks the same cells as the report's Namur tables."""
+    dataset, raw = demo
+    from relais_analysis.linked_protection import protect_in_publication
+
+    alone = protect_in_publication(dataset, raw[NAMUR])
+    for name, frame in after.sets[NAMUR].tables.items():
+        pd.testing.assert_frame_equal(alone.tables[name], frame, check_dtype=False)
+
+
+def test_notebook_alone_and_in_a_build(after, tmp_path):
+    """A report run alone protects with Wallonia and the provinces and says so; in a build it loads its set."""
+    from relais_analysis.annual import AnnualReport
+    from relais_analysis.errors import ParameterError
+
+    alone = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "a"))
+    assert not alone.whole_publication and "relais report" in alone.protection_note()
+    for name, frame in after.sets[NAMUR].tables.items():
+        pd.testing.assert_frame_equal(alone.tables.tables[name], frame, check_dtype=False)
+    files = save_protected(after, tmp_path / "internal")
+    built = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "b"),
+                         protected_tables=str(files[NAMUR]))
+    assert built.whole_publication and built.protection_note() == ""
+    assert built.tables.tables["gender"]["x"].iloc[0] is SUPPRESSED
+    with pytest.raises(ParameterError, match="autre territoire"):
+        AnnualReport(year=2024, province="Liège", data_dir=str(DEMO), output_dir=str(tmp_path / "c"),
+                     protected_tables=str(files[NAMUR]))

@@ -73,12 +73,13 @@ def make_odd_data(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def odd_build(tmp_path_factory):
-    """``relais report`` as a user runs it, on the odd data: Wallonia, Brabant wallon, Luxembourg (no data)."""
+    """``relais report --relays`` as a user runs it, on the odd data: Wallonia, Brabant wallon, Luxembourg (no data),
+    and the 19 relay sheets."""
     base = tmp_path_factory.mktemp("odd")
     data = make_odd_data(base / "data")
     out = base / "reports"
     run = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--year", "2024", "--data", str(data),
-                          "--out", str(out), "--province", "wallonie", "Brabant wallon", "Luxembourg",
+                          "--out", str(out), "--province", "wallonie", "Brabant wallon", "Luxembourg", "--relays",
                           "--workers", "2"], capture_output=True, text=True, timeout=900)
     return run, data, out
 
@@ -177,7 +178,7 @@ def test_odd_build_succeeds_without_error_lines(odd_build):
     run, _, out = odd_build
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Traceback" not in run.stderr and "ERROR" not in run.stdout + run.stderr  # issue 10
-    assert "3/3 carnet(s)" in run.stdout
+    assert "22/22 carnet(s)" in run.stdout
 
 
 def test_odd_build_publishes_only_what_may_leave(odd_build):
@@ -212,6 +213,21 @@ def test_scope_without_data_says_so(odd_build):
     assert "Traceback" not in page and "KeyError" not in page
     index = (out / "2024" / "index.html").read_text(encoding="utf-8")
     assert "non disponible" not in index and "Error" not in index
+    sheet = (out / "2024" / "relais" / "r18" / "fiche.html").read_text(encoding="utf-8")  # R18: no activity
+    assert "Aucune activité enregistrée cette année." in sheet
+
+
+def test_relay_sheets_built_whatever_the_codes(odd_build):
+    """A 300-character code, two codes folding alike and a Cyrillic code do not kill the build at its end."""
+    _, _, out = odd_build
+    folders = sorted(p.name for p in (out / "2024" / "relais").iterdir())
+    assert len(folders) == 19 and all(len(name) <= 49 and re.fullmatch(r"[a-z0-9-]+", name) for name in folders)
+    assert all((out / "2024" / "relais" / name / "fiche.html").exists() for name in folders)
+    index = (out / "2024" / "index.html").read_text(encoding="utf-8")
+    assert index.count("fiche</a>") == 19
+    long_sheet = next(name for name in folders if name.startswith("r" + "x" * 39))
+    page = (out / "2024" / "relais" / long_sheet / "fiche.html").read_text(encoding="utf-8")
+    assert "@SUM(1+1)" in page  # the relay's name, as text in HTML
 
 
 def _libreoffice_cells(paths: list[Path], tmp_path: Path) -> dict[str, list]:
@@ -390,6 +406,16 @@ def test_an_output_path_that_is_a_file_gets_one_line(command, tmp_path):
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 2  # French, then English
     assert "n'est pas un dossier" in run.stderr and "is not a folder" in run.stderr
     assert target.read_text(encoding="utf-8") == "pas un dossier"
+
+
+@pytest.mark.parametrize("where", ["folder", "parent-file"])
+def test_a_map_written_into_a_folder_or_under_a_file_gets_one_line(where, tmp_path):
+    (tmp_path / "fichier").write_text("pas un dossier", encoding="utf-8")
+    out = tmp_path if where == "folder" else tmp_path / "fichier" / "carte.html"
+    run = subprocess.run([sys.executable, "-m", "relais_analysis", "map", "--year", "2024", "--data", str(SMALL),
+                          "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 2
+    assert (tmp_path / "fichier").read_text(encoding="utf-8") == "pas un dossier"
 
 
 def test_summary_json_has_no_absolute_path(demo_site):

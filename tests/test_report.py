@@ -212,6 +212,13 @@ def test_kernels_are_not_interrupted_at_shutdown(quiet):
         client.stop_channels()
         await manager.shutdown_kernel()
 
-    asyncio.run(start_and_stop())
-    assert not asyncio.run(manager.is_alive())
+    async def run() -> bool:
+        await start_and_stop()
+        return await manager.is_alive()
+
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # its own event loop (Playwright may hold this one)
+        alive = thread.submit(asyncio.run, run()).result(timeout=120)
+    assert not alive
     assert (signal.SIGINT in sent) is not quiet
