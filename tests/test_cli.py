@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
+from clirun import real_relais, relais  # relais: in-process; real_relais: a new interpreter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def relais(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "relais_analysis", *args], capture_output=True, text=True)
+def test_the_console_entry_point_returns_the_exit_code(tmp_path):
+    """One real process: ``python -m relais_analysis`` exits with what ``main`` returns, errors on two lines."""
+    ok = real_relais("validate", str(FIXTURES / "small"), timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "participants participants.csv    13        13         0" in ok.stdout
+    missing = real_relais("validate", str(tmp_path / "absent"), timeout=300)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 2 and "Dossier de données introuvable" in missing.stderr
 
 
 def test_validate_prints_counts_and_writes_report(tmp_path):
