@@ -52,19 +52,17 @@ def test_households(tmp_path):
 
 
 def test_newer_population_file_feeds_the_indicators(tmp_path):
-    import subprocess
-    import sys
     from pathlib import Path
 
     import pandas as pd
+    from clirun import relais
 
     communes = geo.communes_table(2024)
     doubled = pd.DataFrame({"CD_REFNIS": communes["nis"], "MS_POPULATION": communes["population"] * 2})
     doubled.to_csv(tmp_path / "TF_SOC_POP_STRUCT_2025.txt", sep="|", index=False)
     small = Path(__file__).parent / "fixtures" / "small"
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
-                             str(small), "--out", str(tmp_path / "out"), "--population",
-                             str(tmp_path / "TF_SOC_POP_STRUCT_2025.txt")], capture_output=True, text=True)
+    result = relais("indicators", "--year", "2024", "--data", str(small), "--out", str(tmp_path / "out"),
+                    "--population", str(tmp_path / "TF_SOC_POP_STRUCT_2025.txt"))
     assert result.returncode == 0, result.stderr
     coverage = pd.read_csv(tmp_path / "out" / "population_coverage.csv", dtype={"province_nis": str})
     wallonia = coverage.set_index("province_nis").loc["03000"]
@@ -73,7 +71,6 @@ def test_newer_population_file_feeds_the_indicators(tmp_path):
     assert rates.loc["62063", "population"] == 2 * 197_217
     missing = doubled[doubled["CD_REFNIS"] != "62063"]
     missing.to_csv(tmp_path / "partial.txt", sep="|", index=False)
-    bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
-                          str(small), "--out", str(tmp_path / "out2"), "--population", str(tmp_path / "partial.txt")],
-                         capture_output=True, text=True)
+    bad = relais("indicators", "--year", "2024", "--data", str(small), "--out", str(tmp_path / "out2"),
+                 "--population", str(tmp_path / "partial.txt"))
     assert bad.returncode == 2 and "Population missing for 1 commune" in bad.stderr

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from clirun import relais
 
 from relais_analysis.errors import ParameterError
 from relais_analysis.pseudonymise import load_or_create_key, pseudonymise_file
@@ -69,8 +68,7 @@ def test_errors(tmp_path):
 
 def test_cli(tmp_path):
     src = _write(tmp_path / "in.csv", "nom,prenom\nDupont,Marie\n")
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "pseudonymise", str(src), str(tmp_path / "o.csv"),
-                             "--key-file", str(tmp_path / "k")], capture_output=True, text=True)
+    result = relais("pseudonymise", str(src), str(tmp_path / "o.csv"), "--key-file", str(tmp_path / "k"))
     assert result.returncode == 0, result.stderr
     assert "NOUVELLE CLÉ" in result.stdout and "1 ligne(s)" in result.stdout
 

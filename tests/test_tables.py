@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from clirun import relais
 
 from relais_analysis import privacy, tables
 from relais_analysis.errors import ParameterError
@@ -94,8 +93,7 @@ def test_write_tables_and_manifest(small, tmp_path):
 
 def test_cli_indicators(tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
-                             str(SMALL), "--out", str(out), "--unsafe-internal"], capture_output=True, text=True)
+    result = relais("indicators", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--unsafe-internal")
     assert result.returncode == 0, result.stderr
     assert "2024 : 8 parents, 5 enfants" in result.stdout
     assert "communes couvertes / covered: 7 / 262" in result.stdout
@@ -104,8 +102,7 @@ def test_cli_indicators(tmp_path):
     assert not any("INTERNE" in p.name for p in out.rglob("*"))
     published = pd.read_csv(out / "reach_by_province.csv", dtype=str)
     assert "n.p." in set(published["parents"])
-    bad = subprocess.run([sys.executable, "-m", "relais_analysis", "indicators", "--year", "2024", "--data",
-                          str(SMALL), "--out", str(out), "--threshold", "2"], capture_output=True, text=True)
+    bad = relais("indicators", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--threshold", "2")
     assert bad.returncode == 2 and "at least 3" in bad.stderr and "Traceback" not in bad.stderr
 
 
