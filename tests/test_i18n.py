@@ -31,8 +31,11 @@ NBSP = "\u00a0"  # no-break space: before % and units
 
 
 def test_languages():
-    assert SUPPORTED_LANGS == ("fr", "en")
+    # every supported language is accepted, French is the default, and each formats numbers its own way
+    assert [check_lang(lang) for lang in SUPPORTED_LANGS] == list(SUPPORTED_LANGS)
     assert check_lang("fr") == "fr" and check_lang("en") == "en"
+    assert format_int(1500) == format_int(1500, "fr") == f"1{NNBSP}500"
+    assert len({format_int(1500, lang) for lang in SUPPORTED_LANGS}) == len(SUPPORTED_LANGS)
     for bad in ("FR", "nl", "", None):
         with pytest.raises(ParameterError, match="fr, en"):
             check_lang(bad)
@@ -61,9 +64,8 @@ def test_format_int(value, fr, en):
 @pytest.mark.parametrize("missing", [None, pd.NA, np.nan, float("nan"), pd.NaT])
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_data_is_a_dash_in_every_formatter(missing, lang):
-    assert NO_DATA == "\u2013"
     for function in (format_int, format_decimal, format_percent, format_km, format_date):
-        assert function(missing, lang) == "\u2013"
+        assert function(missing, lang) == NO_DATA == "\u2013"  # the constant is what every formatter prints
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
