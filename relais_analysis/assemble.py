@@ -10,7 +10,8 @@ two workbooks become one row when they agree (role and birth year), and stay two
 are reported as duplicates) when they do not.
 
 The folder written holds ``relays`` and ``territories`` (from the registry),
-``activities``, ``participants`` and ``attendance`` (CSV through
+``activities``, ``participants``, ``attendance`` and, when a workbook holds answered
+questionnaires (sheet ``Questionnaire``), ``questionnaires`` (CSV through
 :func:`relais_analysis.safe_csv.write_csv`) and ``dataset.json``; it is validated with
 :func:`relais_analysis.ingest.load_dataset`, and every rejection or warning is mapped back
 to its workbook, sheet and Excel row. Nothing is lost: for every relay and table, rows
@@ -35,14 +36,16 @@ from .workbooks import WorkbookData, identify_relay, read_workbook, table_for_sh
 
 __all__ = ["Assembly", "Registry", "assemble", "is_keyed_code", "read_registry", "scope_code"]
 
-DATA_TABLES = ("activities", "participants", "attendance")
+DATA_TABLES = ("activities", "participants", "attendance", "questionnaires")
+#: Tables a relay may leave out without it being reported as missing.
+OPTIONAL_TABLES = ("questionnaires",)
 _KEYED = re.compile(r"^([PF])([0-9a-fA-F]{12})$")
 #: Columns of the problem list (one row per problem, mapped back to the workbook).
 PROBLEM_COLUMNS = ["relay_id", "workbook", "sheet", "row", "column", "value", "reason_fr", "reason_en", "kind"]
 #: Spreadsheets in another format: refused with the reason (save as .xlsx); other files are only noted.
 _OTHER_SPREADSHEETS = {".xls", ".ods", ".csv", ".tsv", ".numbers", ".xlsb"}
 _SCOPED = {"activities": ("activity_id",), "participants": ("participant_id", "family_id"),
-           "attendance": ("activity_id", "participant_id")}
+           "attendance": ("activity_id", "participant_id"), "questionnaires": ("participant_id",)}
 
 
 def is_keyed_code(code: str) -> bool:
@@ -215,7 +218,7 @@ def _write_folder(out_dir: Path, registry: Registry, tables: dict[str, pd.DataFr
     from .schema import TABLES
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = {"relays", "territories", *tables}
+    written = {"relays", "territories", *(n for n, f in tables.items() if n not in OPTIONAL_TABLES or not f.empty)}
     stale = [p.name for p in sorted(out_dir.iterdir()) if p.is_file() and table_for_sheet(p.stem) is not None
              and (table_for_sheet(p.stem) not in written or p.suffix.lower() != ".csv")]
     if stale:  # they would be read with the assembled tables
@@ -228,6 +231,10 @@ def _write_folder(out_dir: Path, registry: Registry, tables: dict[str, pd.DataFr
             write_csv(registry.raw[name], out_dir / f"{name}.csv")
     for name, frame in tables.items():
         columns = [c.name for c in TABLES[name].columns if c.name in frame.columns]
+        if name in OPTIONAL_TABLES:
+            if frame.empty:
+                continue  # no workbook holds one: the table is absent, not empty
+            columns += [c for c in frame.columns if c not in columns and not c.startswith("_")]
         write_csv(frame[columns] if columns else pd.DataFrame(columns=[c.name for c in TABLES[name].columns
                                                                          if c.required]),
                   out_dir / f"{name}.csv")
@@ -301,6 +308,8 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
         for table in DATA_TABLES:
             if table not in have:
                 what = "aucun classeur reçu" if relay not in books else "feuille absente"
+                if table in OPTIONAL_TABLES and relay in books:
+                    what += " (facultative)"
                 rows.append({"relay_id": relay, "table": table, "workbook": books[relay].path.name if relay in books
                              else "", "sheet": "", "read": 0, "accepted": 0, "rejected": 0, "warnings": 0,
                              "missing": what})

@@ -12,6 +12,9 @@ way social workers would fill their workbooks, so that ``relais assemble`` can b
 * some villages instead of communes (``Jambes`` for Namur), some postal codes;
 * 17 workbooks made from the template; two not: one identified by its file name, one by a
   relay column;
+* the demo questionnaires (``questionnaires.csv`` of ``data/demo``) on each relay's
+  ``Questionnaire`` sheet, in the relay of the parent's first activity: answers as the
+  French labels of the dropdowns (template workbooks) or as codes (the two others);
 * a handful of real errors, each in an *extra* row (a row that is not part of the demo
   data), listed in ``erreurs_semees.json``: assembling gives exactly the numbers of
   ``data/demo`` and the feedback workbooks list exactly these rows.
@@ -35,7 +38,16 @@ from .demo import DEMO_SEED, write_demo
 from .errors import ReferenceDataError
 from .resolve import get_resolver
 from .schema import ACTIVITY_TYPES
-from .workbook_template import LAYOUT, TYPE_LABELS, SheetLayout, place_choices, relay_file_name, write_relay_workbook
+from .outcomes.instruments import load_instruments
+from .workbook_template import (
+    LAYOUT,
+    TYPE_LABELS,
+    SheetLayout,
+    place_choices,
+    questionnaire_layout,
+    relay_file_name,
+    write_relay_workbook,
+)
 
 __all__ = ["DemoWorkbooks", "MANIFEST_NAME", "PLANTED", "write_demo_workbooks"]
 
@@ -160,7 +172,29 @@ def _relay_rows(relay: str, tables: dict[str, pd.DataFrame], multi_people: set[s
         activities[0][-1] = "annulée puis reportée"
         participants[0][-1] = "vient avec une voisine"
     attendance = [[act_code[a], person_code[p]] for a, p in zip(att["activity_id"], att["participant_id"])]
-    return {"activities": activities, "participants": participants, "attendance": attendance}
+    answers = tables["questionnaires"]
+    answers = answers[answers["participant_id"].map(tables["home"]).eq(relay)]
+    questionnaires = _questionnaire_rows(answers, person_code, relay not in _PLAIN, text_share, rng)
+    return {"activities": activities, "participants": participants, "attendance": attendance,
+            "questionnaires": questionnaires}
+
+
+def _questionnaire_rows(answers: pd.DataFrame, person_code: dict[str, str], as_labels: bool,
+                        text_share: float, rng: np.random.Generator) -> list[list]:
+    """One row per questionnaire, in :func:`questionnaire_layout` column order."""
+    items = [c[0] for c in questionnaire_layout().columns[4:]]
+    labels = {item.id: {str(o.code): o.fr for o in item.options}
+              for inst in load_instruments().values() for item in inst.items}
+    wave_label = {"entree": "entrée"}
+    out = []
+    for rec in answers.to_dict("records"):
+        row = [person_code[rec["participant_id"]], wave_label.get(rec["wave"], rec["wave"]) if as_labels else rec["wave"],
+               _date_cell(rec["date"], rng.random() < text_share) if rec.get("date") else None, rec["instrument"]]
+        for item in items:
+            code = rec.get(item) or None
+            row.append(None if code is None else (labels[item].get(code, code) if as_labels else int(code)))
+        out.append(row)
+    return out
 
 
 def _plant(rows: dict[str, dict[str, list]], names: dict[str, str]) -> list[dict]:
@@ -197,6 +231,11 @@ def _write_plain(path: Path, relay: str, rows: dict[str, list]) -> None:
     ws.append(["Activité", "Participant"])
     for row in rows["attendance"]:
         ws.append(row[:2])
+    if rows["questionnaires"]:
+        ws = wb.create_sheet("questionnaire")
+        ws.append(["Participant", "Vague", "Date", "Questionnaire"] + [c[0] for c in questionnaire_layout().columns[4:]])
+        for row in rows["questionnaires"]:
+            ws.append(row)
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
@@ -229,11 +268,15 @@ def write_demo_workbooks(out_dir: str | Path, *, seed: int = DEMO_SEED) -> DemoW
     with tempfile.TemporaryDirectory() as tmp:
         write_demo(tmp, seed=seed)
         tables = {n: pd.read_csv(Path(tmp) / f"{n}.csv", dtype=str, keep_default_na=False)
-                  for n in ("relays", "activities", "participants", "attendance")}
+                  for n in ("relays", "activities", "participants", "attendance", "questionnaires")}
     rng = np.random.default_rng(seed)
     visits = tables["attendance"].merge(tables["activities"][["activity_id", "relay_id"]], on="activity_id")
     relays_per_person = visits.groupby("participant_id")["relay_id"].nunique()
     multi_people = set(relays_per_person[relays_per_person > 1].index)
+    # a parent's questionnaires go to the workbook of the relay of their first activity
+    first = visits.merge(tables["activities"][["activity_id", "date"]], on="activity_id")
+    first = first.sort_values(["date", "activity_id"], kind="stable").drop_duplicates("participant_id")
+    tables["home"] = dict(zip(first["participant_id"], first["relay_id"]))
     family_of = dict(zip(tables["participants"]["participant_id"], tables["participants"]["family_id"]))
     visits["family_id"] = visits["participant_id"].map(family_of)
     relays_per_family = visits.groupby("family_id")["relay_id"].nunique()

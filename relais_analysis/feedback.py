@@ -29,7 +29,8 @@ FEEDBACK_HEADERS = ["Feuille", "Ligne", "Colonne", "Valeur", "Problème", "Sugge
 _SUMMARY_HEADERS = {"relay_id": "Relais", "table": "Table", "workbook": "Classeur", "sheet": "Feuille",
                     "read": "Lignes lues", "accepted": "Acceptées", "rejected": "Rejetées",
                     "warnings": "Avertissements", "missing": "Ce qui manque"}
-_TABLE_FR = {"activities": "Activités", "participants": "Participants", "attendance": "Présences"}
+_TABLE_FR = {"activities": "Activités", "participants": "Participants", "attendance": "Présences",
+             "questionnaires": "Questionnaire"}
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 

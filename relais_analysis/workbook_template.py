@@ -6,11 +6,18 @@ retyping (:mod:`relais_analysis.assemble`). Sheets:
 
 * ``Lisez-moi``: the relay's code and name (protected: the file identifies its relay),
   the year, and short instructions in French;
-* ``Activités``, ``Participants``, ``Présences``: one Excel table each (rows extend with
+* ``Activités``, ``Participants``, ``Présences``, ``Questionnaire``: one Excel table each (rows extend with
   their formatting and checks), frozen header row, French headers that map to the
   aliases of the input contract (:mod:`relais_analysis.schema`);
 * ``Listes`` (hidden, protected): the dropdown lists, reached through defined names
   because Excel's inline lists stop at 255 characters.
+
+Questionnaire layout: one row per questionnaire answered (participant picked from
+``Participants``, wave ``entrée``/``suivi``/``sortie``, date, instrument), then one column
+per item of every shipped instrument (header = item id as in the data contract, its
+French wording in the header's comment); each item column offers the French labels of
+its answers (``oui``, ``plus ou moins``...), read back as codes by the validator. Only
+the columns of the row's instrument are filled.
 
 Attendance layout: one row per presence (activity x person), both picked from
 dropdowns fed by the codes typed in ``Activités`` and ``Participants``. For ~40
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -44,6 +52,7 @@ __all__ = [
     "RELAY_LABEL",
     "SheetLayout",
     "place_choices",
+    "questionnaire_layout",
     "relay_file_name",
     "write_relay_workbook",
     "write_templates",
@@ -63,6 +72,9 @@ CHECKED_ROWS = 5000
 TYPE_LABELS = tuple(spellings[0].capitalize() for spellings in ACTIVITY_TYPES.values())
 ROLE_LABELS = ("parent", "enfant")
 GENDER_LABELS = ("femme", "homme", "autre", "inconnu")
+#: Waves offered in the Questionnaire sheet (``outcomes.validate.canonical_wave`` reads them).
+WAVE_LABELS = ("entrée", "suivi", "sortie")
+QUESTIONNAIRE_SHEET = "Questionnaire"
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,57 @@ LAYOUT: dict[str, SheetLayout] = {
     )),
 }
 
+
+def _instruments() -> dict:
+    from .outcomes.instruments import load_instruments
+
+    return load_instruments()
+
+
+def questionnaire_layout(instruments: dict | None = None) -> SheetLayout:
+    """Layout of the ``Questionnaire`` sheet: base columns, then one column per item.
+
+    Item columns carry the check ``answers:<answer_set>`` (dropdown of the answer set's
+    French labels, a named range on the hidden lists sheet).
+
+    Raises
+    ------
+    InstrumentError
+        If a bundled instrument file is unreadable.
+
+    Examples
+    --------
+    >>> layout = questionnaire_layout()
+    >>> [c[0] for c in layout.columns[:5]]
+    ['participant_id', 'wave', 'date', 'instrument', 'djg_1']
+    """
+    instruments = instruments if instruments is not None else _instruments()
+    columns = [("participant_id", "Code participant", 18, "participant"), ("wave", "Vague", 10, "wave"),
+               ("date", "Date du questionnaire", 18, "date"), ("instrument", "Questionnaire", 14, "instrument")]
+    for inst in instruments.values():
+        columns += [(item.id, item.id, 13, f"answers:{item.answer_set}") for item in inst.items]
+    return SheetLayout("questionnaires", QUESTIONNAIRE_SHEET, "Questionnaires", tuple(columns))
+
+
+def _answer_lists(instruments: dict) -> dict[str, tuple[str, ...]]:
+    """Answer set -> French labels of its options (first item using the set)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for inst in instruments.values():
+        for item in inst.items:
+            out.setdefault(item.answer_set, tuple(o.fr for o in item.options))
+    return out
+
+
+def _item_notes(instruments: dict) -> dict[str, str]:
+    """Item id -> comment shown on its header (instrument, French wording, answers)."""
+    notes = {}
+    for inst in instruments.values():
+        flag = " (traduction de travail)" if inst.working_translation else ""
+        for item in inst.items:
+            answers = " / ".join(f"{o.fr} = {o.code}" for o in item.options)
+            notes[item.id] = f"{inst.short_name}{flag} : {item.fr}\nRéponses : {answers}"
+    return notes
+
 _README_LINES = (
     "Ce classeur sert à noter les activités collectives de votre relais et qui y a participé.",
     "Il est propre à votre relais (code ci-dessus) : ne le partagez pas avec un autre relais.",
@@ -122,6 +185,13 @@ _README_LINES = (
     "   recopiez-le vers le bas (Ctrl+D ou poignée de recopie) pour chaque personne présente, et choisissez",
     "   chaque personne dans la liste. Pour 40 activités de 5 à 15 personnes, cela fait 200 à 600 lignes courtes,",
     "   vérifiées une à une (une grille avec une colonne par activité deviendrait illisible et invérifiable).",
+    "",
+    "4. Questionnaire : une ligne par questionnaire rempli par un parent. Choisissez le code du parent (liste des",
+    "   Participants), la vague (entrée au premier contact, suivi vers six mois, sortie), la date et le questionnaire",
+    "   (djg6 solitude, osss3 soutien social, swemwbs bien-être, programme questions du programme). Remplissez",
+    "   ensuite seulement les colonnes de ce questionnaire (djg_..., osss_..., swem_..., prog_...) en choisissant",
+    "   la réponse dans la liste ; la question complète s'affiche au survol de l'en-tête. Les autres colonnes",
+    "   restent vides. Une ligne par questionnaire : un parent qui remplit deux questionnaires a deux lignes.",
     "",
     "Les listes déroulantes et les contrôles (dates à partir du 01/01/2022, codes sans espace) évitent les erreurs.",
     "Les tableaux s'agrandissent seuls : tapez simplement sous la dernière ligne.",
@@ -168,10 +238,13 @@ def relay_file_name(relay_id: str, name: str, year: int | None = None) -> str:
     return "_".join(p for p in parts if p) + ".xlsx"
 
 
-def _lists_sheet(wb: Workbook, places: list[str]) -> None:
+def _lists_sheet(wb: Workbook, places: list[str], instruments: dict) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
     columns = {"liste_types": ("Types d'activité", TYPE_LABELS), "liste_statuts": ("Statuts", ROLE_LABELS),
-               "liste_genres": ("Genres", GENDER_LABELS), "liste_lieux": ("Lieux", places)}
+               "liste_genres": ("Genres", GENDER_LABELS), "liste_lieux": ("Lieux", places),
+               "liste_vagues": ("Vagues", WAVE_LABELS), "liste_instruments": ("Questionnaires", tuple(instruments))}
+    for answer_set, labels in _answer_lists(instruments).items():
+        columns[f"rep_{answer_set}"] = (f"Réponses {answer_set}", labels)
     for col, (name, (header, values)) in enumerate(columns.items(), start=1):
         letter = ws.cell(row=1, column=col).column_letter
         ws.cell(row=1, column=col, value=header).font = Font(bold=True)
@@ -213,6 +286,12 @@ def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_m
         dv = DataValidation(type="list", formula1="liste_statuts", allow_blank=True)
     elif check == "gender":
         dv = DataValidation(type="list", formula1="liste_genres", allow_blank=True)
+    elif check == "wave":
+        dv = DataValidation(type="list", formula1="liste_vagues", allow_blank=True)
+    elif check == "instrument":
+        dv = DataValidation(type="list", formula1="liste_instruments", allow_blank=True)
+    elif check.startswith("answers:"):
+        dv = DataValidation(type="list", formula1=f"rep_{check.split(':', 1)[1]}", allow_blank=True)
     elif check == "place":  # a warning only: a place missing from the list can still be typed
         dv = DataValidation(type="list", formula1="liste_lieux", allow_blank=True, errorStyle="warning")
     elif check == "date":
@@ -243,7 +322,8 @@ def _validation(check: str, letter: str, layouts: dict[str, SheetLayout], year_m
     return dv
 
 
-def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], year_max: int) -> None:
+def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], year_max: int,
+                notes: dict[str, str] | None = None) -> None:
     ws = wb.create_sheet(layout.sheet)
     n_rows = max(CHECKED_ROWS, len(rows) + 1000)
     for col, (_canonical, header, width, check) in enumerate(layout.columns, start=1):
@@ -254,12 +334,14 @@ def _data_sheet(wb: Workbook, layout: SheetLayout, rows: list[list[object]], yea
         ws.column_dimensions[letter].width = width
         if check == "date":
             fmt = "DD/MM/YYYY"
-        elif check in {"code", "activity", "participant", "place"}:
+        elif check in {"code", "activity", "participant", "place"} or check.startswith("answers:"):
             fmt = "@"  # text: "001" stays "001"
         else:
             fmt = None
         if fmt:
             ws.column_dimensions[letter].number_format = fmt
+        if notes and _canonical in notes:
+            cell.comment = Comment(notes[_canonical], "Relais Familles Mono", width=320, height=140)
         dv = _validation(check, letter, LAYOUT, year_max, n_rows)
         if dv is not None:
             ws.add_data_validation(dv)
@@ -305,7 +387,8 @@ def write_relay_workbook(
     places : list of str, optional
         Place dropdown (default :func:`place_choices`).
     rows : dict, optional
-        Table name -> rows of values in the order of :data:`LAYOUT` columns.
+        Table name -> rows of values in the order of :data:`LAYOUT` columns (and of
+        :func:`questionnaire_layout` for ``questionnaires``).
     synthetic : bool, default False
         Mark the workbook as synthetic demonstration data.
     layouts : dict, optional
@@ -319,6 +402,8 @@ def write_relay_workbook(
     ------
     ParameterError
         If the relay code is empty or holds a space.
+    InstrumentError
+        If a bundled instrument file is unreadable.
     """
     if not relay_id or re.search(r"\s", relay_id):
         raise ParameterError(f"Code de relais invalide : {relay_id!r}.", f"Invalid relay code: {relay_id!r}.")
@@ -327,10 +412,13 @@ def write_relay_workbook(
     wb = Workbook()
     _readme_sheet(wb, relay_id, name, year, synthetic)
     rows = rows or {}
-    for table, layout in LAYOUT.items():
+    instruments = _instruments()
+    sheets = {**LAYOUT, "questionnaires": questionnaire_layout(instruments)}
+    for table, layout in sheets.items():
         layout = (layouts or {}).get(table, layout)
-        _data_sheet(wb, layout, rows.get(layout.table, []), year_max)
-    _lists_sheet(wb, places if places is not None else place_choices())
+        _data_sheet(wb, layout, rows.get(layout.table, []), year_max,
+                    _item_notes(instruments) if table == "questionnaires" else None)
+    _lists_sheet(wb, places if places is not None else place_choices(), instruments)
     wb.active = 1  # open on Activités
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -55,12 +55,30 @@ def table_for_sheet(name: str) -> str | None:
     return None
 
 
+#: Tables read from relay workbooks (``questionnaires`` is optional).
+WORKBOOK_TABLES = ("activities", "participants", "attendance", "questionnaires")
+
+
+def _item_ids() -> list[str]:
+    from .outcomes.instruments import load_instruments
+
+    return [item for inst in load_instruments().values() for item in inst.item_ids]
+
+
 def _column_lookup(table: str) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for col in TABLES[table].columns:
         lookup[fold_header(col.name)] = col.name
         for alias in col.aliases:
             lookup.setdefault(fold_header(alias), col.name)
+    if table == "questionnaires":  # one column per item of every instrument (answer codes or labels)
+        from .outcomes.validate import BASE_COLUMNS
+
+        for name, aliases in BASE_COLUMNS.items():
+            for alias in aliases:
+                lookup.setdefault(fold_header(alias), name)
+        for item in _item_ids():
+            lookup.setdefault(fold_header(item), item)
     return lookup
 
 
@@ -154,7 +172,7 @@ def _read_sheet(ws, table: str) -> tuple[SheetData, list[str]]:
             ignored.append(str(head).strip())
             if key not in FREE_TEXT and personal_header_kind(str(head)):
                 personal.append(str(head).strip())
-    kinds = {c.name: c.type for c in TABLES[table].columns}
+    kinds = {c: "string" for c in columns} | {c.name: c.type for c in TABLES[table].columns}
     data: dict[str, list] = {c: [] for c in columns}
     excel_rows = []
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
@@ -204,7 +222,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
             if fold_header(ws.title) == fold_header(LISTS_SHEET):
                 continue
             table = table_for_sheet(ws.title)
-            if table is None or table not in {"activities", "participants", "attendance"}:
+            if table is None or table not in WORKBOOK_TABLES:
                 others.append(ws.title)
                 continue
             sheet, found = _read_sheet(ws, table)

@@ -91,3 +91,31 @@ def test_workbooks_are_realistic(written, assembled) -> None:
 def test_cli_demo_workbooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", str(tmp_path), "--workbooks"]) == 0
     assert "19 classeurs" in capsys.readouterr().out
+
+
+def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assembled) -> None:
+    from relais_analysis.outcomes.analysis import analyse_outcomes
+    from relais_analysis.outcomes.groups import participant_groups
+
+    folder, _ = written
+    sheet = load_workbook(folder / "R07_Mouscron.xlsx", read_only=True)["Questionnaire"]
+    first = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
+    assert first[1] in {"entrée", "suivi"} and any(v in {"oui", "non", "plus ou moins"} for v in first[4:] if v)
+    demo = load_dataset(demo_dir())
+    mine = assembled.dataset
+    assert len(mine.questionnaires) == len(demo.questionnaires) == 5500
+    ours = analyse_outcomes(mine.questionnaires, groups=participant_groups(mine))
+    theirs = analyse_outcomes(demo.questionnaires, groups=participant_groups(demo))
+    assert set(ours.tables) == set(theirs.tables) and "outcomes_by_relay" in ours.tables
+    # the bootstrap resamples the differences in participant-code order, and assembled codes (R07:P001) sort
+    # otherwise: its bounds move a little; everything else must be identical
+    resampled = ["mean_ci_low", "mean_ci_high"]
+    for name, table in theirs.tables.items():
+        mine_t, demo_t = ours.tables[name].reset_index(drop=True), table.reset_index(drop=True)
+        kept = [c for c in demo_t.columns if c not in resampled]
+        pd.testing.assert_frame_equal(mine_t[kept], demo_t[kept], obj=name)
+        for column in set(resampled) & set(demo_t.columns):
+            assert (pd.to_numeric(mine_t[column]) - pd.to_numeric(demo_t[column])).abs().max() < 0.1, (name, column)
+    assert ours.sentences == theirs.sentences and ours.attrition_sentences == theirs.attrition_sentences
+    acc = assembled.accounts[assembled.accounts["table"] == "questionnaires"]
+    assert int(acc["read"].sum()) == int(acc["accepted"].sum()) == 5500
