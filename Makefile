@@ -51,6 +51,8 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 benchmark: $(STAMP) ## Run the benchmarks (prints figures; not part of the tests)
 	$(BIN)/python benchmarks/bench_ingest_reach.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_protection.py
+	$(BIN)/python benchmarks/bench_outcomes.py
 
 clean: ## Remove generated reports and caches (keeps .venv/)
 	rm -rf reports/20* reports/interne .pytest_cache .hypothesis

@@ -27,6 +27,9 @@ from .narrative import coverage_sentence, evolution_sentence, headline, people_s
 from .privacy import check_threshold, footnote, is_suppressed
 from .tables import TableSet, indicator_tables, relay_tables, write_tables
 
+#: Image formats a report draws: its HTML page embeds PNG; SVG and PDF only when asked (``relais charts``).
+REPORT_FORMATS: tuple[str, ...] = ("png",)
+
 __all__ = ["AnnualReport", "ReportParameters", "RelaySheet", "available_years", "check_report_year",
            "validate_parameters"]
 
@@ -313,24 +316,34 @@ class AnnualReport(_Content):
         word = {"fr": "rapport annuel", "en": "annual report"}[self.params.lang]
         return f"Relais Familles Mono – {word} {self.params.year} – {self.scope}"
 
-    def write_outputs(self, *, map_indicator: str = "reach_rate") -> dict[str, list[Path]]:
-        """Write CSV tables, figures (PNG + SVG + CSV + alt text), the map and ``summary.json``."""
+    def write_outputs(self, *, map_indicator: str = "reach_rate",
+                      formats: tuple[str, ...] = REPORT_FORMATS) -> dict[str, list[Path]]:
+        """Write CSV tables, figures (``formats`` + CSV + alt text), the map and ``summary.json``.
+
+        The report page embeds PNG only, so only PNG is drawn by default; ask for
+        ``formats=("png", "svg", "pdf")`` (or use ``relais charts --formats``) for print files.
+
+        Raises
+        ------
+        ParameterError
+            An unknown format.
+        """
         from .map_layers import annual_map
         from .maps import save_map
 
         out, lang = self.params.output_dir, self.params.lang
         out.mkdir(parents=True, exist_ok=True)
         self.outputs["tables"] = write_tables(self.tables, out / "tableaux", lang=lang)
-        self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=lang,
+        self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=lang, formats=formats,
                                                        synthetic=self.dataset.synthetic, as_of=self.dataset.as_of))
-        self.outputs["choropleth"] = self._static_map(out / "figures")
+        self.outputs["choropleth"] = self._static_map(out / "figures", formats)
         carte = save_map(annual_map(self.dataset, self.tables, indicator=map_indicator, lang=lang), out / "carte.html")
         self.outputs["map"] = [carte]
         figures = {k: [str(p.relative_to(out)) for p in v] for k, v in self.outputs.items()}
         self.outputs["summary"] = [self._write_summary({"key_figures": self.key_figures_dict(), "files": figures})]
         return self.outputs
 
-    def _static_map(self, folder: Path) -> list[Path]:
+    def _static_map(self, folder: Path, formats: tuple[str, ...] = REPORT_FORMATS) -> list[Path]:
         communes = geo.load_communes(self.params.year)
         rates = self.tables.tables["reach_rates"].set_index("nis")
         communes = communes[communes["nis"].isin(rates.index)].copy()
@@ -345,7 +358,8 @@ class AnnualReport(_Content):
             provinces = provinces[provinces["province_nis"] == self.params.province]
         legend = {"fr": "Parents touchés pour 10 000 habitants", "en": "Parents reached per 10,000 inhabitants"}
         return static_map.save_choropleth(communes, folder / "choropleth", relays=points, provinces=provinces,
-                                      column="value", lang=self.params.lang, legend_title=legend[self.params.lang])
+                                      column="value", lang=self.params.lang, legend_title=legend[self.params.lang],
+                                      formats=formats)
 
     def key_figures_dict(self) -> dict[str, object]:
         """Headline numbers of the year (published values; masked ones as the masked label)."""
@@ -494,12 +508,19 @@ class RelaySheet(_Content):
         return (f"<h2>{html.escape(str(self.relay['name']))}</h2>"
                 f"<p>{host} : {html.escape(str(self.relay['organisation']))}</p>")
 
-    def write_outputs(self) -> dict[str, list[Path]]:
-        """Write the sheet's CSV tables, figures and ``summary.json``."""
+    def write_outputs(self, *, formats: tuple[str, ...] = REPORT_FORMATS) -> dict[str, list[Path]]:
+        """Write the sheet's CSV tables, figures (``formats``, default PNG only) and ``summary.json``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown format.
+        """
         out = self.params.output_dir
         out.mkdir(parents=True, exist_ok=True)
         self.outputs["tables"] = write_tables(self.tables, out / "tableaux", lang=self.params.lang)
         self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=self.params.lang,
+                                                       formats=formats,
                                                        synthetic=self.dataset.synthetic, as_of=self.dataset.as_of))
         self.outputs["summary"] = [self._write_summary({"relay_name": str(self.relay["name"])})]
         return self.outputs

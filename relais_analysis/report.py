@@ -6,7 +6,8 @@
 2. executes ``notebooks/annual_report.ipynb`` for Wallonia and each province (and
    ``notebooks/relay_sheet.ipynb`` for each relay with ``relays=True``) with
    papermill, in a pool of separate processes (running kernels in one process can
-   race on ports);
+   race on ports); each worker keeps one warm kernel and resets it between
+   notebooks (:mod:`relais_analysis.kernel_pool`);
 3. exports each executed notebook to HTML without code or prompts, with no request
    to any CDN (require.js and MathJax removed), next to the map, figures and CSV
    tables the notebook wrote;
@@ -250,8 +251,12 @@ def _kernel_manager_class() -> type:
     return _QUIET_MANAGER[0]
 
 
-def run_job(job: ReportJob) -> JobResult:
-    """Execute one notebook with papermill, then export it to HTML (runs in a worker process)."""
+def run_job(job: ReportJob, reuse_kernel: bool = False) -> JobResult:
+    """Execute one notebook with papermill, then export it to HTML (runs in a worker process).
+
+    With ``reuse_kernel`` the notebook runs on this process's warm kernel, reset first
+    (:mod:`relais_analysis.kernel_pool`); otherwise papermill starts and stops a kernel.
+    """
     import papermill as pm
 
     job.output_dir.mkdir(parents=True, exist_ok=True)
@@ -261,9 +266,17 @@ def run_job(job: ReportJob) -> JobResult:
     seconds = {}
     started = time.perf_counter()
     try:
-        pm.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
-                            cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                            kernel_manager_class=_kernel_manager_class())
+        if reuse_kernel:
+            from .kernel_pool import warm_kernel
+
+            kernel = warm_kernel(KERNEL_NAME, job.notebook.parent, _kernel_manager_class())
+            seconds["kernel"] = time.perf_counter() - started
+            started = time.perf_counter()
+            kernel.execute_notebook(job.notebook, executed, job.parameters)
+        else:
+            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters, kernel_name=KERNEL_NAME,
+                                cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
+                                kernel_manager_class=_kernel_manager_class())
     except Exception as exc:  # papermill raises PapermillExecutionError, kernels may die otherwise
         seconds["execute"] = time.perf_counter() - started
         message = _error_of(executed) if executed.exists() else f"{type(exc).__name__}: {exc}"
@@ -290,6 +303,7 @@ def build_report(
     progress: bool = True,
     population: str | Path | None = None,
     accept_losses: bool = False,
+    reuse_kernels: bool = True,
 ) -> ReportResult:
     """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
 
@@ -316,6 +330,9 @@ def build_report(
     accept_losses : bool, default False
         Publish even when a relay lost more than 10 % of a table's rows (the report
         then says so on its first page); otherwise :class:`DataLossError`.
+    reuse_kernels : bool, default True
+        Each worker keeps one warm kernel, reset between notebooks (no state leaks, same
+        bytes as fresh kernels); False starts a fresh kernel per notebook.
 
     Raises
     ------
@@ -360,7 +377,7 @@ def build_report(
 
         jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold,
                                         folder=stage.internal / "tableaux_proteges")
-        results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress)
+        results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress, reuse_kernels)
         failed = [res for res in results if not res.ok]
         methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
                                         protection=protection)
@@ -419,14 +436,14 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobResult]:
+def _run_all(jobs: list[ReportJob], workers: int, progress: bool, reuse_kernels: bool = False) -> list[JobResult]:
     from tqdm import tqdm
 
     results: dict[int, JobResult] = {}
     bar = tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress)
     pool = cf.ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
     try:
-        futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(run_job, job, reuse_kernels): i for i, job in enumerate(jobs)}
         for future in cf.as_completed(futures):
             i = futures[future]
             try:
@@ -442,7 +459,10 @@ def _run_all(jobs: list[ReportJob], workers: int, progress: bool) -> list[JobRes
             stop_processes([*kernels, *workers_pids])
         raise
     else:
-        pool.shutdown(wait=True)
+        workers_pids = list(getattr(pool, "_processes", None) or {})
+        kernels = [pid for worker in workers_pids for pid in descendants(worker)]
+        pool.shutdown(wait=True)  # each worker shuts its warm kernel down as it exits
+        stop_processes(kernels, grace=0.5)  # any kernel left behind (normally none)
     finally:
         bar.close()
     return [results[i] for i in range(len(jobs))]
