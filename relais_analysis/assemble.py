@@ -297,7 +297,8 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
     for entry in sheets:
         key = (entry["relay_id"], entry["workbook"], entry["sheet"])
         n_bad = int(bad.get(key, 0))
-        missing = [f"colonne {c}" for c in entry["missing"]] + ([] if entry["read"] else ["aucune ligne"])
+        empty = "aucune ligne (facultative)" if entry["table"] in OPTIONAL_TABLES else "aucune ligne"
+        missing = [f"colonne {c}" for c in entry["missing"]] + ([] if entry["read"] else [empty])
         if entry["table"] == "activities" and idle.get(entry["relay_id"], 0):
             missing.append(f"{idle[entry['relay_id']]} activité(s) sans aucune présence")
         rows.append({"relay_id": entry["relay_id"], "table": entry["table"], "workbook": entry["workbook"],

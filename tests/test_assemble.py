@@ -314,3 +314,100 @@ def test_unknown_optional_place_is_a_warning_mapped_to_its_row(tmp_path: Path) -
     write_feedback(result, tmp_path / "retours")
     ws = load_workbook(tmp_path / "retours" / "retour_R07.xlsx")["À corriger"]
     assert [c.value for c in ws[2]][:4] + [ws["G2"].value] == ["Activités", 3, "Lieu", "Atlantis", "avertissement"]
+
+
+def _questionnaire(pid: str, wave: str, answers: dict[str, object], instrument: str = "djg6") -> list[object]:
+    from relais_analysis.workbook_template import questionnaire_layout
+
+    columns = [c[0] for c in questionnaire_layout().columns]
+    row: list[object] = [None] * len(columns)
+    row[:4] = [pid, wave, dt.date(2024, 4, 2), instrument]
+    for item, value in answers.items():
+        row[columns.index(item)] = value
+    return row
+
+
+def test_questionnaire_sheet_is_assembled_scoped_and_accounted(tmp_path: Path) -> None:
+    rows = {"activities": [["A001", dt.date(2024, 3, 5), "Atelier créatif", "Namur", None]],
+            "participants": [["P001", "F001", "parent", "femme", 1985, None], [KEYED, "F002", "parent", "femme", 1990,
+                                                                                None]],
+            "attendance": [["A001", "P001"], ["A001", KEYED]],
+            "questionnaires": [
+                _questionnaire("P001", "entrée", {f"djg_{i}": "plus ou moins" for i in range(1, 7)}),  # labels
+                _questionnaire(KEYED, "entrée", {f"djg_{i}": 3 for i in range(1, 7)}),  # codes, keyed pseudonym
+                _questionnaire("P002", "suivi", {"djg_1": "non"}),  # nobody P002 in Participants (Excel row 4)
+                _questionnaire("P001", "entrée", {"osss_1": "5"}, "osss3"),  # impossible code (Excel row 5)
+            ]}
+    _book(tmp_path / "in", "R07", rows)
+    _book(tmp_path / "in", "R09", _simple())  # no questionnaire: optional, never reported as lost
+    result = assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    q = result.dataset.questionnaires
+    assert sorted(q["participant_id"]) == sorted(["R07:P001", KEYED])
+    assert q.set_index("participant_id").loc["R07:P001", "djg_1"] == 2  # "plus ou moins" is code 2
+    assert (tmp_path / "out" / "questionnaires.csv").exists()
+    assert _account(result, "R07", "questionnaires") == (4, 2, 2)
+    assert _account(result, "R09", "questionnaires") == (0, 0, 0)
+    missing = result.accounts.set_index(["relay_id", "table"]).loc[("R09", "questionnaires"), "missing"]
+    assert missing == "aucune ligne (facultative)"  # the template's sheet, left empty
+    bad = result.problems[result.problems["table"] == "questionnaires"]
+    assert sorted(zip(bad["sheet"], bad["row"], bad["column"], bad["value"])) == [
+        ("Questionnaire", 4, "participant_id", "R07:P002"), ("Questionnaire", 5, "osss_1", "5")]
+    write_feedback(result, tmp_path / "retours")
+    ws = load_workbook(tmp_path / "retours" / "retour_R07.xlsx")["À corriger"]
+    listed = {(r[0], r[1]) for r in ws.iter_rows(min_row=2, values_only=True) if r[1]}
+    assert listed == {("Questionnaire", 4), ("Questionnaire", 5)}
+
+
+def test_template_questionnaire_sheet_layout(tmp_path: Path) -> None:
+    from relais_analysis.outcomes.instruments import load_instruments
+
+    path = _book(tmp_path, "R07", {})
+    wb = load_workbook(path)
+    ws = wb["Questionnaire"]
+    headers = [c.value for c in ws[1]]
+    items = [i for inst in load_instruments().values() for i in inst.item_ids]
+    assert headers[:4] == ["Code participant", "Vague", "Date du questionnaire", "Questionnaire"]
+    assert headers[4:] == items and ws.freeze_panes == "A2" and list(ws.tables) == ["Questionnaires"]
+    assert not ws.merged_cells.ranges
+    assert "sentiment général de vide" in ws["E1"].comment.text  # djg_1's French wording on its header
+    checks = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert checks["A2"] == "liste_participants" and checks["B2"] == "liste_vagues"
+    assert checks["D2"] == "liste_instruments" and checks["E2"] == "rep_yes_more_or_less_no"
+    lists = wb["Listes"]
+    ref = wb.defined_names["rep_yes_more_or_less_no"].attr_text
+    column = ref.split("!")[1].split(":")[0].replace("$", "").rstrip("0123456789")
+    assert [lists[f"{column}{r}"].value for r in (2, 3, 4)] == ["oui", "plus ou moins", "non"]
+    assert "Questionnaire" in " ".join(str(c.value) for c in wb["Lisez-moi"]["A"] if c.value)
+
+
+def test_losses_of_scoped_codes_belong_to_their_relay(tmp_path: Path) -> None:
+    from relais_analysis.errors import DataLossError
+    from relais_analysis.ingest import check_losses
+
+    people = [[f"P{i:03d}", f"F{i:03d}", "parent", "femme", 1980 + i, None] for i in range(1, 10)]
+    rows = {"activities": [["A001", dt.date(2024, 3, 5), "Atelier créatif", "Namur", None]],
+            "participants": people + [["P099", "F099", "parent", "femme", 1890, None]],  # typo: rejected
+            "attendance": [["A001", p[0]] for p in people]}
+    _book(tmp_path / "in", "R07", rows)
+    for relay in ("R08", "R09"):
+        _book(tmp_path / "in", relay, {**rows, "participants": people})
+    result = assemble(tmp_path / "in", tmp_path / "out", as_of=AS_OF)
+    losses = result.dataset.losses().set_index(["relay_id", "table"])
+    # R07:P099 has no attendance: its scoped code still ties it to R07 (1 of 10 = 10 %, not more)
+    assert tuple(losses.loc[("R07", "participants"), ["read", "rejected"]]) == (10, 1)
+    assert "" not in losses.index.get_level_values("relay_id")
+    assert check_losses(result.dataset) == []
+    shutil.rmtree(tmp_path / "out")
+    rows["participants"].append(["P098", "F098", "parent", "femme", 1891, None])  # 2 of 11 = 18 % for R07
+    result = assemble(_rewrite(tmp_path, rows), tmp_path / "out", as_of=AS_OF)
+    with pytest.raises(DataLossError, match="relais R07, table participants : 2 ligne"):
+        check_losses(result.dataset)
+    assert main(["indicators", "--year", "2024", "--data", str(tmp_path / "out"), "--out",
+                 str(tmp_path / "tables")]) == 1
+    assert main(["indicators", "--year", "2024", "--data", str(tmp_path / "out"), "--out",
+                 str(tmp_path / "tables"), "--accept-losses"]) == 0
+
+
+def _rewrite(tmp_path: Path, rows: dict) -> Path:
+    _book(tmp_path / "in", "R07", rows)
+    return tmp_path / "in"

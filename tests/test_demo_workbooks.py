@@ -119,3 +119,18 @@ def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assemb
     assert ours.sentences == theirs.sentences and ours.attrition_sentences == theirs.attrition_sentences
     acc = assembled.accounts[assembled.accounts["table"] == "questionnaires"]
     assert int(acc["read"].sum()) == int(acc["accepted"].sum()) == 5500
+
+
+def test_indicators_publish_from_the_assembled_demo_without_accepting_losses(assembled, tmp_path: Path) -> None:
+    from relais_analysis.ingest import loss_problems
+
+    losses = assembled.dataset.losses()
+    # the six planted errors are each counted against their own relay, rejected participants included
+    lost = losses[losses["rejected"] > 0]
+    assert sorted(zip(lost["relay_id"], lost["table"])) == [
+        ("R01", "participants"), ("R03", "activities"), ("R05", "activities"), ("R09", "attendance"),
+        ("R12", "attendance"), ("R14", "participants")]
+    assert loss_problems(assembled.dataset) == []
+    out = tmp_path / "tableaux"
+    assert main(["indicators", "--year", "2024", "--data", str(assembled.out_dir), "--out", str(out)]) == 0
+    assert any(out.glob("*.csv"))
