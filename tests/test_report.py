@@ -222,3 +222,87 @@ def test_kernels_are_not_interrupted_at_shutdown(quiet):
         alive = thread.submit(asyncio.run, run()).result(timeout=120)
     assert not alive
     assert (signal.SIGINT in sent) is not quiet
+
+
+def _leak_probe(tmp_path: Path) -> Path:
+    """A notebook that reports, then plants, state in every place a warm kernel could carry it over."""
+    import nbformat
+
+    from relais_analysis.report import KERNEL_NAME
+
+    code = """import matplotlib as mpl, matplotlib.pyplot as plt
+import relais_analysis.geo as geo
+seen = {"global": "planted" in globals(), "module": hasattr(geo, "planted"), "figures": len(plt.get_fignums()),
+        "rc": mpl.rcParams["font.size"] == 31.0}
+print(seen)
+planted = run
+geo.planted = run
+plt.figure()
+mpl.rcParams["font.size"] = 31.0"""
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("run = 0", metadata={"tags": ["parameters"]}), nbformat.v4.new_code_cell(code)],
+        metadata={"kernelspec": {"name": KERNEL_NAME, "language": "python", "display_name": KERNEL_NAME}})
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _printed(executed: Path) -> str:
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    return "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []))
+
+
+def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
+    """Issue 10: a variable, a module attribute of the package, a figure and an rcParam set by one notebook
+    are not seen by the next one on the same warm kernel; without the reset (control) they are."""
+    import papermill as pm
+
+    from relais_analysis.kernel_pool import WarmKernel
+    from relais_analysis.report import KERNEL_NAME, _kernel_manager_class, ensure_kernel
+
+    ensure_kernel()
+    probe = _leak_probe(tmp_path)
+    kernel = WarmKernel(KERNEL_NAME, tmp_path, _kernel_manager_class())
+    clean = "{'global': False, 'module': False, 'figures': 0, 'rc': False}"
+    try:
+        for run in (1, 2, 3):
+            kernel.execute_notebook(probe, tmp_path / f"run{run}.ipynb", {"run": run})
+            assert _printed(tmp_path / f"run{run}.ipynb").strip() == clean, run
+        # control: the same kernel without the reset keeps everything the previous run planted
+        pm.execute_notebook(str(probe), str(tmp_path / "control.ipynb"), parameters={"run": 4},
+                            kernel_name=KERNEL_NAME, progress_bar=False, km=kernel.km)
+        assert _printed(tmp_path / "control.ipynb").strip() == "{'global': True, 'module': True, 'figures': 1, 'rc': True}"
+        assert kernel.alive() and kernel.runs == 3
+    finally:
+        kernel.shutdown()
+    assert not kernel.alive()
+
+
+def test_warm_kernels_write_the_same_bytes_as_fresh_ones(tmp_path, capfd):
+    """Issue 10: a build on warm kernels (one worker, so every notebook after the first reuses a kernel) and a
+    build with a fresh kernel per notebook publish the same files, byte for byte; no line says ERROR."""
+    small = Path(__file__).parent / "fixtures" / "small"
+    for name, reuse in (("warm", True), ("fresh", False)):
+        result = build_report(2024, data_dir=small, out_dir=tmp_path / name, provinces=[None, "60000"], relays=True,
+                              workers=1, progress=False, reuse_kernels=reuse)
+        assert result.ok, [r.error for r in result.results if not r.ok]
+    assert ("kernel" in result.results[0].seconds) is False  # the fresh build did start its own kernels
+    warm, fresh = tmp_path / "warm" / "2024", tmp_path / "fresh" / "2024"
+    files = sorted(p.relative_to(warm) for p in warm.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert len(files) > 40 and {"rapport.html", "fiche.html"} <= {f.name for f in files}
+    commit = re.compile(rb"commit <code>[0-9a-f]+</code>")  # another commit may land between the two builds
+    for rel in files:
+        assert commit.sub(b"", (warm / rel).read_bytes()) == commit.sub(b"", (fresh / rel).read_bytes()), rel
+    captured = capfd.readouterr()
+    assert "ERROR" not in captured.out + captured.err
+
+
+def test_reports_draw_only_the_formats_their_pages_use(site):
+    """Issue 10: the HTML pages embed PNG; SVG and PDF are drawn only when asked (``relais charts --formats``)."""
+    _, root = site
+    suffixes = {p.suffix for p in root.rglob("*") if p.is_file()}
+    assert ".png" in suffixes
+    assert not suffixes & {".svg", ".pdf"}
