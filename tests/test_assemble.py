@@ -144,7 +144,7 @@ def test_feedback_workbook_and_summary(tmp_path: Path) -> None:
     assert "Aucune ligne à corriger" in str(load_workbook(tmp_path / "retours" / "retour_R09.xlsx")
                                               ["À corriger"]["A3"].value)
     summary = pd.read_csv(tmp_path / "retours" / "synthese_centre_appui.csv", encoding="utf-8-sig")
-    assert len(summary) == 19 * 3
+    assert len(summary) == 19 * 4  # activities, participants, attendance, questionnaires (optional)
     assert (summary["read"] == summary["accepted"] + summary["rejected"]).all()
     r07 = summary[summary["relay_id"] == "R07"].set_index("table")
     assert r07.loc["activities", "rejected"] == 1 and r07.loc["attendance", "rejected"] == 2
@@ -272,18 +272,28 @@ def test_workbook_saved_again_by_libreoffice_assembles_to_the_same_numbers(tmp_p
                              ["P003", "F002", "parent", "autre", None, "Mouscron"],
                              [KEYED, "F003", "parent", "femme", 1990, "Namur"]],
             "attendance": [["A001", "P001"], ["A001", "P002"], ["A002", "P001"], ["A002", "P003"],
-                           ["A003", "P003"], ["A003", KEYED], ["A003", "P404"]]}
+                           ["A003", "P003"], ["A003", KEYED], ["A003", "P404"]],
+            "questionnaires": [_questionnaire("P001", "entrée", {f"djg_{i}": "oui" for i in range(1, 7)}),
+                               _questionnaire(KEYED, "suivi", {"osss_1": "3 à 5", "osss_2": 4, "osss_3": "2"}, "osss3")]}
     original = _book(tmp_path / "openpyxl", "R07", rows, name="R07_Mouscron.xlsx")
     (tmp_path / "libreoffice").mkdir()
     libreoffice([original], "xlsx:Calc MS Excel 2007 XML", tmp_path / "libreoffice")
+    saved = load_workbook(tmp_path / "libreoffice" / "R07_Mouscron.xlsx")["Questionnaire"]  # kept by LibreOffice:
+    assert saved["A1"].value == "Code participant" and saved["E3"].value is None and saved["E2"].value == "oui"
+    kept = {str(dv.sqref).split(":")[0].split()[0]: dv.formula1 for dv in saved.data_validations.dataValidation}
+    assert kept.get("E2") == "rep_yes_more_or_less_no" and kept.get("B2") == "liste_vagues"  # its dropdowns
     results = {}
     for name in ("openpyxl", "libreoffice"):
         result = assemble(tmp_path / name, tmp_path / f"out-{name}", as_of=AS_OF)
         region = reach_by(result.dataset, 2024).iloc[0]
         results[name] = (result.accounts.query("relay_id == 'R07'")[["read", "accepted", "rejected"]].values.tolist(),
-                         int(region["parents"]), int(region["children"]), int(region["attendances"]))
+                         int(region["parents"]), int(region["children"]), int(region["attendances"]),
+                         [(p, int(d or 0), int(o or 0)) for p, d, o in result.dataset.questionnaires[
+                             ["participant_id", "djg_1", "osss_1"]].astype(object).where(lambda f: f.notna(), None)
+                             .itertuples(index=False)])
         assert result.workbooks["how"].tolist() == ["case « Code du relais » du modèle"]
-    assert results["libreoffice"] == results["openpyxl"] == ([[3, 3, 0], [4, 4, 0], [7, 6, 1]], 2, 1, 4)
+    assert results["libreoffice"] == results["openpyxl"] == (
+        [[3, 3, 0], [4, 4, 0], [7, 6, 1], [2, 2, 0]], 2, 1, 4, [("R07:P001", 1, 0), (KEYED, 0, 3)])
     feedback = write_feedback(result, tmp_path / "retours")[:2]  # retour_R07.xlsx, synthese_centre_appui.xlsx
     first_sheets = libreoffice(feedback, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "retours")
     to_correct = pd.read_csv(first_sheets[0], dtype=str)

@@ -48,7 +48,7 @@ def test_a_relay_closed_before_the_year_gets_no_workbook(tmp_path: Path) -> None
 
 
 def test_sheets_relay_cell_and_protection(book) -> None:
-    assert book.sheetnames == ["Lisez-moi", "Activités", "Participants", "Présences", "Listes"]
+    assert book.sheetnames == ["Lisez-moi", "Activités", "Participants", "Présences", "Questionnaire", "Listes"]
     readme = book["Lisez-moi"]
     assert (readme["A3"].value, readme["B3"].value) == ("Code du relais", "R07")
     assert readme["B4"].value == "Relais Familles Mono – Mouscron"
@@ -116,11 +116,30 @@ def test_lists_are_on_the_hidden_sheet_and_every_entry_is_accepted(book) -> None
     assert [canonical_gender(g) for g in GENDER_LABELS] == ["F", "M", "X", "unknown"]
 
 
+def test_questionnaire_answer_lists_are_read_back_as_codes(book) -> None:
+    """Every label of every answer dropdown is accepted by the questionnaire validator as its own code."""
+    from relais_analysis.outcomes.instruments import load_instruments
+    from relais_analysis.outcomes.validate import _answer_lookup
+    from relais_analysis.schema import fold
+    from relais_analysis.workbook_template import questionnaire_layout
+
+    instruments = load_instruments()
+    lists = book["Listes"]
+    for inst in instruments.values():
+        lookup = _answer_lookup(inst)
+        for item in inst.items:
+            ref = book.defined_names[f"rep_{item.answer_set}"].attr_text.split("!")[1].replace("$", "")
+            labels = [c.value for row in lists[ref] for c in row]
+            assert [lookup[item.id][fold(label)] for label in labels] == [o.code for o in item.options]
+    layout = questionnaire_layout(instruments)
+    assert [c[0] for c in layout.columns[4:]] == [i for inst in instruments.values() for i in inst.item_ids]
+
+
 def test_a_blank_template_reads_back_empty_and_tied_to_its_relay(templates: list[Path]) -> None:
     data = read_workbook(templates[0])
     assert data.relay_cell == "R01" and not data.synthetic
     assert [(s.table, len(s.rows), s.missing) for s in data.sheets] == [
-        ("activities", 0, []), ("participants", 0, []), ("attendance", 0, [])]
+        ("activities", 0, []), ("participants", 0, []), ("attendance", 0, []), ("questionnaires", 0, [])]
 
 
 def test_registry_as_a_workbook(tmp_path: Path) -> None:
@@ -157,3 +176,6 @@ def test_libreoffice_opens_every_template(templates: list[Path], libreoffice, tm
     for path, csv in zip(templates, csvs):
         first = pd.read_csv(csv, header=None, dtype=str, keep_default_na=False)
         assert first.iloc[2, :2].tolist() == ["Code du relais", path.name[:3]]
+        assert first[0].str.startswith("4. Questionnaire").any()  # every template holds the Questionnaire sheet
+    # (that LibreOffice keeps the Questionnaire sheet, its dropdowns and answers is checked by
+    # test_assemble.test_workbook_saved_again_by_libreoffice_assembles_to_the_same_numbers)
