@@ -1,6 +1,7 @@
 """Shared pytest fixtures.
 
-Sections: browser fixtures, report build (below). Add other shared fixtures in their own section.
+Sections: browser fixtures, LibreOffice, datasets, report build (below). Add other shared fixtures in their own
+section. Path constants live in ``paths.py`` (``from paths import DEMO, SMALL``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage
+from paths import DEMO, SMALL
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -111,7 +113,7 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory):
 # One build of the demo report site (2024, Wallonia and the five provinces: what ``make report`` builds) for the
 # whole session: tests that need a built site read it, none writes into it. Mark such tests ``@pytest.mark.slow``.
 
-DEMO_DATA = Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_DATA = DEMO
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,55 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     out = tmp_path_factory.mktemp("demo-site")
     result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
     return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+
+
+# --------------------------------------------------------------------------- datasets
+# Loaded once per session (the demo data take 3-6 s to read and validate on this machine, and nine files read them).
+# Shared, so read-only: a test that needs to change one makes its own copy (``dataclasses.replace`` with new
+# frames, or ``copy.deepcopy``). The fixtures check at the end of the session that no table was changed in place.
+
+
+def _fingerprint(dataset) -> dict[str, int]:
+    """A hash of every table of a :class:`~relais_analysis.ingest.Dataset` (values, index and column names)."""
+    import dataclasses
+
+    import pandas as pd
+
+    prints = {}
+    for field in dataclasses.fields(dataset):
+        frame = getattr(dataset, field.name)
+        if isinstance(frame, pd.DataFrame):
+            values = pd.util.hash_pandas_object(frame.astype(str), index=True).sum()
+            prints[field.name] = hash((int(values), tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes))))
+    return prints
+
+
+def _shared_dataset(folder: Path) -> Iterator:
+    from relais_analysis.ingest import load_dataset
+
+    dataset = load_dataset(folder)
+    before = _fingerprint(dataset)
+    yield dataset
+    changed = [name for name, value in _fingerprint(dataset).items() if before.get(name) != value]
+    assert not changed, f"a test changed the shared dataset of {folder.name} in place: {changed}"
+
+
+@pytest.fixture(scope="session")
+def demo_dataset() -> Iterator:
+    """``load_dataset(data/demo)``, once per session; read-only."""
+    yield from _shared_dataset(DEMO)
+
+
+@pytest.fixture(scope="session")
+def small_dataset() -> Iterator:
+    """``load_dataset(tests/fixtures/small)``, once per session; read-only."""
+    yield from _shared_dataset(SMALL)
+
+
+@pytest.fixture(scope="session")
+def demo_indicator_tables(demo_dataset) -> dict:
+    """The raw (unprotected) 2024 indicator tables of the demo data: Wallonia (key ``None``) and each province."""
+    from relais_analysis.config import PROVINCES
+    from relais_analysis.tables import indicator_tables
+
+    return {code: indicator_tables(demo_dataset, 2024, province=code) for code in [None, *PROVINCES]}

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from relais_analysis import narrative, tables
 from relais_analysis.annual import AnnualReport, validate_parameters
 from relais_analysis.errors import ParameterError
-from relais_analysis.ingest import load_dataset
+from paths import SMALL
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 def test_parameters_arrive_as_strings_and_are_checked(tmp_path):
@@ -35,9 +32,8 @@ def test_year_without_data_lists_available_years(tmp_path):
         AnnualReport(year=2022, data_dir=str(SMALL), output_dir=str(tmp_path))
 
 
-def test_headline_from_published_tables():
-    demo = load_dataset(DEMO)
-    pub = tables.publish_tables(tables.indicator_tables(demo, 2024))
+def test_headline_from_published_tables(demo_indicator_tables):
+    pub = tables.publish_tables(demo_indicator_tables[None])
     text = narrative.headline(pub, "fr")
     assert text.startswith("En 2024, 1\u202f500 parents et 1\u202f264 enfants ont participé à au moins une activité "
                            "des relais en Wallonie")
@@ -46,9 +42,8 @@ def test_headline_from_published_tables():
     assert "146 des 262 communes" in narrative.coverage_sentence(pub, "fr")
 
 
-def test_small_counts_read_as_masked_in_sentences():
-    small = load_dataset(SMALL)
-    pub = tables.publish_tables(tables.indicator_tables(small, 2024, province="Luxembourg"))
+def test_small_counts_read_as_masked_in_sentences(small_dataset):
+    pub = tables.publish_tables(tables.indicator_tables(small_dataset, 2024, province="Luxembourg"))
     text = narrative.headline(pub, "fr")
     assert "n.p. parents" in text and "de la province du Luxembourg" in text
 

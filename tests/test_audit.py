@@ -14,14 +14,12 @@ from relais_analysis.audit import audit_folder, read_published_folder
 from relais_analysis.cli import main
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import InputDataError
-from relais_analysis.ingest import load_dataset
 from relais_analysis.linked_protection import protect_publication
 from relais_analysis.privacy import SUPPRESSED
 from relais_analysis.scope import for_province
-from relais_analysis.tables import indicator_tables, publish_tables, write_tables
+from relais_analysis.tables import publish_tables, write_tables
 
 HOLE = Path(__file__).resolve().parent / "fixtures" / "audit" / "hole"
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 def test_planted_holes_found(capsys):
@@ -72,11 +70,11 @@ def test_not_a_folder_exit_2(tmp_path):
     assert main(["audit", str(tmp_path / "missing")]) == 2
 
 
-def test_per_table_publication_fails_the_audit(tmp_path, capsys):
+def test_per_table_publication_fails_the_audit(tmp_path, capsys, demo_dataset, demo_indicator_tables):
     """The demo tables protected one by one (as before issue 9), written as CSV: the audit finds the holes."""
-    dataset = load_dataset(DEMO)
+    dataset = demo_dataset
     for code in [None, "20002", "50000", "90000"]:
-        raw = indicator_tables(dataset, 2024, province=code)
+        raw = demo_indicator_tables[code]
         if code is not None:
             tables = dict(raw.tables, reach_by_residence=reach.reach_by(for_province(dataset, code), 2024, "residence"))
             raw = replace(raw, tables=tables)
@@ -87,9 +85,8 @@ def test_per_table_publication_fails_the_audit(tmp_path, capsys):
     assert "('attendances', 'P:20002', 2024, 'residence', '53053') = [1 ; 1]" in out  # Mons
 
 
-def test_joint_publication_passes_the_audit(tmp_path, capsys):
-    dataset = load_dataset(DEMO)
-    publication = protect_publication([indicator_tables(dataset, 2024, province=c) for c in [None, *PROVINCES]])
+def test_joint_publication_passes_the_audit(tmp_path, capsys, demo_indicator_tables):
+    publication = protect_publication([demo_indicator_tables[c] for c in [None, *PROVINCES]])
     for scope, ts in publication.sets.items():
         write_tables(ts, tmp_path / scope.replace(":", "_"))
     assert main(["audit", str(tmp_path)]) == 0

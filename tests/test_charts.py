@@ -22,7 +22,6 @@ from PIL import Image
 from relais_analysis import classes, static_map, tables
 from relais_analysis import charts, coverage, geo, privacy, reach
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.ingest import load_dataset
 from relais_analysis.privacy import SUPPRESSED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,13 +34,13 @@ MASKED = "n.p."
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_dataset(ROOT / "data" / "demo")
+def demo(demo_dataset):
+    return demo_dataset
 
 
 @pytest.fixture(scope="module")
-def small():
-    return load_dataset(ROOT / "tests" / "fixtures" / "small")
+def small(small_dataset):
+    return small_dataset
 
 
 @pytest.fixture(scope="module")

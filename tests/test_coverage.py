@@ -18,7 +18,6 @@ Wallonia 3645243.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,9 +26,7 @@ import shapely
 
 from relais_analysis import coverage, geo
 from relais_analysis.errors import ParameterError
-from relais_analysis.ingest import load_dataset
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
 
 POP = {
     "62063": 197_217,  # Liège
@@ -46,8 +43,8 @@ WALLONIA_POP = 3_645_243
 
 
 @pytest.fixture(scope="module")
-def dataset():
-    return load_dataset(FIXTURE)
+def dataset(small_dataset):
+    return small_dataset
 
 
 def _with_territories(dataset, rows: list[dict]):

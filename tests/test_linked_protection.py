@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,24 +18,22 @@ from relais_analysis import reach
 from relais_analysis.audit import audit_system
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import PrivacyError
-from relais_analysis.ingest import load_dataset
 from relais_analysis.linked_protection import (
     load_protected, protect_publication, protect_scope, save_protected,
 )
 from relais_analysis.privacy import SUPPRESSED, check_publishable, is_suppressed
 from relais_analysis.publication_links import LinkedSystem, Relation, build_system, scope_of
 from relais_analysis.scope import for_province
-from relais_analysis.tables import PEOPLE_COUNTS, indicator_tables, publish_tables, relay_tables
+from relais_analysis.tables import PEOPLE_COUNTS, publish_tables, relay_tables
+from paths import DEMO
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 BW, NAMUR = "P:20002", "P:90000"
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple:
-    dataset = load_dataset(DEMO)
-    raw = {scope_of(code): indicator_tables(dataset, 2024, province=code) for code in [None, *PROVINCES]}
-    return dataset, raw
+def demo(demo_dataset, demo_indicator_tables) -> tuple:
+    raw = {scope_of(code): demo_indicator_tables[code] for code in [None, *PROVINCES]}
+    return demo_dataset, raw
 
 
 @pytest.fixture(scope="module")

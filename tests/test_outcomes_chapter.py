@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from relais_analysis.ingest import load_dataset
 from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
 from relais_analysis.outcomes.sentences import check_no_causal_wording
+from paths import DEMO, SMALL
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
-SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_dataset(DEMO)
+def demo(demo_dataset):
+    return demo_dataset
 
 
 def test_wallonia_chapter(demo, tmp_path):

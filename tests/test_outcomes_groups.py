@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from relais_analysis.ingest import load_dataset
 from relais_analysis.outcomes.analysis import analyse_outcomes
 from relais_analysis.outcomes.groups import NOT_PUBLISHED, participant_groups
 from relais_analysis.outcomes.tables import write_outcome_tables
 from relais_analysis.privacy import SUPPRESSED, check_publishable
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 @pytest.fixture(scope="module")
-def demo():
-    dataset = load_dataset(DEMO)
+def demo(demo_dataset):
+    dataset = demo_dataset
     groups = participant_groups(dataset)
     return dataset, groups, analyse_outcomes(dataset.questionnaires, groups=groups)
 

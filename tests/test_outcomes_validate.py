@@ -94,8 +94,8 @@ def test_missing_required_column_is_one_clear_error(tmp_path):
         load_dataset(folder)
 
 
-def test_demo_questionnaires_are_all_accepted():
-    dataset = load_dataset(Path(__file__).resolve().parents[1] / "data" / "demo")
+def test_demo_questionnaires_are_all_accepted(demo_dataset):
+    dataset = demo_dataset
     report = dataset.reports["questionnaires"]
     assert report.rows_read == report.accepted == len(dataset.questionnaires) > 5000
     entry = dataset.questionnaires.query("wave == 'entree' and instrument == 'djg6'")

@@ -16,8 +16,8 @@ SMALL = Path(__file__).parent / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return load_dataset(SMALL)
+def ds(small_dataset):
+    return small_dataset
 
 
 def test_region_2024(ds):

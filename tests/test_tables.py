@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,20 +10,18 @@ from clirun import relais
 
 from relais_analysis import privacy, tables
 from relais_analysis.errors import ParameterError
-from relais_analysis.ingest import load_dataset
+from paths import SMALL
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
-DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 
 
 @pytest.fixture(scope="module")
-def small():
-    return load_dataset(SMALL)
+def small(small_dataset):
+    return small_dataset
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return load_dataset(DEMO)
+def demo(demo_dataset):
+    return demo_dataset
 
 
 def _small_counts(frame: pd.DataFrame, columns: list[str], threshold: int = 5) -> list:
