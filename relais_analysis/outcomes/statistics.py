@@ -268,6 +268,9 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
 
 
 def _bootstrap_mean_ci(d: np.ndarray, confidence: float, seed: int) -> tuple[float, float]:
+    # resample the sorted differences: the interval then depends on the values only, never on the order of
+    # participant codes (the same answers under other codes, e.g. after relais assemble, give the same bounds)
+    d = np.sort(d)
     if np.ptp(d) == 0:
         return float(d[0]), float(d[0])
     with warnings.catch_warnings():
