@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,9 @@ from relais_analysis.linked_protection import protect_publication
 from relais_analysis.privacy import SUPPRESSED
 from relais_analysis.scope import for_province
 from relais_analysis.tables import publish_tables, write_tables
+from paths import FIXTURES
 
-HOLE = Path(__file__).resolve().parent / "fixtures" / "audit" / "hole"
+HOLE = FIXTURES / "audit" / "hole"
 
 
 def test_planted_holes_found(capsys):

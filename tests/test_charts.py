@@ -23,8 +23,8 @@ from relais_analysis import classes, static_map, tables
 from relais_analysis import charts, coverage, geo, privacy, reach
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.privacy import SUPPRESSED
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 NNBSP = "\u202f"  # Babel's French thousands separator
 NBSP = "\u00a0"
 MASKED = "n.p."

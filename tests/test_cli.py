@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 from clirun import real_relais, relais  # relais: in-process; real_relais: a new interpreter
+from paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_the_console_entry_point_returns_the_exit_code(tmp_path):

@@ -18,8 +18,8 @@ import pytest
 from relais_analysis import geo
 from relais_analysis.demo import DEMO_AS_OF, DEMO_SEED, write_demo
 from relais_analysis.schema import ACTIVITY_TYPES, TABLES
+from paths import DEMO as DEMO_DIR
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 CSV_TABLES = ("relays", "territories", "activities", "participants", "attendance")
 FILES = {f"{name}.csv" for name in CSV_TABLES} | {"dataset.json", "README.md", "questionnaires.csv"}
 

@@ -11,9 +11,8 @@ import pytest
 
 from relais_analysis import errors
 from relais_analysis.ingest import check_losses, load_dataset, loss_problems, write_rejections
+from paths import FIXTURES, SMALL
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SMALL = FIXTURES / "small"
 BAD = FIXTURES / "bad_input"
 CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 

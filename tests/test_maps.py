@@ -35,8 +35,8 @@ from relais_analysis import geo, i18n, maps
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.offline import OfflineAssetError, save_offline_map
 from relais_analysis.privacy import SUPPRESSED, footnote
+from paths import ARTIFACTS
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 #: HTML with an event handler, template-literal placeholder, backslash-backtick.
 HOSTILE_NAME = r"<img src=x onerror=alert(1)>${alert(2)}\`"

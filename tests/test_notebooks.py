@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import papermill as pm
 import pytest
 
 from relais_analysis.report import KERNEL_NAME, ensure_kernel
+from paths import DEMO, ROOT, SMALL
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SMALL = Path(__file__).parent / "fixtures" / "small"
-DEMO = ROOT / "data" / "demo"
 
 
 def test_the_five_notebooks_exist():

@@ -28,8 +28,8 @@ from relais_analysis.offline import (
     prepare_map,
     save_offline_map,
 )
+from paths import ARTIFACTS
 
-ARTIFACTS = Path(__file__).parent / "artifacts"
 
 #: Every trick that broke folium 0.20 output when unescaped (checked in Chromium):
 #: HTML with an event handler, a template-literal placeholder, a bare backtick, a

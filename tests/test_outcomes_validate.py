@@ -12,8 +12,8 @@ import pytest
 from relais_analysis.errors import InputDataError
 from relais_analysis.ingest import load_dataset
 from relais_analysis.schema import TABLES, datapackage_descriptor
+from paths import SMALL
 
-SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 HEADER = "participant_id,vague,date,instrument,osss_1,osss_2,osss_3,djg_1\n"
 
 

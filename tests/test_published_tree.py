@@ -29,10 +29,8 @@ from relais_analysis.errors import ParameterError
 from relais_analysis.ingest import load_dataset
 from relais_analysis.publication import Staging, descendants
 from relais_analysis.report import plan_jobs
+from paths import DEMO, ROOT, SMALL
 
-ROOT = Path(__file__).resolve().parents[1]
-SMALL = Path(__file__).parent / "fixtures" / "small"
-DEMO = ROOT / "data" / "demo"
 THRESHOLD = 5
 PUBLISHABLE_SUFFIXES = {".html", ".csv", ".png", ".svg", ".json", ".txt", ".pdf"}
 TEXT_SUFFIXES = {".html", ".csv", ".svg", ".json", ".txt"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from relais_analysis import reach
 from relais_analysis.errors import ParameterError
 from relais_analysis.ingest import load_dataset
+from paths import SMALL
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
 
 
 @pytest.fixture(scope="module")

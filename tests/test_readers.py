@@ -14,8 +14,8 @@ import pytest
 from relais_analysis import errors
 from relais_analysis.ingest import load_dataset
 from relais_analysis.readers import MAX_ROWS, discover_tables, read_table_file
+from paths import SMALL
 
-SMALL = Path(__file__).parent / "fixtures" / "small"
 SHEETS = {"Relais": "relays", "Territoires": "territories", "Activités": "activities",
           "Participants": "participants", "Présences": "attendance"}
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from relais_analysis import schema
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_datapackage_json_is_in_sync():
