@@ -254,9 +254,10 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
             text = frame[item].astype("string")
             mapped = _map_unique(text, lambda v, codes=lookup[item]: codes.get(fold(v)))
             rows.add(mine & text.notna().to_numpy() & mapped.isna().to_numpy(), item, text,
-                     f"réponse impossible (codes possibles : "
-                     f"{', '.join(str(o.code) for o in inst.items[inst.item_ids.index(item)].options)})",
-                     "impossible answer code")
+                     f"réponse impossible (réponses possibles : "
+                     f"{', '.join(f'{o.code} = {o.fr}' for o in inst.items[inst.item_ids.index(item)].options)})",
+                     f"impossible answer (possible answers: "
+                     f"{', '.join(f'{o.code} = {o.en}' for o in inst.items[inst.item_ids.index(item)].options)})")
             rows.add(~mine & inst_id.notna().to_numpy() & text.notna().to_numpy(), item, text,
                      f"réponse dans une colonne de l'instrument {inst.id}, pas de celui de la ligne",
                      f"answer in a column of instrument {inst.id}, not the row's instrument")
