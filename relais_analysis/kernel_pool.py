@@ -84,7 +84,11 @@ class WarmKernel:
         self.km = manager_class(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(self.cwd))
         self.runs = 0
-        self._execute(_WARM_UP.format(preload=PRELOAD), "warm-up")
+        try:
+            self._execute(_WARM_UP.format(preload=PRELOAD), "warm-up")
+        except BaseException:
+            self.shutdown()  # never leave a half-started kernel behind
+            raise
 
     def _execute(self, code: str, what: str) -> None:
         from jupyter_client import BlockingKernelClient
