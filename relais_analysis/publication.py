@@ -37,7 +37,7 @@ from .errors import ParameterError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "descendants", "internal_root", "relay_folders",
+__all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "check_site_root", "descendants", "internal_root", "relay_folders",
            "holding_sigint", "safe_file_stem", "stop_processes", "write_published_table"]
 
 #: Folder, beside the yearly published folders, of what must never be published.
@@ -54,6 +54,41 @@ def internal_root(out_dir: str | Path, year: int) -> Path:
     'reports/interne/2024'
     """
     return Path(out_dir) / INTERNAL_DIR / str(year)
+
+
+def check_site_root(out_root: Path) -> Path:
+    """Refuse an output folder that is itself a published year or internal folder.
+
+    ``relais report --out reports`` writes ``reports/2024/`` (published) and
+    ``reports/interne/2024/`` (internal). Given ``--out reports/2024``, the internal folder
+    would land inside the folder a coordinator zips and sends; given ``--out reports/interne``,
+    published pages would sit among internal files.
+
+    Raises
+    ------
+    ParameterError
+        If ``out_root`` is named like a year (``2024``) or ``interne``, or already holds a
+        site's ``index.html``; the message names the parent folder to give instead.
+
+    Examples
+    --------
+    >>> check_site_root(Path("reports")).as_posix()
+    'reports'
+    >>> check_site_root(Path("reports/2024"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    relais_analysis.errors.ParameterError: Le dossier de sortie reports/2024 ... (--out reports), qui recevra 2024/ ...
+    """
+    name = out_root.name
+    if (len(name) == 4 and name.isdigit()) or name == INTERNAL_DIR or (out_root / "index.html").is_file():
+        parent = out_root.parent.as_posix()
+        raise ParameterError(
+            f"Le dossier de sortie {out_root.as_posix()} est déjà un dossier publié ou interne : indiquez le "
+            f"dossier parent (--out {parent}), qui recevra {name if name.isdigit() else 'ANNÉE'}/ et {INTERNAL_DIR}/.",
+            f"The output folder {out_root.as_posix()} is itself a published or internal folder: give its parent "
+            f"(--out {parent}), which receives YEAR/ and {INTERNAL_DIR}/.",
+        )
+    return out_root
 
 
 def check_output_dir(path: str | Path) -> Path:

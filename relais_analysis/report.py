@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, geo
-from .publication import (Staging, check_output_dir, descendants, holding_sigint, internal_root, relay_folders,
+from .publication import (Staging, check_output_dir, check_site_root,
+                          descendants, holding_sigint, internal_root, relay_folders,
                           stop_processes)
 from .annual import check_report_year
 from .config import DEFAULT_THRESHOLD, PROVINCES, project_root
@@ -364,7 +365,7 @@ def build_report(
         dataset = use_population_file(dataset, population)  # checked before any kernel starts
     check_losses(dataset, accept=accept_losses)
     check_report_year(year, dataset)
-    out_root = check_output_dir(out_dir)
+    out_root = check_output_dir(check_site_root(Path(out_dir)))
     target, internal = out_root / str(year), internal_root(out_root, year)
     if pdf and None not in scopes:
         raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")

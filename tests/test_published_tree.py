@@ -406,6 +406,21 @@ def test_an_output_path_that_is_a_file_gets_one_line(command, tmp_path):
     assert target.read_text(encoding="utf-8") == "pas un dossier"
 
 
+@pytest.mark.parametrize("name", ["2024", "interne", "site"])
+def test_a_published_or_internal_folder_as_output_is_refused(name, tmp_path):
+    # --out reports/2024 would put interne/ inside the folder a coordinator zips and sends
+    out = tmp_path / name
+    if name == "site":
+        out.mkdir()
+        (out / "index.html").write_text("<html></html>", encoding="utf-8")
+    run = relais("report", "--year", "2024", "--data", str(SMALL), "--out", str(out))
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 2  # French, then English
+    assert f"--out {tmp_path.as_posix()}" in run.stderr
+    assert not (out / "interne").exists() and not (out / "2024").exists()
+    assert name == "site" or not out.exists()  # refused before anything is created
+
+
 @pytest.mark.parametrize("where", ["folder", "parent-file"])
 def test_a_map_written_into_a_folder_or_under_a_file_gets_one_line(where, tmp_path):
     (tmp_path / "fichier").write_text("pas un dossier", encoding="utf-8")
