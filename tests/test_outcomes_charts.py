@@ -7,7 +7,7 @@ import pandas as pd
 
 from relais_analysis.outcomes import load_instruments
 from relais_analysis.outcomes.analysis import analyse_outcomes
-from relais_analysis.outcomes.charts import alt_text_change, bands_chart, write_outcome_charts
+from relais_analysis.outcomes.charts import alt_text_change, bands_chart, change_chart, write_outcome_charts
 from relais_analysis.privacy import SUPPRESSED
 
 
@@ -54,3 +54,24 @@ def test_bands_chart_refuses_masked_margins():
                           [30, 20, 50, 100]], index=labels + ["total"], columns=labels + ["total"], dtype=object)
     table.loc[labels[0], "total"] = SUPPRESSED
     assert bands_chart(table, inst) is None
+
+
+def test_change_chart_ticks_read_their_own_value():
+    # a tick at -0.25 printed with one decimal would read "-0,2": every label must be its tick exactly
+    from relais_analysis.i18n import format_decimal
+
+    demo = pd.read_csv(__import__("paths").DEMO / "questionnaires.csv", dtype=str)
+    res = analyse_outcomes(demo)
+    fig = change_chart(res.tables["outcomes_change"], res.instruments)
+    fig.canvas.draw()
+    checked = 0
+    for ax in fig.axes:
+        lo, hi = ax.get_xlim()
+        for tick in ax.get_xticks():
+            if lo - 1e-9 <= tick <= hi + 1e-9:
+                assert round(tick, 1) == tick or abs(round(tick, 1) - tick) < 1e-9, (ax.get_title(), tick)
+                checked += 1
+        labels = [lab.get_text() for lab in ax.get_xticklabels() if lab.get_text()]
+        assert len(labels) == len(set(labels)), labels  # no two ticks printed alike
+    assert checked >= 12
+    __import__("matplotlib.pyplot").pyplot.close(fig)

@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from ..charts import OKABE_ITO, house_style, save_figure  # noqa: E402
@@ -58,6 +59,8 @@ def change_chart(change: pd.DataFrame, instruments: dict[str, Instrument], *, la
             ax.spines["left"].set_visible(False)
             span = (inst.score_max - inst.score_min) / 4
             ax.set_xlim(-span, span)
+            # ticks on steps of 1, 2 or 5 (x 10^k): every tick is exact with one decimal (no -0,25 shown as -0,2)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 5, 10]))
             ax.xaxis.set_major_formatter(matplotlib_formatter("decimal", lang, 1))
             side = f"{t['better']} \u2192" if inst.higher_is_better else f"\u2190 {t['better']}"
             ax.set_title(f"{inst.short_name}   ({side})", fontsize=9.5, loc="left", pad=2)
