@@ -18,7 +18,7 @@ from . import __version__, geo
 from .config import project_root
 from .i18n import format_date, format_int
 from .ingest import Dataset
-from .tables import TABLE_TITLES
+from .tables import table_order, table_title
 
 if TYPE_CHECKING:
     from .report import JobResult
@@ -77,10 +77,9 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
         if carte.exists():
             links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
         if (folder / "tableaux").exists():
-            tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: list(TABLE_TITLES).index(t.stem)
-                            if t.stem in TABLE_TITLES else len(TABLE_TITLES))
-            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(TABLE_TITLES.get(t.stem, {}).get(lang, t.stem))}'
-                              f'</a>' for t in tables)
+            tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: table_order(t.stem))
+            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(table_title(t.stem, lang))}</a>'
+                              for t in tables)
             links.append(f'{"tableaux" if fr else "tables"} : {items}')
         if not res.ok:  # never the error itself: that goes to the internal log
             links.append(f'<span class="failed">{"non disponible" if fr else "not available"}</span>')

@@ -30,7 +30,8 @@ from .publication import write_published_table
 from .safe_csv import write_csv
 from .scope import for_province
 
-__all__ = ["PEOPLE_COUNTS", "TABLE_TITLES", "TableSet", "indicator_tables", "publish_tables", "relay_tables", "write_tables"]
+__all__ = ["OUTCOME_TABLE_TITLES", "PEOPLE_COUNTS", "TABLE_TITLES", "TableSet", "indicator_tables", "publish_tables",
+           "relay_tables", "table_order", "table_title", "write_tables"]
 
 _REACH = ["parents", "children", "families", "attendances", "activities"]
 
@@ -75,6 +76,54 @@ TABLE_TITLES: dict[str, dict[str, str]] = {
     "population_within": {"fr": "population à 5, 10, 20 km", "en": "population within 5, 10, 20 km"},
     "next_relay_suggestions": {"fr": "où ouvrir un nouveau relais", "en": "where to open a new relay"},
 }
+#: Titles of the outcome tables (issue 11), in the order the index lists them; ``{name}`` is the
+#: instrument's short name for the per-instrument tables.
+OUTCOME_TABLE_TITLES: dict[str, dict[str, str]] = {
+    "outcomes_change": {"fr": "évolution entre l'entrée et le suivi", "en": "change between entry and follow-up"},
+    "outcomes_waves_": {"fr": "réponses par vague : {name}", "en": "answers per wave: {name}"},
+    "outcomes_bands_": {"fr": "niveaux à l'entrée et au suivi : {name}", "en": "levels at entry and follow-up: {name}"},
+    "outcomes_attrition": {"fr": "qui n'a pas répondu au suivi", "en": "who did not answer the follow-up"},
+    "outcomes_by_province": {"fr": "évolution par province", "en": "change by province"},
+    "outcomes_by_relay": {"fr": "évolution par relais", "en": "change by relay"},
+    "outcomes_by_year": {"fr": "évolution par année d'entrée", "en": "change by entry year"},
+    "outcomes_by_dose": {"fr": "évolution selon le nombre d'activités suivies",
+                         "en": "change by number of activities attended"},
+}
+
+
+def table_title(name: str, lang: str = "fr") -> str:
+    """Readers' title of a published table (index page), French or English.
+
+    Examples
+    --------
+    >>> table_title("reach_by_relay")
+    'par relais'
+    >>> table_title("outcomes_bands_djg6")
+    "niveaux à l'entrée et au suivi : DJG-6"
+    >>> table_title("unknown_table", "en")
+    'unknown_table'
+    """
+    if name in TABLE_TITLES:
+        return TABLE_TITLES[name][lang]
+    if name in OUTCOME_TABLE_TITLES:
+        return OUTCOME_TABLE_TITLES[name][lang]
+    for prefix, titles in OUTCOME_TABLE_TITLES.items():
+        if prefix.endswith("_") and name.startswith(prefix):
+            from .outcomes import load_instruments  # the outcome stage sits downstream; imported only here
+
+            instrument = load_instruments().get(name[len(prefix):])
+            return titles[lang].format(name=instrument.short_name if instrument else name[len(prefix):])
+    return name
+
+
+def table_order(name: str) -> tuple[int, str]:
+    """Sort key of a published table on the index: reach and coverage first, then outcomes."""
+    if name in TABLE_TITLES:
+        return list(TABLE_TITLES).index(name), name
+    for k, prefix in enumerate(OUTCOME_TABLE_TITLES):
+        if name == prefix or (prefix.endswith("_") and name.startswith(prefix)):
+            return len(TABLE_TITLES) + k, name
+    return len(TABLE_TITLES) + len(OUTCOME_TABLE_TITLES), name
 #: Rate columns and the count they are computed from (masked together).
 RATES: dict[str, dict[str, str]] = {
     "new_vs_returning": {"share_new": "new_parents"},

@@ -434,3 +434,14 @@ def test_summary_json_has_no_absolute_path(demo_site):
     for path in demo_site.site.rglob("summary.json"):
         summary = json.loads(path.read_text(encoding="utf-8"))
         assert not ABSOLUTE_PATH.search(json.dumps(summary, ensure_ascii=False)), path
+
+
+def test_index_names_every_table_for_readers(demo_site):
+    # every table link on the index reads as French words, never as a file stem such as outcomes_bands_djg6
+    page = (demo_site.site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="[^"]*tableaux/([^"/]+)\.csv">([^<]+)</a>', page)
+    stems = {stem for stem, _ in links}
+    assert {"outcomes_change", "outcomes_bands_djg6", "reach_by_relay"} <= stems
+    for stem, text in links:
+        assert "_" not in text and text != stem, (stem, text)
+    assert "niveaux à l&#x27;entrée et au suivi : DJG-6" in page or "niveaux à l'entrée et au suivi : DJG-6" in page
