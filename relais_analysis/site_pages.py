@@ -65,7 +65,10 @@ def _rel(path: Path, root: Path) -> str:
 
 def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str) -> Path:
     """``index.html``: every report, map, figure folder and table, in French by default."""
+    from .outcomes import load_instruments
+
     fr = lang == "fr"
+    short_names = {key: inst.short_name for key, inst in load_instruments().items()}
     rows = []
     for res in results:
         folder = res.job.output_dir
@@ -78,8 +81,8 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
             links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
         if (folder / "tableaux").exists():
             tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: table_order(t.stem))
-            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(table_title(t.stem, lang))}</a>'
-                              for t in tables)
+            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(table_title(t.stem, lang, short_names))}'
+                              f'</a>' for t in tables)
             links.append(f'{"tableaux" if fr else "tables"} : {items}')
         if not res.ok:  # never the error itself: that goes to the internal log
             links.append(f'<span class="failed">{"non disponible" if fr else "not available"}</span>')

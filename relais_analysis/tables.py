@@ -16,6 +16,7 @@ statistics, not counts of people reached, and are never masked.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,14 +92,17 @@ OUTCOME_TABLE_TITLES: dict[str, dict[str, str]] = {
 }
 
 
-def table_title(name: str, lang: str = "fr") -> str:
+def table_title(name: str, lang: str = "fr", short_names: Mapping[str, str] | None = None) -> str:
     """Readers' title of a published table (index page), French or English.
+
+    ``short_names`` maps an instrument id to its short name for the per-instrument outcome
+    tables (the report passes them; this stage does not read the outcome stage's files).
 
     Examples
     --------
     >>> table_title("reach_by_relay")
     'par relais'
-    >>> table_title("outcomes_bands_djg6")
+    >>> table_title("outcomes_bands_djg6", short_names={"djg6": "DJG-6"})
     "niveaux à l'entrée et au suivi : DJG-6"
     >>> table_title("unknown_table", "en")
     'unknown_table'
@@ -109,10 +113,8 @@ def table_title(name: str, lang: str = "fr") -> str:
         return OUTCOME_TABLE_TITLES[name][lang]
     for prefix, titles in OUTCOME_TABLE_TITLES.items():
         if prefix.endswith("_") and name.startswith(prefix):
-            from .outcomes import load_instruments  # the outcome stage sits downstream; imported only here
-
-            instrument = load_instruments().get(name[len(prefix):])
-            return titles[lang].format(name=instrument.short_name if instrument else name[len(prefix):])
+            instrument = name[len(prefix):]
+            return titles[lang].format(name=(short_names or {}).get(instrument, instrument))
     return name
 
 
