@@ -39,7 +39,7 @@ demo: $(STAMP) ## Regenerate the synthetic demo data in data/demo
 reference: $(STAMP) ## Rebuild data/reference from ../shared/reference (needs the raw files)
 	$(BIN)/python scripts/build_reference.py
 
-contract: $(STAMP) ## Regenerate data/datapackage.json from relais_analysis/schema.py
+contract: $(STAMP) ## Regenerate data/datapackage.json from relais_analysis/intake/schema.py
 	$(BIN)/python -c "from relais_analysis.schema import write_datapackage; write_datapackage('data/datapackage.json')"
 
 vendor: $(STAMP) ## Re-vendor the JavaScript/CSS used by offline maps (needs npm)

@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python benchmarks/bench_ingest_reach.py [--rows 1e5 1e6 1e7] [--keep]
 
 For each target number of attendance rows, generates scaled synthetic data
-(``relais_analysis.demo.write_demo(scale=...)``) into ``benchmarks/out/``, then, each in a
+(``relais_analysis.demo.dataset.write_demo(scale=...)``) into ``benchmarks/out/``, then, each in a
 fresh process so that peak memory is the stage's own:
 
 1. ``load_dataset`` (read, normalise, validate every row);
@@ -39,8 +39,8 @@ YEAR = 2024
 STAGE_PACKAGE = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from relais_analysis.ingest import load_dataset
-from relais_analysis import reach
+from relais_analysis.intake.ingest import load_dataset
+from relais_analysis.indicators import reach
 t1 = time.perf_counter()
 ds = load_dataset(sys.argv[1])
 t2 = time.perf_counter()
@@ -107,7 +107,7 @@ def _run(code: str, folder: Path, repeat: int) -> dict:
 
 
 def _generate(rows: int) -> tuple[Path, float]:
-    from relais_analysis.demo import write_demo
+    from relais_analysis.demo.dataset import write_demo
 
     folder = OUT / f"rows_{rows:.0e}".replace("+", "")
     scale = max(rows / ROWS_PER_SCALE, 0.1)

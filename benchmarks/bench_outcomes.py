@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from relais_analysis.outcomes.charts import write_outcome_charts
     from relais_analysis.outcomes.tables import write_outcome_tables
     from relais_analysis.outcomes.validate import validate_questionnaires
-    from relais_analysis.readers import read_table_file
+    from relais_analysis.intake.readers import read_table_file
 
     table, participants = _tables(args.rows)
     instruments = load_instruments()

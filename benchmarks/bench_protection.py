@@ -31,14 +31,14 @@ DEMO = ROOT / "data" / "demo"
 
 
 def main() -> None:
-    from relais_analysis import reach
-    from relais_analysis.audit import audit_system
+    from relais_analysis.indicators import reach
+    from relais_analysis.privacy.audit import audit_system
     from relais_analysis.config import PROVINCES
-    from relais_analysis.ingest import load_dataset
-    from relais_analysis.linked_protection import protect_publication
-    from relais_analysis.publication_links import build_system
-    from relais_analysis.scope import for_province
-    from relais_analysis.tables import indicator_tables, publish_tables, relay_tables
+    from relais_analysis.intake.ingest import load_dataset
+    from relais_analysis.privacy.linked import protect_publication
+    from relais_analysis.privacy.links import build_system
+    from relais_analysis.indicators.scope import for_province
+    from relais_analysis.indicators.tables import indicator_tables, publish_tables, relay_tables
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--relays", action="store_true", help="include one relay sheet per relay")

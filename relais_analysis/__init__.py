@@ -1,16 +1,20 @@
 """relais_analysis: impact-analysis workbench of Relais Familles Mono (Wallonia).
 
-Data flows one way: raw files -> :mod:`ingest` (read, normalise, validate) -> a
-validated :class:`Dataset` -> indicators (:mod:`reach`, :mod:`coverage`) ->
-:mod:`privacy` (suppression, through :mod:`tables`) -> outputs (:mod:`charts`,
-:mod:`maps`, CSV tables) -> notebooks -> ``reports/`` (:mod:`report`).
+One subpackage per stage, in the order data flows:
+:mod:`~relais_analysis.geography` (reference communes, places, population) ->
+:mod:`~relais_analysis.workbooks` (relay workbooks out and back in) ->
+:mod:`~relais_analysis.intake` (read, normalise, validate -> a :class:`Dataset`) ->
+:mod:`~relais_analysis.indicators` and :mod:`~relais_analysis.outcomes` (tidy tables) ->
+:mod:`~relais_analysis.privacy` (the one door to anything published) ->
+:mod:`~relais_analysis.outputs` (charts, maps, sentences) ->
+:mod:`~relais_analysis.report` (notebooks -> ``reports/``).
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (
+from relais_analysis.errors import (
     InputDataError,
     ParameterError,
     PersonalDataError,
@@ -19,9 +23,9 @@ from .errors import (
     RelaisError,
     UnknownCommuneError,
 )
-from .geo import codes_to_year, communes_table, load_communes, load_provinces
-from .ingest import Dataset, load_dataset, write_rejections
-from .resolve import resolve_commune
+from relais_analysis.geography.reference import codes_to_year, communes_table, load_communes, load_provinces
+from relais_analysis.intake.ingest import Dataset, load_dataset, write_rejections
+from relais_analysis.geography.resolve import resolve_commune
 
 __all__ = [
     "Dataset",

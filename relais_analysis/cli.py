@@ -14,9 +14,9 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from .errors import RelaisError
-from .outcomes.commands import outcomes_args as _outcomes_args, outcomes_run as _outcomes
-from .outcomes.commands import questionnaire_args as _questionnaire_args, questionnaire_run as _questionnaire
+from relais_analysis.errors import RelaisError
+from relais_analysis.outcomes.commands import outcomes_args as _outcomes_args, outcomes_run as _outcomes
+from relais_analysis.outcomes.commands import questionnaire_args as _questionnaire_args, questionnaire_run as _questionnaire
 
 __all__ = ["main"]
 
@@ -36,7 +36,7 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     """Exit 0: every row accepted (warnings allowed); 1: rows rejected; 2: data unusable (error)."""
-    from .ingest import load_dataset, loss_problems, write_rejections
+    from relais_analysis.intake.ingest import load_dataset, loss_problems, write_rejections
 
     dataset = load_dataset(args.data_dir, as_of=args.as_of, strict=args.strict)
     print(f"Données / data: {args.data_dir}  (extraction {dataset.as_of.isoformat()}"
@@ -70,10 +70,10 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import DEMO_SEED, write_demo
+    from relais_analysis.demo.dataset import DEMO_SEED, write_demo
 
     if args.workbooks:
-        from .demo_workbooks import write_demo_workbooks
+        from relais_analysis.demo.workbooks import write_demo_workbooks
 
         result = write_demo_workbooks(args.out_dir, seed=DEMO_SEED if args.seed is None else args.seed)
         print(f"{len(result.workbooks)} classeurs de relais (synthétiques) écrits dans / relay workbooks written to "
@@ -108,29 +108,29 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
 
 
 def _indicators(args: argparse.Namespace) -> int:
-    from . import geo
-    from .config import DEFAULT_THRESHOLD
-    from .i18n import format_int, format_percent
-    from .ingest import load_dataset
-    from .population import load_households
-    from .privacy import check_threshold
-    from .linked_protection import protect_in_publication
-    from .tables import indicator_tables, write_tables
+    from relais_analysis.geography import reference
+    from relais_analysis.config import DEFAULT_THRESHOLD
+    from relais_analysis.i18n import format_int, format_percent
+    from relais_analysis.intake.ingest import load_dataset
+    from relais_analysis.geography.population import load_households
+    from relais_analysis.privacy.suppression import check_threshold
+    from relais_analysis.privacy.linked import protect_in_publication
+    from relais_analysis.indicators.tables import indicator_tables, write_tables
 
-    year = geo.check_year(args.year)
+    year = reference.check_year(args.year)
     threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
-    province = geo.check_province(args.province)
-    from .publication import check_output_dir
+    province = reference.check_province(args.province)
+    from relais_analysis.privacy.publication import check_output_dir
 
     check_output_dir(args.out)  # a file given as --out: one line, before any computation
     households = load_households(args.households) if args.households else None
     dataset = load_dataset(args.data, as_of=args.as_of)
     if args.population:
-        from .population import use_population_file
+        from relais_analysis.geography.population import use_population_file
 
         dataset = use_population_file(dataset, args.population)
-    from .annual import check_report_year
-    from .ingest import check_losses
+    from relais_analysis.report.content import check_report_year
+    from relais_analysis.intake.ingest import check_losses
 
     for problem in check_losses(dataset, accept=args.accept_losses):  # refuses (exit 1) unless --accept-losses
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
@@ -176,19 +176,19 @@ def _scope_args(p: argparse.ArgumentParser) -> None:
 
 
 def _published_for(args: argparse.Namespace):
-    from . import geo
-    from .config import DEFAULT_THRESHOLD
-    from .ingest import load_dataset
-    from .tables import indicator_tables
+    from relais_analysis.geography import reference
+    from relais_analysis.config import DEFAULT_THRESHOLD
+    from relais_analysis.intake.ingest import load_dataset
+    from relais_analysis.indicators.tables import indicator_tables
 
-    year = geo.check_year(args.year)
-    province = geo.check_province(args.province)
+    year = reference.check_year(args.year)
+    province = reference.check_province(args.province)
     dataset = load_dataset(args.data)
-    from .annual import check_report_year
+    from relais_analysis.report.content import check_report_year
 
     check_report_year(year, dataset)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    from .linked_protection import protect_in_publication
+    from relais_analysis.privacy.linked import protect_in_publication
 
     raw = indicator_tables(dataset, year, province=province)
     return dataset, protect_in_publication(dataset, raw, threshold=threshold)
@@ -204,10 +204,10 @@ def _map_args(p: argparse.ArgumentParser) -> None:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from .errors import ParameterError
-    from .map_layers import annual_map
-    from .maps import save_map
-    from .publication import check_output_dir
+    from relais_analysis.errors import ParameterError
+    from relais_analysis.outputs.map_layers import annual_map
+    from relais_analysis.outputs.maps import save_map
+    from relais_analysis.privacy.publication import check_output_dir
 
     if args.out.is_dir():
         raise ParameterError(f"--out doit être un fichier .html, pas un dossier : {args.out}.",
@@ -227,8 +227,8 @@ def _charts_args(p: argparse.ArgumentParser) -> None:
 
 
 def _charts(args: argparse.Namespace) -> int:
-    from .charts import figures_from_tables
-    from .publication import check_output_dir
+    from relais_analysis.outputs.charts import figures_from_tables
+    from relais_analysis.privacy.publication import check_output_dir
 
     check_output_dir(args.out)
     dataset, published = _published_for(args)
@@ -259,8 +259,8 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .config import DEFAULT_THRESHOLD, demo_dir, reports_dir
-    from .report import build_report
+    from relais_analysis.config import DEFAULT_THRESHOLD, demo_dir, reports_dir
+    from relais_analysis.report.build import build_report
 
     provinces = None
     if args.province:
@@ -296,7 +296,7 @@ def _pseudonymise_args(p: argparse.ArgumentParser) -> None:
 
 
 def _pseudonymise(args: argparse.Namespace) -> int:
-    from .pseudonymise import pseudonymise_file
+    from relais_analysis.intake.pseudonymise import pseudonymise_file
 
     result = pseudonymise_file(args.input, args.output, args.key_file, columns=args.columns,
                                family_columns=args.family_columns, id_column=args.id_column)
@@ -323,7 +323,7 @@ def _modele_args(p: argparse.ArgumentParser) -> None:
 
 
 def _modele(args: argparse.Namespace) -> int:
-    from .workbook_template import write_templates
+    from relais_analysis.workbooks.template import write_templates
 
     paths = write_templates(args.out_dir, args.registry, year=args.year)
     print(f"{len(paths)} classeur(s) de relais écrit(s) dans / relay workbook(s) written to {args.out_dir}")
@@ -340,8 +340,8 @@ def _assemble_args(p: argparse.ArgumentParser) -> None:
 
 
 def _assemble(args: argparse.Namespace) -> int:
-    from .assemble import assemble
-    from .feedback import write_feedback
+    from relais_analysis.workbooks.assemble import assemble
+    from relais_analysis.workbooks.feedback import write_feedback
 
     result = assemble(args.exports_dir, args.out, args.registry, as_of=args.as_of)
     feedback_dir = args.feedback or args.out / "retours"
@@ -368,7 +368,7 @@ def _audit_args(p: argparse.ArgumentParser) -> None:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from .audit import audit_report
+    from relais_analysis.privacy.audit import audit_report
 
     lines, code = audit_report(args.site)
     print("\n".join(lines))

@@ -6,7 +6,7 @@ Usage::
     python scripts/vendor_assets.py --check    # verify the committed files only (no network)
 
 Saved folium maps must make no network request (funders open them offline, sometimes
-years later), so :mod:`relais_analysis.offline` replaces every CDN ``<script src>`` and
+years later), so :mod:`relais_analysis.outputs.offline` replaces every CDN ``<script src>`` and
 ``<link href>`` by the content of the same file vendored here. This script fetches each
 pinned package with ``npm pack NAME@VERSION`` into a temporary folder, checks the
 SHA-256 of every file it keeps against the value pinned below (a tampered registry or a

@@ -20,7 +20,7 @@ from paths import DEMO, SMALL
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from relais_analysis.report import ReportResult
+    from relais_analysis.report.build import ReportResult
 
 
 # --------------------------------------------------------------------------- browser
@@ -129,7 +129,7 @@ class ReportBuild:
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     """The demo report site, built once (``relais report --year 2024``)."""
-    from relais_analysis.report import build_report
+    from relais_analysis.report.build import build_report
 
     out = tmp_path_factory.mktemp("demo-site")
     result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
@@ -143,7 +143,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
 
 
 def _fingerprint(dataset) -> dict[str, int]:
-    """A hash of every table of a :class:`~relais_analysis.ingest.Dataset` (values, index and column names)."""
+    """A hash of every table of a :class:`~relais_analysis.intake.ingest.Dataset` (values, index and column names)."""
     import dataclasses
 
     import pandas as pd
@@ -158,7 +158,7 @@ def _fingerprint(dataset) -> dict[str, int]:
 
 
 def _shared_dataset(folder: Path) -> Iterator:
-    from relais_analysis.ingest import load_dataset
+    from relais_analysis.intake.ingest import load_dataset
 
     dataset = load_dataset(folder)
     before = _fingerprint(dataset)
@@ -183,6 +183,6 @@ def small_dataset() -> Iterator:
 def demo_indicator_tables(demo_dataset) -> dict:
     """The raw (unprotected) 2024 indicator tables of the demo data: Wallonia (key ``None``) and each province."""
     from relais_analysis.config import PROVINCES
-    from relais_analysis.tables import indicator_tables
+    from relais_analysis.indicators.tables import indicator_tables
 
     return {code: indicator_tables(demo_dataset, 2024, province=code) for code in [None, *PROVINCES]}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from relais_analysis import narrative, tables
-from relais_analysis.annual import AnnualReport, validate_parameters
+from relais_analysis.outputs import narrative
+from relais_analysis.indicators import tables
+from relais_analysis.report.content import AnnualReport, validate_parameters
 from relais_analysis.errors import ParameterError
 from paths import SMALL
 
@@ -64,7 +65,7 @@ def test_relay_without_data_says_so(tmp_path):
 
     import pandas as pd
 
-    from relais_analysis.annual import RelaySheet
+    from relais_analysis.report.content import RelaySheet
 
     data = tmp_path / "data"
     shutil.copytree(SMALL, data)

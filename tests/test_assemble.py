@@ -1,5 +1,5 @@
-"""Tests of ``relais assemble`` (:mod:`relais_analysis.assemble`, :mod:`relais_analysis.workbooks`,
-:mod:`relais_analysis.feedback`) on small workbooks whose numbers can be checked by hand.
+"""Tests of ``relais assemble`` (:mod:`relais_analysis.workbooks.assemble`, :mod:`relais_analysis.workbooks.reader`,
+:mod:`relais_analysis.workbooks.feedback`) on small workbooks whose numbers can be checked by hand.
 
 The registry is the demo's (19 relays R01..R19 with their territories).
 """
@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from relais_analysis.assemble import assemble, read_registry, scope_code
+from relais_analysis.workbooks.assemble import assemble, read_registry, scope_code
 from relais_analysis.cli import main
 from relais_analysis.errors import InputDataError
-from relais_analysis.feedback import FEEDBACK_HEADERS, write_feedback
-from relais_analysis.reach import reach_by
-from relais_analysis.workbook_template import write_relay_workbook
+from relais_analysis.workbooks.feedback import FEEDBACK_HEADERS, write_feedback
+from relais_analysis.indicators.reach import reach_by
+from relais_analysis.workbooks.template import write_relay_workbook
 
 AS_OF = "2025-10-31"
 PLACES = ["Namur", "Jambes", "Mouscron"]
@@ -327,7 +327,7 @@ def test_unknown_optional_place_is_a_warning_mapped_to_its_row(tmp_path: Path) -
 
 
 def _questionnaire(pid: str, wave: str, answers: dict[str, object], instrument: str = "djg6") -> list[object]:
-    from relais_analysis.workbook_template import questionnaire_layout
+    from relais_analysis.workbooks.template import questionnaire_layout
 
     columns = [c[0] for c in questionnaire_layout().columns]
     row: list[object] = [None] * len(columns)
@@ -392,7 +392,7 @@ def test_template_questionnaire_sheet_layout(tmp_path: Path) -> None:
 
 def test_losses_of_scoped_codes_belong_to_their_relay(tmp_path: Path) -> None:
     from relais_analysis.errors import DataLossError
-    from relais_analysis.ingest import check_losses
+    from relais_analysis.intake.ingest import check_losses
 
     people = [[f"P{i:03d}", f"F{i:03d}", "parent", "femme", 1980 + i, None] for i in range(1, 10)]
     rows = {"activities": [["A001", dt.date(2024, 3, 5), "Atelier créatif", "Namur", None]],

@@ -8,15 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from relais_analysis import reach
-from relais_analysis.audit import audit_folder, read_published_folder
+from relais_analysis.indicators import reach
+from relais_analysis.privacy.audit import audit_folder, read_published_folder
 from relais_analysis.cli import main
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import InputDataError
-from relais_analysis.linked_protection import protect_publication
-from relais_analysis.privacy import SUPPRESSED
-from relais_analysis.scope import for_province
-from relais_analysis.tables import publish_tables, write_tables
+from relais_analysis.privacy.linked import protect_publication
+from relais_analysis.privacy.suppression import SUPPRESSED
+from relais_analysis.indicators.scope import for_province
+from relais_analysis.indicators.tables import publish_tables, write_tables
 from paths import FIXTURES
 
 HOLE = FIXTURES / "audit" / "hole"

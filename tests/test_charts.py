@@ -1,4 +1,4 @@
-"""Tests of relais_analysis.charts: what is drawn, French formatting, privacy marks, files.
+"""Tests of relais_analysis.outputs.charts: what is drawn, French formatting, privacy marks, files.
 
 Tests read the drawn artists (bars in ``ax.patches``, texts in ``ax.texts``, tick
 labels after a draw) and compare them with the tables, rather than only checking
@@ -19,10 +19,16 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from relais_analysis import classes, static_map, tables
-from relais_analysis import charts, coverage, geo, privacy, reach
+from relais_analysis.outputs import classes
+from relais_analysis.outputs import static_map
+from relais_analysis.indicators import tables
+from relais_analysis.outputs import charts
+from relais_analysis.indicators import coverage
+from relais_analysis.geography import reference
+from relais_analysis.privacy import suppression as privacy
+from relais_analysis.indicators import reach
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy import SUPPRESSED
+from relais_analysis.privacy.suppression import SUPPRESSED
 from paths import ROOT
 
 NNBSP = "\u202f"  # Babel's French thousands separator
@@ -219,7 +225,7 @@ def test_invalid_parameters_raise(per_year):
 
 @pytest.fixture(scope="module")
 def communes_2024() -> pd.DataFrame:
-    communes = geo.load_communes(2024)
+    communes = reference.load_communes(2024)
     values = list(np.round(np.random.default_rng(7).gamma(2.0, 6.0, len(communes)), 1))
     values[:6] = [SUPPRESSED] * 6
     values[10:13] = [pd.NA] * 3
@@ -230,7 +236,7 @@ def communes_2024() -> pd.DataFrame:
 
 def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
     relays = coverage.relay_points(demo, 2024)
-    ax = static_map.choropleth(communes_2024, column="rate", relays=relays, provinces=geo.load_provinces(2024),
+    ax = static_map.choropleth(communes_2024, column="rate", relays=relays, provinces=reference.load_provinces(2024),
                            legend_title="Taux")
     collections = {c.get_gid(): c for c in ax.collections}
     polygons = collections["communes"]

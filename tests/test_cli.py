@@ -156,9 +156,9 @@ def test_indicators_never_write_header_only_tables(tmp_path):
 
 
 def test_accepted_losses_are_shown_on_the_report_first_page(tmp_path):
-    from relais_analysis.annual import AnnualReport, validate_parameters
-    from relais_analysis.ingest import load_dataset
-    from relais_analysis.report import write_methodology
+    from relais_analysis.report.content import AnnualReport, validate_parameters
+    from relais_analysis.intake.ingest import load_dataset
+    from relais_analysis.report.build import write_methodology
 
     case = _copy_small(tmp_path)
     acts = (case / "activities.csv").read_text(encoding="utf-8").replace("A4,R3,2024-04-12", "A4,R3,2024-04-31")

@@ -24,7 +24,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from relais_analysis import coverage, geo
+from relais_analysis.indicators import coverage
+from relais_analysis.geography import reference as geo
 from relais_analysis.errors import ParameterError
 
 

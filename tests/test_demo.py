@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo data generator (:mod:`relais_analysis.demo`).
+"""Tests of the synthetic demo data generator (:mod:`relais_analysis.demo.dataset`).
 
 The generated CSVs are read with plain pandas (all columns as text), independently of
 the ingest module, and checked against the input contract and the target figures.
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from relais_analysis import geo
-from relais_analysis.demo import DEMO_AS_OF, DEMO_SEED, write_demo
-from relais_analysis.schema import ACTIVITY_TYPES, TABLES
+from relais_analysis.geography import reference
+from relais_analysis.demo.dataset import DEMO_AS_OF, DEMO_SEED, write_demo
+from relais_analysis.intake.schema import ACTIVITY_TYPES, TABLES
 from paths import DEMO as DEMO_DIR
 
 CSV_TABLES = ("relays", "territories", "activities", "participants", "attendance")
@@ -42,7 +42,7 @@ def tables(generated: tuple[Path, dict]) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def communes() -> pd.DataFrame:
-    return geo.communes_table(2024)
+    return reference.communes_table(2024)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_relay_points_lie_in_their_commune(tables: dict[str, pd.DataFrame]) -> N
     points = gpd.GeoSeries(
         gpd.points_from_xy(relays["longitude"].astype(float), relays["latitude"].astype(float)), crs="EPSG:4326"
     ).to_crs("EPSG:3812")
-    shapes = geo.load_communes(2024).set_index("nis").loc[relays["commune"], "geometry"]
+    shapes = reference.load_communes(2024).set_index("nis").loc[relays["commune"], "geometry"]
     assert all(shape.contains(point) for shape, point in zip(shapes, points))
 
 

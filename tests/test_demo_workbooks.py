@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from relais_analysis import geo
-from relais_analysis.assemble import assemble
+from relais_analysis.geography import reference
+from relais_analysis.workbooks.assemble import assemble
 from relais_analysis.cli import main
 from relais_analysis.config import demo_dir
-from relais_analysis.demo import DEMO_AS_OF
-from relais_analysis.demo_workbooks import MANIFEST_NAME, PLANTED, write_demo_workbooks
-from relais_analysis.feedback import write_feedback
-from relais_analysis.ingest import load_dataset
-from relais_analysis.reach import reach_per_year
+from relais_analysis.demo.dataset import DEMO_AS_OF
+from relais_analysis.demo.workbooks import MANIFEST_NAME, PLANTED, write_demo_workbooks
+from relais_analysis.workbooks.feedback import write_feedback
+from relais_analysis.intake.ingest import load_dataset
+from relais_analysis.indicators.reach import reach_per_year
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,8 @@ def test_workbooks_are_realistic(written, assembled) -> None:
     assert any(isinstance(d, dt.datetime) for d in dates) and any(isinstance(d, str) for d in dates)
     assert "Remarques" in [c.value for c in load_workbook(folder / "R03_Charleroi.xlsx")["Activités"][1]]
     typed = pd.Series([c.value for c in r07["Participants"]["F"][1:]]).dropna()
-    communes = set(geo.communes_table(2024)["name_fr"])
-    villages = set(geo.localities()["locality_fr"]) - communes
+    communes = set(reference.communes_table(2024)["name_fr"])
+    villages = set(reference.localities()["locality_fr"]) - communes
     assert typed.isin(villages).sum() >= 10 and typed.isin(communes).sum() >= 100  # villages as people write them
     ledger = assembled.workbooks.set_index("workbook")
     assert ledger.loc["Tournai export présences.xlsx", "how"] == "nom du fichier"
@@ -116,7 +116,7 @@ def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assemb
 
 
 def test_indicators_publish_from_the_assembled_demo_without_accepting_losses(assembled, tmp_path: Path) -> None:
-    from relais_analysis.ingest import loss_problems
+    from relais_analysis.intake.ingest import loss_problems
 
     losses = assembled.dataset.losses()
     # the six planted errors are each counted against their own relay, rejected participants included

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from relais_analysis import config, geo
+from relais_analysis import config
+from relais_analysis.geography import reference
 from relais_analysis.errors import ParameterError, ReferenceDataError
 
 EXPECTED_PER_PROVINCE = {"Brabant wallon": 27, "Hainaut": 69, "Liège": 84, "Luxembourg": 44, "Namur": 38}
@@ -15,7 +16,7 @@ EXPECTED_PER_PROVINCE = {"Brabant wallon": 27, "Hainaut": 69, "Liège": 84, "Lux
 
 @pytest.mark.parametrize("year", [2019, 2022, 2024])
 def test_communes_2019_to_2024(year):
-    communes = geo.load_communes(year)
+    communes = reference.load_communes(year)
     assert len(communes) == 262
     assert communes["nis"].is_unique
     assert int(communes["population"].sum()) == 3_645_243
@@ -28,7 +29,7 @@ def test_communes_2019_to_2024(year):
 
 
 def test_communes_2025_after_bastogne_merger():
-    communes = geo.load_communes(2025)
+    communes = reference.load_communes(2025)
     assert len(communes) == 261
     assert int(communes["population"].sum()) == 3_645_243
     bastogne = communes.set_index("nis").loc["82039"]
@@ -36,27 +37,27 @@ def test_communes_2025_after_bastogne_merger():
     assert bastogne["population"] == 16_276 + 3_656
     assert "82003" not in set(communes["nis"]) and "82005" not in set(communes["nis"])
     assert communes["province_name"].value_counts()["Luxembourg"] == 43
-    old = geo.load_communes(2024).set_index("nis")
+    old = reference.load_communes(2024).set_index("nis")
     merged_area = old.loc[["82003", "82005"]].area.sum()
     assert bastogne.geometry.area == pytest.approx(merged_area, rel=1e-6)
 
 
 def test_messines_is_excluded_with_a_logged_reason():
-    assert "33016" not in set(geo.load_communes(2024)["nis"])
+    assert "33016" not in set(reference.load_communes(2024)["nis"])
     provenance = json.loads((config.reference_dir() / "provenance.json").read_text(encoding="utf-8"))
     excluded = {e["nis"]: e["reason"] for e in provenance["excluded"]}
     assert "33016" in excluded and "REFNIS" in excluded["33016"]
 
 
 def test_refnis_corrects_stale_arrondissements():
-    communes = geo.communes_table(2024).set_index("nis")
+    communes = reference.communes_table(2024).set_index("nis")
     assert communes.loc["58001", "arrondissement_name"] == "La Louvière"  # created in 2019
     assert communes.loc["55086", "arrondissement_nis"] == "55000"  # Manage moved to Soignies
     assert communes.loc["57097", "name_fr"] == "Comines-Warneton"
 
 
 def test_names_in_three_languages():
-    communes = geo.communes_table(2024).set_index("nis")
+    communes = reference.communes_table(2024).set_index("nis")
     assert communes.loc["62063", ["name_fr", "name_nl"]].tolist() == ["Liège", "Luik"]
     assert communes.loc["63067", "name_de"] == "Sankt Vith"
     german = communes[communes["name_de"] != ""].index
@@ -64,16 +65,16 @@ def test_names_in_three_languages():
 
 
 def test_provinces():
-    provinces = geo.load_provinces(2024).set_index("province_name")
+    provinces = reference.load_provinces(2024).set_index("province_name")
     assert provinces["n_communes"].to_dict() == EXPECTED_PER_PROVINCE
     assert provinces.loc["Brabant wallon"].name == "Brabant wallon"
-    assert geo.load_provinces(2024).set_index("province_nis").loc["20002", "population"] == 406_019
+    assert reference.load_provinces(2024).set_index("province_nis").loc["20002", "population"] == 406_019
     assert int(provinces["population"].sum()) == 3_645_243
     assert provinces.area.sum() / 1e6 == pytest.approx(16_830, rel=0.01)
 
 
 def test_web_geometry_is_a_gapless_coverage():
-    web = geo.load_communes(2024, web=True)
+    web = reference.load_communes(2024, web=True)
     assert web.crs.to_epsg() == 4326
     assert web.is_valid.all()
     metric = web.to_crs(3812)
@@ -82,39 +83,39 @@ def test_web_geometry_is_a_gapless_coverage():
     assert union.area == pytest.approx(metric.area.sum(), rel=1e-6)
     holes = sum(len(poly.interiors) for poly in getattr(union, "geoms", [union]))
     assert holes == 0
-    full = geo.load_communes(2024)
+    full = reference.load_communes(2024)
     assert metric.area.sum() == pytest.approx(full.area.sum(), rel=0.01)
 
 
 def test_merger_crosswalk_both_ways():
-    assert geo.base_code("82039") == "82003"
-    assert geo.base_code("62063") == "62063"
-    assert geo.codes_to_year(["82003", "82005", "62063", None], 2025).tolist() == ["82039", "82039", "62063", pd.NA]
-    assert geo.codes_to_year(["82003", "82005"], 2024).tolist() == ["82003", "82005"]
+    assert reference.base_code("82039") == "82003"
+    assert reference.base_code("62063") == "62063"
+    assert reference.codes_to_year(["82003", "82005", "62063", None], 2025).tolist() == ["82039", "82039", "62063", pd.NA]
+    assert reference.codes_to_year(["82003", "82005"], 2024).tolist() == ["82003", "82005"]
     with pytest.raises(ReferenceDataError):
-        geo.base_code("44021")  # Gent
+        reference.base_code("44021")  # Gent
 
 
 @pytest.mark.parametrize("bad", [2018, "abc", None, 20.5, "20245"])
 def test_bad_year(bad):
     with pytest.raises(ParameterError, match="2019"):
-        geo.load_communes(bad)
+        reference.load_communes(bad)
 
 
 def test_province_parameter():
-    assert geo.check_province("Liège") == "60000"
-    assert geo.check_province("liege") == "60000"
-    assert geo.check_province("Brabant wallon") == "20002"
-    assert geo.check_province("50000") == "50000"
-    assert geo.check_province(None) is None
+    assert reference.check_province("Liège") == "60000"
+    assert reference.check_province("liege") == "60000"
+    assert reference.check_province("Brabant wallon") == "20002"
+    assert reference.check_province("50000") == "50000"
+    assert reference.check_province(None) is None
     with pytest.raises(ParameterError, match="Hainaut"):
-        geo.check_province("Limburg")
+        reference.check_province("Limburg")
 
 
 def test_localities_reference_is_validated_and_recorded():
-    table = geo.localities()
+    table = reference.localities()
     assert len(table) == 1577 and table["postal_code"].nunique() == 605
-    assert set(table["nis"]) == set(geo.communes_table(2024)["nis"])  # every locality in a base commune, all 262 covered
+    assert set(table["nis"]) == set(reference.communes_table(2024)["nis"])  # every locality in a base commune, all 262 covered
     assert not table.duplicated(["locality_fr", "postal_code"]).any()
     by_name = table.groupby("locality_fr")["nis"].nunique()
     assert int((by_name > 1).sum()) == 15
@@ -123,7 +124,7 @@ def test_localities_reference_is_validated_and_recorded():
     postal = pd.read_csv(config.reference_dir() / "postal_codes.csv", dtype=str)
     pairs = set(zip(postal["postal_code"], postal["nis_2019"]))
     assert all((pc, nis) in pairs for pc, nis in zip(table["postal_code"], table["nis"]))
-    names = geo.communes_table(2024).set_index("nis")["name_fr"]
+    names = reference.communes_table(2024).set_index("nis")["name_fr"]
     assert (table["commune_fr"] == table["nis"].map(names)).all()
     provenance = json.loads((config.reference_dir() / "provenance.json").read_text(encoding="utf-8"))
     source = {s["file"]: s for s in provenance["sources"]}["wallonia-localities.csv"]

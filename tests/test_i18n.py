@@ -24,7 +24,7 @@ from relais_analysis.i18n import (
     matplotlib_formatter,
     province_label,
 )
-from relais_analysis.privacy import SUPPRESSED
+from relais_analysis.privacy.suppression import SUPPRESSED
 
 NNBSP = "\u202f"  # narrow no-break space: Babel's French thousands separator
 NBSP = "\u00a0"  # no-break space: before % and units
@@ -207,7 +207,7 @@ def test_activity_type_labels():
 
 
 def test_activity_types_match_the_input_vocabulary():
-    from relais_analysis import schema
+    from relais_analysis.intake import schema
 
     assert tuple(schema.ACTIVITY_TYPES) == ACTIVITY_TYPES
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from relais_analysis import errors
-from relais_analysis.ingest import check_losses, load_dataset, loss_problems, write_rejections
+from relais_analysis.intake.ingest import check_losses, load_dataset, loss_problems, write_rejections
 from paths import FIXTURES, SMALL
 
 BAD = FIXTURES / "bad_input"

@@ -14,17 +14,17 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from relais_analysis import reach
-from relais_analysis.audit import audit_system
+from relais_analysis.indicators import reach
+from relais_analysis.privacy.audit import audit_system
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import PrivacyError
-from relais_analysis.linked_protection import (
+from relais_analysis.privacy.linked import (
     load_protected, protect_publication, protect_scope, save_protected,
 )
-from relais_analysis.privacy import SUPPRESSED, check_publishable, is_suppressed
-from relais_analysis.publication_links import LinkedSystem, Relation, build_system, scope_of
-from relais_analysis.scope import for_province
-from relais_analysis.tables import PEOPLE_COUNTS, publish_tables, relay_tables
+from relais_analysis.privacy.suppression import SUPPRESSED, check_publishable, is_suppressed
+from relais_analysis.privacy.links import LinkedSystem, Relation, build_system, scope_of
+from relais_analysis.indicators.scope import for_province
+from relais_analysis.indicators.tables import PEOPLE_COUNTS, publish_tables, relay_tables
 from paths import DEMO
 
 BW, NAMUR = "P:20002", "P:90000"
@@ -216,7 +216,7 @@ def test_build_refuses_what_it_cannot_protect():
     for key in (a, b):
         system.cells[key].append(("W", "gender", 0, key[4]))
     system.relations.append(Relation(((a, 1.0), (b, 1.0)), 2.0, 2.0, "partition"))
-    from relais_analysis.linked_protection import _audit_until_safe
+    from relais_analysis.privacy.linked import _audit_until_safe
 
     with pytest.raises(PrivacyError, match="W/gender"):
         _audit_until_safe(system, {a: "primary", b: "primary"})
@@ -229,7 +229,7 @@ def test_masking_the_total_protects_two_small_cells():
     for key in (a, b, total):
         system.cells[key].append(("W", "gender", 0, key[4]))
     system.relations.append(Relation(((total, 1.0), (a, -1.0), (b, -1.0)), 0.0, 0.0, "partition"))
-    from relais_analysis.linked_protection import _audit_until_safe
+    from relais_analysis.privacy.linked import _audit_until_safe
 
     masked = {a: "primary", b: "primary"}
     rounds, result = _audit_until_safe(system, masked)
@@ -256,7 +256,7 @@ def test_inconsistent_links_refused_in_a_build():
 def test_one_scope_protected_as_in_the_report(demo, after):
     """``relais indicators --province Namur`` masks the same cells as the report's Namur tables."""
     dataset, raw = demo
-    from relais_analysis.linked_protection import protect_in_publication
+    from relais_analysis.privacy.linked import protect_in_publication
 
     alone = protect_in_publication(dataset, raw[NAMUR])
     for name, frame in after.sets[NAMUR].tables.items():
@@ -265,7 +265,7 @@ def test_one_scope_protected_as_in_the_report(demo, after):
 
 def test_notebook_alone_and_in_a_build(after, tmp_path):
     """A report run alone protects with Wallonia and the provinces and says so; in a build it loads its set."""
-    from relais_analysis.annual import AnnualReport
+    from relais_analysis.report.content import AnnualReport
     from relais_analysis.errors import ParameterError
 
     alone = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "a"))

@@ -1,8 +1,8 @@
-"""Tests of relais_analysis.maps: the coverage choropleth for funders.
+"""Tests of relais_analysis.outputs.maps: the coverage choropleth for funders.
 
 Test data (built once per module by :func:`build_tables`, deterministic):
 
-- communes: the 262 communes of 2024 (``geo.load_communes(2024, web=True)``);
+- communes: the 262 communes of 2024 (``reference.load_communes(2024, web=True)``);
   a commune is *not covered* when its code is divisible by 9 (20 communes, none of
   them a relay seat); parents reached are ``population * (3 + (nis * 7919 % 101) / 3)
   / 10 000`` rounded, then 0 when the code is divisible by 13, NA when ``nis % 17 ==
@@ -13,7 +13,7 @@ Test data (built once per module by :func:`build_tables`, deterministic):
   the 20 arrondissements; the one in Namur has a hostile name and organisation;
   each commune's ``relays`` is its nearest relay (empty when not covered);
 - territories: covered communes dissolved by nearest relay (19 features);
-  provinces: ``geo.load_provinces(2024, web=True)``.
+  provinces: ``reference.load_provinces(2024, web=True)``.
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from relais_analysis import geo, i18n, maps
+from relais_analysis import i18n
+from relais_analysis.geography import reference
+from relais_analysis.outputs import maps
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.offline import OfflineAssetError, save_offline_map
-from relais_analysis.privacy import SUPPRESSED, footnote
+from relais_analysis.outputs.offline import OfflineAssetError, save_offline_map
+from relais_analysis.privacy.suppression import SUPPRESSED, footnote
 from paths import ARTIFACTS
 
 
@@ -102,7 +104,7 @@ def _rate(parents: object, population: int) -> object:
 
 def build_tables() -> dict[str, Any]:
     """Communes, relays, territories and provinces described in the module docstring."""
-    communes = geo.load_communes(2024, web=True).drop(columns=["name_nl", "name_de"])
+    communes = reference.load_communes(2024, web=True).drop(columns=["name_nl", "name_de"])
     points = communes.to_crs(3812).representative_point()
     largest = communes.groupby("arrondissement_nis")["population"].idxmax()
     seats = communes.loc[largest].nlargest(N_RELAYS, "population").sort_values("nis")
@@ -127,7 +129,7 @@ def build_tables() -> dict[str, Any]:
     )
     return {
         "communes": communes, "relays": relays, "territories": territories,
-        "provinces": geo.load_provinces(2024, web=True),
+        "provinces": reference.load_provinces(2024, web=True),
         "seats": list(seats["nis"]),
         "hostile_index": list(seats["nis"]).index(HOSTILE_SEAT),
     }

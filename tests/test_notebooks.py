@@ -8,7 +8,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from relais_analysis.report import KERNEL_NAME, ensure_kernel
+from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
 from paths import DEMO, ROOT, SMALL
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -1,4 +1,4 @@
-"""Tests of relais_analysis.offline: self-contained folium maps.
+"""Tests of relais_analysis.outputs.offline: self-contained folium maps.
 
 The browser tests open a real map (3 square "communes" as GeoJSON with a
 GeoJsonTooltip, 2 CircleMarkers with Tooltip and Popup, a branca StepColormap legend
@@ -18,9 +18,9 @@ import branca.colormap as cm
 import folium
 import pytest
 
-from relais_analysis import offline
+from relais_analysis.outputs import offline
 from relais_analysis.errors import RelaisError
-from relais_analysis.offline import (
+from relais_analysis.outputs.offline import (
     OfflineAssetError,
     escape_for_folium,
     inline_assets,
@@ -279,7 +279,7 @@ def test_braces_are_not_evaluated_by_folium_templates(tmp_path):
     """folium re-renders element output as Jinja: ``{{ 7*7 }}`` in a name must not become 49."""
     import folium
 
-    from relais_analysis.offline import escape_for_folium, make_offline_map, save_offline_map
+    from relais_analysis.outputs.offline import escape_for_folium, make_offline_map, save_offline_map
 
     hostile = "Relais {{ 7*7 }} {% if true %}x{% endif %}"
     m = make_offline_map(location=[50.5, 4.8], zoom_start=8)

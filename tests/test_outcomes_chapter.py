@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from relais_analysis.ingest import load_dataset
+from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
 from relais_analysis.outcomes.sentences import check_no_causal_wording
 from paths import DEMO, SMALL

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from relais_analysis.errors import InputDataError
-from relais_analysis.ingest import load_dataset
-from relais_analysis.schema import TABLES, datapackage_descriptor
+from relais_analysis.intake.ingest import load_dataset
+from relais_analysis.intake.schema import TABLES, datapackage_descriptor
 from paths import SMALL
 
 HEADER = "participant_id,vague,date,instrument,osss_1,osss_2,osss_3,djg_1\n"

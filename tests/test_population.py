@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from relais_analysis import geo
+from relais_analysis.geography import reference
 from relais_analysis.errors import InputDataError
-from relais_analysis.population import load_households, load_statbel_population, with_population
+from relais_analysis.geography.population import load_households, load_statbel_population, with_population
 
 
 def _statbel_file(path, sep="|", year_codes=None):
-    communes = geo.communes_table(2024)
+    communes = reference.communes_table(2024)
     rows = []
     for nis, pop in zip(communes["nis"], communes["population"]):
         women = pop // 2
@@ -29,7 +29,7 @@ def test_statbel_population_file(tmp_path, sep):
     assert len(population) == 262
     assert int(population.sum()) == 3_645_243
     assert population["62063"] == 197_217
-    communes = with_population(geo.communes_table(2025), population)
+    communes = with_population(reference.communes_table(2025), population)
     assert communes.set_index("nis").loc["82039", "population"] == 16_276 + 3_656
 
 
@@ -57,7 +57,7 @@ def test_newer_population_file_feeds_the_indicators(tmp_path):
     import pandas as pd
     from clirun import relais
 
-    communes = geo.communes_table(2024)
+    communes = reference.communes_table(2024)
     doubled = pd.DataFrame({"CD_REFNIS": communes["nis"], "MS_POPULATION": communes["population"] * 2})
     doubled.to_csv(tmp_path / "TF_SOC_POP_STRUCT_2025.txt", sep="|", index=False)
     small = Path(__file__).parent / "fixtures" / "small"

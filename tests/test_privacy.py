@@ -1,4 +1,4 @@
-"""Tests of relais_analysis.privacy: small-cell suppression and the publishing check.
+"""Tests of relais_analysis.privacy.suppression: small-cell suppression and the publishing check.
 
 The example tests can be checked by hand. The property tests draw random tables
 (up to 6 x 5 counts, with zeros, small counts, larger counts and "no data") and
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy import (
+from relais_analysis.privacy.suppression import (
     SUPPRESSED,
     check_publishable,
     footnote,

@@ -8,7 +8,7 @@ import pytest
 from clirun import relais
 
 from relais_analysis.errors import ParameterError
-from relais_analysis.pseudonymise import load_or_create_key, pseudonymise_file
+from relais_analysis.intake.pseudonymise import load_or_create_key, pseudonymise_file
 
 
 def _write(path, text, encoding="utf-8"):

@@ -24,11 +24,11 @@ import pandas as pd
 import pytest
 from clirun import relais  # in-process; the odd build, Ctrl-C and the failing notebook keep a real process
 
-from relais_analysis import tables
+from relais_analysis.indicators import tables
 from relais_analysis.errors import ParameterError
-from relais_analysis.ingest import load_dataset
-from relais_analysis.publication import Staging, descendants
-from relais_analysis.report import plan_jobs
+from relais_analysis.intake.ingest import load_dataset
+from relais_analysis.privacy.publication import Staging, descendants
+from relais_analysis.report.build import plan_jobs
 from paths import DEMO, ROOT, SMALL
 
 THRESHOLD = 5

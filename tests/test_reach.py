@@ -7,9 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from relais_analysis import reach
+from relais_analysis.indicators import reach
 from relais_analysis.errors import ParameterError
-from relais_analysis.ingest import load_dataset
+from relais_analysis.intake.ingest import load_dataset
 from paths import SMALL
 
 

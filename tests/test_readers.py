@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from relais_analysis import errors
-from relais_analysis.ingest import load_dataset
-from relais_analysis.readers import MAX_ROWS, discover_tables, read_table_file
+from relais_analysis.intake.ingest import load_dataset
+from relais_analysis.intake.readers import MAX_ROWS, discover_tables, read_table_file
 from paths import SMALL
 
 SHEETS = {"Relais": "relays", "Territoires": "territories", "Activités": "activities",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from relais_analysis.report import build_report
+from relais_analysis.report.build import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -191,7 +191,7 @@ def test_kernels_are_not_interrupted_at_shutdown(quiet):
 
     from jupyter_client.manager import AsyncKernelManager
 
-    from relais_analysis.report import KERNEL_NAME, _kernel_manager_class, ensure_kernel
+    from relais_analysis.report.build import KERNEL_NAME, _kernel_manager_class, ensure_kernel
 
     ensure_kernel()
     manager = (_kernel_manager_class() if quiet else AsyncKernelManager)(kernel_name=KERNEL_NAME)
@@ -228,10 +228,10 @@ def _leak_probe(tmp_path: Path) -> Path:
     """A notebook that reports, then plants, state in every place a warm kernel could carry it over."""
     import nbformat
 
-    from relais_analysis.report import KERNEL_NAME
+    from relais_analysis.report.build import KERNEL_NAME
 
     code = """import matplotlib as mpl, matplotlib.pyplot as plt
-import relais_analysis.geo as geo
+import relais_analysis.geography.reference as geo
 seen = {"global": "planted" in globals(), "module": hasattr(geo, "planted"), "figures": len(plt.get_fignums()),
         "rc": mpl.rcParams["font.size"] == 31.0}
 print(seen)
@@ -259,8 +259,8 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
     are not seen by the next one on the same warm kernel; without the reset (control) they are."""
     import papermill as pm
 
-    from relais_analysis.kernel_pool import WarmKernel
-    from relais_analysis.report import KERNEL_NAME, _kernel_manager_class, ensure_kernel
+    from relais_analysis.report.kernel_pool import WarmKernel
+    from relais_analysis.report.build import KERNEL_NAME, _kernel_manager_class, ensure_kernel
 
     ensure_kernel()
     probe = _leak_probe(tmp_path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from relais_analysis import geo
+from relais_analysis.geography import reference
 from relais_analysis.errors import AmbiguousPlaceError, ReferenceDataError, UnknownCommuneError
-from relais_analysis.resolve import get_resolver, normalise_name, place_choices, resolve_commune
+from relais_analysis.geography.resolve import get_resolver, normalise_name, place_choices, resolve_commune
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_shared_name_asks_for_the_postal_code_then_resolves(name, expected):
     message = str(info.value)
     assert "code postal" in message and "postal code" in message
     assert {nis for _label, _pc, nis, _commune in info.value.candidates} == set(expected)
-    names = geo.communes_table(2024).set_index("nis")["name_fr"]
+    names = reference.communes_table(2024).set_index("nis")["name_fr"]
     for nis, pc in expected.items():
         assert f"{name} ({pc})" in message and names[nis] in message
         assert resolve_commune(f"{name} ({pc})") == nis
@@ -130,9 +130,9 @@ def test_every_place_choice_resolves_to_exactly_one_commune():
         res = resolver.resolve(choice)  # raises on any ambiguous or unknown entry
         assert len(res.candidates) == 1
         resolved[choice] = res.nis
-    table = geo.localities()
+    table = reference.localities()
     # every commune and every (locality, postal code) pair is offered
-    assert set(resolved.values()) == set(geo.communes_table(2024)["nis"])
+    assert set(resolved.values()) == set(reference.communes_table(2024)["nis"])
     labels = set(table["locality_fr"] + " (" + table["postal_code"] + ")")
     assert labels <= set(choices)
     # 262 communes by name, except Celles, Neufchâteau and Saint-Léger, offered through their locality entry
@@ -148,7 +148,7 @@ def test_typographic_punctuation_folds_like_plain():
 
 
 def test_official_names_with_their_arrondissement_resolve():
-    names = geo.communes_table(2024).set_index("nis")["name_fr"]
+    names = reference.communes_table(2024).set_index("nis")["name_fr"]
     assert names["57018"] == "Celles (Tournai)"
     assert resolve_commune("Celles (Tournai)") == "57018" and resolve_commune("CELLES (TOURNAI)") == "57018"
     assert resolve_commune(names["85034"]) == "85034" and resolve_commune(names["84043"]) == "84043"

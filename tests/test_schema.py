@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from relais_analysis import schema
+from relais_analysis.intake import schema
 from paths import ROOT
 
 
@@ -33,7 +33,7 @@ def test_vocabularies():
 
 
 def test_typographic_headers_fold_like_plain_ones():
-    from relais_analysis.schema import fold
+    from relais_analysis.intake.schema import fold
 
     assert fold("Date de l’activité") == fold("Date de l'activité") == "date_de_l_activite"
     assert fold("Type d\u2019activit\u00e9") == fold("type d'activite")
@@ -44,7 +44,7 @@ def test_typographic_headers_fold_like_plain_ones():
 
 
 def test_header_suggestions():
-    from relais_analysis.schema import suggest
+    from relais_analysis.intake.schema import suggest
 
     assert suggest("Date de l’activté", ["date", "date_de_l_activite"]) == ["date_de_l_activite"]
     assert suggest("Remarques", ["date", "type", "commune"]) == []

@@ -1,4 +1,4 @@
-"""Tests of the relay workbook template (``relais modele``, :mod:`relais_analysis.workbook_template`)."""
+"""Tests of the relay workbook template (``relais modele``, :mod:`relais_analysis.workbooks.template`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from relais_analysis.cli import main
 from relais_analysis.errors import InputDataError, ParameterError
-from relais_analysis.resolve import get_resolver
-from relais_analysis.schema import canonical_activity_type, canonical_gender, canonical_role
-from relais_analysis.workbook_template import (
+from relais_analysis.geography.resolve import get_resolver
+from relais_analysis.intake.schema import canonical_activity_type, canonical_gender, canonical_role
+from relais_analysis.workbooks.template import (
     GENDER_LABELS,
     LAYOUT,
     ROLE_LABELS,
@@ -22,7 +22,7 @@ from relais_analysis.workbook_template import (
     write_relay_workbook,
     write_templates,
 )
-from relais_analysis.workbooks import _column_lookup, fold_header, read_workbook
+from relais_analysis.workbooks.reader import _column_lookup, fold_header, read_workbook
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,8 @@ def test_questionnaire_answer_lists_are_read_back_as_codes(book) -> None:
     """Every label of every answer dropdown is accepted by the questionnaire validator as its own code."""
     from relais_analysis.outcomes.instruments import load_instruments
     from relais_analysis.outcomes.validate import _answer_lookup
-    from relais_analysis.schema import fold
-    from relais_analysis.workbook_template import questionnaire_layout
+    from relais_analysis.intake.schema import fold
+    from relais_analysis.workbooks.template import questionnaire_layout
 
     instruments = load_instruments()
     lists = book["Listes"]

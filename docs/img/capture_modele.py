@@ -1,7 +1,7 @@
 """Rebuild docs/img/modele-activites.png: a filled template sheet rendered by LibreOffice headless.
 
 Run from the project root: ``.venv/bin/python docs/img/capture_modele.py`` (needs ``libreoffice`` and
-Ghostscript ``gs``). The workbook is made by ``relais_analysis.workbook_template`` with a few fictitious
+Ghostscript ``gs``). The workbook is made by ``relais_analysis.workbooks.template`` with a few fictitious
 rows, the ``Activités`` sheet is moved first (LibreOffice prints the first sheet), converted to PDF, and
 the first page is rasterised and cropped.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PIL import Image, ImageChops
 
-from relais_analysis.workbook_template import write_relay_workbook
+from relais_analysis.workbooks.template import write_relay_workbook
 
 OUT = Path(__file__).resolve().parent / "modele-activites.png"
 ROWS = {

@@ -7,6 +7,6 @@ questionnaire), :mod:`.statistics` (per wave, paired change, attrition),
 wording), :mod:`.charts` and :mod:`.questionnaire_form` (printable questionnaire).
 """
 
-from .instruments import Instrument, InstrumentError, load_instrument, load_instruments
+from relais_analysis.outcomes.instruments import Instrument, InstrumentError, load_instrument, load_instruments
 
 __all__ = ["Instrument", "InstrumentError", "load_instrument", "load_instruments"]

@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..config import DEFAULT_THRESHOLD
-from ..errors import ParameterError
-from ..privacy import check_threshold
-from .groups import change_by_group
-from .instruments import Instrument, load_instruments
-from .scoring import score_questionnaires
-from .sentences import attrition_sentence, change_sentence, honesty_note
-from .statistics import Attrition, PairedChange, attrition, paired_change, wave_summary
-from .tables import attrition_table, band_shift_table, change_table, wave_table
+from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.errors import ParameterError
+from relais_analysis.privacy.suppression import check_threshold
+from relais_analysis.outcomes.groups import change_by_group
+from relais_analysis.outcomes.instruments import Instrument, load_instruments
+from relais_analysis.outcomes.scoring import score_questionnaires
+from relais_analysis.outcomes.sentences import attrition_sentence, change_sentence, honesty_note
+from relais_analysis.outcomes.statistics import Attrition, PairedChange, attrition, paired_change, wave_summary
+from relais_analysis.outcomes.tables import attrition_table, band_shift_table, change_table, wave_table
 
 __all__ = ["OutcomeResults", "analyse_outcomes"]
 

@@ -16,17 +16,17 @@ from html import escape
 from pathlib import Path
 
 
-from ..config import DEFAULT_THRESHOLD
-from ..i18n import format_decimal, format_int, format_percent
-from ..ingest import Dataset
-from ..privacy import is_missing, is_suppressed, masked_label
-from .analysis import OutcomeResults, analyse_outcomes
-from .charts import write_outcome_charts
-from .groups import participant_groups
-from .instruments import Instrument, load_instruments
-from .sentences import check_no_causal_wording, honesty_note, translation_flag
-from .statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
-from .tables import write_outcome_tables
+from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.i18n import format_decimal, format_int, format_percent
+from relais_analysis.intake.ingest import Dataset
+from relais_analysis.privacy.suppression import is_missing, is_suppressed, masked_label
+from relais_analysis.outcomes.analysis import OutcomeResults, analyse_outcomes
+from relais_analysis.outcomes.charts import write_outcome_charts
+from relais_analysis.outcomes.groups import participant_groups
+from relais_analysis.outcomes.instruments import Instrument, load_instruments
+from relais_analysis.outcomes.sentences import check_no_causal_wording, honesty_note, translation_flag
+from relais_analysis.outcomes.statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
+from relais_analysis.outcomes.tables import write_outcome_tables
 
 __all__ = ["OutcomeChapter", "methodology_html"]
 
@@ -112,7 +112,7 @@ class OutcomeChapter:
 
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
-        """The chapter of an :class:`~relais_analysis.annual.AnnualReport` or a ``RelaySheet``."""
+        """The chapter of an :class:`~relais_analysis.report.content.AnnualReport` or a ``RelaySheet``."""
         params = report.params
         relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None
         return cls(report.dataset, params.year, lang=params.lang, threshold=report.tables.threshold,

@@ -5,7 +5,7 @@
 - :func:`bands_chart`: for an instrument with bands, the share of the paired parents
   in each band at entry and at follow-up (100 % bars), from the band cross-tab margins.
 
-Both use the house style and :func:`relais_analysis.charts.save_figure` (deterministic
+Both use the house style and :func:`relais_analysis.outputs.charts.save_figure` (deterministic
 files, alt text embedded).
 """
 
@@ -20,10 +20,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..charts import OKABE_ITO, house_style, save_figure  # noqa: E402
-from ..i18n import format_decimal, format_int, format_percent, matplotlib_formatter  # noqa: E402
-from ..privacy import is_missing, is_suppressed  # noqa: E402
-from .instruments import Instrument  # noqa: E402
+from relais_analysis.outputs.charts import OKABE_ITO, house_style, save_figure  # noqa: E402
+from relais_analysis.i18n import format_decimal, format_int, format_percent, matplotlib_formatter  # noqa: E402
+from relais_analysis.privacy.suppression import is_missing, is_suppressed  # noqa: E402
+from relais_analysis.outcomes.instruments import Instrument  # noqa: E402
 
 __all__ = ["alt_text_change", "bands_chart", "change_chart", "write_outcome_charts"]
 

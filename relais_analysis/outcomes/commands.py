@@ -24,9 +24,9 @@ def questionnaire_args(p: argparse.ArgumentParser) -> None:
 
 def questionnaire_run(args: argparse.Namespace) -> int:
     """Write the printable questionnaire; print the files written."""
-    from ..errors import ParameterError
-    from .instruments import load_instruments
-    from .questionnaire_form import write_questionnaire
+    from relais_analysis.errors import ParameterError
+    from relais_analysis.outcomes.instruments import load_instruments
+    from relais_analysis.outcomes.questionnaire_form import write_questionnaire
 
     instruments = load_instruments(*([args.instruments] if args.instruments else []))
     unknown = [i for i in (args.only or []) if i not in instruments]
@@ -50,9 +50,9 @@ def outcomes_args(p: argparse.ArgumentParser) -> None:
 
 def outcomes_run(args: argparse.Namespace) -> int:
     """Write the protected outcome tables and charts of one entry year; print the sentences."""
-    from ..ingest import load_dataset
-    from ..privacy import check_threshold
-    from .chapter import OutcomeChapter
+    from relais_analysis.intake.ingest import load_dataset
+    from relais_analysis.privacy.suppression import check_threshold
+    from relais_analysis.outcomes.chapter import OutcomeChapter
 
     threshold = check_threshold(args.threshold)
     dataset = load_dataset(args.data)

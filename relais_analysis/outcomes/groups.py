@@ -22,12 +22,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..config import DEFAULT_THRESHOLD
-from ..ingest import Dataset
-from ..privacy import is_suppressed, suppress_small_counts
-from ..scope import relay_province
-from .instruments import Instrument
-from .statistics import MIN_PAIRS, paired_change
+from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.intake.ingest import Dataset
+from relais_analysis.privacy.suppression import is_suppressed, suppress_small_counts
+from relais_analysis.indicators.scope import relay_province
+from relais_analysis.outcomes.instruments import Instrument
+from relais_analysis.outcomes.statistics import MIN_PAIRS, paired_change
 
 __all__ = ["DOSE_BANDS", "NOT_PUBLISHED", "change_by_group", "participant_groups"]
 

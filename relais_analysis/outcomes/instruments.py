@@ -21,8 +21,8 @@ import jsonschema
 import numpy as np
 import yaml
 
-from ..config import package_dir
-from ..errors import InputDataError
+from relais_analysis.config import package_dir
+from relais_analysis.errors import InputDataError
 
 __all__ = [
     "AnswerOption",

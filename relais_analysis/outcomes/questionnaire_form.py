@@ -5,7 +5,7 @@ items, their order, the answer options and their codes (printed small next to ea
 box, they are what goes into the ``questionnaires`` table), the recall period, and
 the flags "traduction de travail, à valider" and "non validé". Sources and licences
 are printed at the end. HTML is self-contained (no network); PDF through Debian's
-Chromium (:func:`relais_analysis.report.print_pdf`).
+Chromium (:func:`relais_analysis.report.build.print_pdf`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..i18n import check_lang
-from .instruments import Instrument, load_instruments
-from .sentences import translation_flag
+from relais_analysis.i18n import check_lang
+from relais_analysis.outcomes.instruments import Instrument, load_instruments
+from relais_analysis.outcomes.sentences import translation_flag
 
 __all__ = ["questionnaire_html", "write_questionnaire"]
 
@@ -152,7 +152,7 @@ def write_questionnaire(out_dir: str | Path, *, lang: str = "fr", pdf: bool = Tr
     html_path.write_text(questionnaire_html(instruments, lang=lang, only=only), encoding="utf-8")
     paths = [html_path]
     if pdf:
-        from ..report import print_pdf
+        from relais_analysis.report.build import print_pdf
 
         paths.append(print_pdf(html_path, html_path.with_suffix(".pdf")))
     return paths

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import InputDataError
-from .instruments import Instrument
+from relais_analysis.errors import InputDataError
+from relais_analysis.outcomes.instruments import Instrument
 
 __all__ = ["item_points", "score_questionnaires", "score_columns"]
 

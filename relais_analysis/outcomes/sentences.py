@@ -13,12 +13,12 @@ import re
 
 import pandas as pd
 
-from ..config import DEFAULT_THRESHOLD
-from ..errors import RelaisError
-from ..i18n import format_decimal, format_int, format_percent
-from ..privacy import is_missing, is_suppressed
-from .instruments import Instrument
-from .statistics import MIN_PAIRS, Attrition
+from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.errors import RelaisError
+from relais_analysis.i18n import format_decimal, format_int, format_percent
+from relais_analysis.privacy.suppression import is_missing, is_suppressed
+from relais_analysis.outcomes.instruments import Instrument
+from relais_analysis.outcomes.statistics import MIN_PAIRS, Attrition
 
 __all__ = [
     "FORBIDDEN_PHRASES",

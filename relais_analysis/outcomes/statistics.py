@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ParameterError
-from .instruments import Instrument
+from relais_analysis.errors import ParameterError
+from relais_analysis.outcomes.instruments import Instrument
 
 __all__ = [
     "BOOTSTRAP_SEED",

@@ -21,12 +21,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..config import PROGRAMME_START
-from ..errors import InputDataError
-from ..personal_data import check_no_personal_data
-from ..readers import RawTable
-from ..schema import fold
-from .instruments import Instrument, load_instruments
+from relais_analysis.config import PROGRAMME_START
+from relais_analysis.errors import InputDataError
+from relais_analysis.intake.personal_data import check_no_personal_data
+from relais_analysis.intake.readers import RawTable
+from relais_analysis.intake.schema import fold
+from relais_analysis.outcomes.instruments import Instrument, load_instruments
 
 __all__ = ["BASE_COLUMNS", "WAVES", "canonical_wave", "validate_questionnaires"]
 
@@ -160,7 +160,7 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
     Parameters
     ----------
     raw : RawTable or None
-        As read by :func:`relais_analysis.readers.discover_tables`; None when the data
+        As read by :func:`relais_analysis.intake.readers.discover_tables`; None when the data
         folder has no such table (the result is then empty).
     participants : DataFrame
         Accepted participants (``participant_id``, ``role``).
@@ -295,9 +295,9 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
 
 def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame, as_of: dt.date, *, strict: bool,
                           reports: dict, rejections, notes: list[str]) -> pd.DataFrame:
-    """The step :func:`relais_analysis.ingest.load_dataset` runs: validate, record the row accounting.
+    """The step :func:`relais_analysis.intake.ingest.load_dataset` runs: validate, record the row accounting.
 
-    Adds a :class:`~relais_analysis.ingest.TableReport` to ``reports`` and the rejected rows
+    Adds a :class:`~relais_analysis.intake.ingest.TableReport` to ``reports`` and the rejected rows
     to ``rejections`` (a list of frames, or ingest's collector with a ``rejections`` list) when
     the folder holds a questionnaires table; returns the accepted rows (an empty frame otherwise).
 
@@ -306,7 +306,7 @@ def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame,
     InputDataError, PersonalDataError
         As :func:`validate_questionnaires`.
     """
-    from ..ingest import TableReport
+    from relais_analysis.intake.ingest import TableReport
 
     raw = raws.get("questionnaires")
     accepted, rejected, n_read = validate_questionnaires(raw, participants, as_of, strict=strict, notes=notes)

@@ -1,0 +1,174 @@
+"""Denominators: population per commune (Statbel open data) and private households.
+
+The reference geography carries the population on 1 January 2020. A newer year can
+be dropped in from Statbel's open-data file ``TF_SOC_POP_STRUCT_YYYY`` (one row per
+commune x sex x age x nationality x civil status, ``MS_POPULATION`` the count).
+Households per commune (total and single-parent) are optional; when given, reach
+rates are also expressed per 100 single-parent households.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from relais_analysis.errors import InputDataError, ReferenceDataError
+from relais_analysis.geography.reference import communes_table
+from relais_analysis.intake.readers import read_table_file
+from relais_analysis.geography.resolve import get_resolver
+
+__all__ = ["load_households", "load_statbel_population", "use_population_file", "with_population"]
+
+
+def _read_any(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise InputDataError(f"Fichier introuvable : {path}.", f"File not found: {path}.", file=str(path))
+    if path.suffix.lower() == ".zip":
+        return pd.read_csv(path, sep=None, engine="python", dtype=str)
+    return read_table_file(path, "population").frame
+
+
+def load_statbel_population(path: str | Path) -> pd.Series:
+    """Population per Walloon commune from a Statbel ``TF_SOC_POP_STRUCT_YYYY`` file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The open-data file, pipe- or comma-separated (``.txt``/``.csv``, or the
+        ``.zip`` as downloaded), with at least ``CD_REFNIS`` and ``MS_POPULATION``.
+
+    Returns
+    -------
+    pandas.Series
+        Population (int64) indexed by base-vintage REFNIS code (2025 codes are
+        translated back; see :func:`relais_analysis.geography.reference.base_code`), Walloon communes only.
+
+    Raises
+    ------
+    InputDataError
+        If the required columns are missing or a count is not a number.
+    """
+    frame = _read_any(Path(path))
+    frame.columns = [str(c).strip().upper() for c in frame.columns]
+    missing = {"CD_REFNIS", "MS_POPULATION"} - set(frame.columns)
+    if missing:
+        raise InputDataError(
+            f"Colonnes Statbel absentes : {sorted(missing)} (fichier TF_SOC_POP_STRUCT attendu).",
+            f"Missing Statbel columns: {sorted(missing)} (TF_SOC_POP_STRUCT file expected).",
+            file=str(path),
+        )
+    counts = pd.to_numeric(frame["MS_POPULATION"], errors="coerce")
+    if counts.isna().any():
+        row = int(counts.isna().to_numpy().argmax()) + 2
+        raise InputDataError("MS_POPULATION n'est pas un nombre.", "MS_POPULATION is not a number.",
+                             file=str(path), row=row, column="MS_POPULATION")
+    codes = frame["CD_REFNIS"].astype(str).str.strip().str.zfill(5)
+    total = counts.groupby(codes).sum().astype("int64")
+    walloon = set(communes_table(2024)["nis"]) | set(communes_table(2025)["nis"])
+    total = total[total.index.isin(walloon)]
+    if total.empty:
+        raise ReferenceDataError("Aucune commune wallonne dans ce fichier.", "No Walloon commune in this file.")
+    if "82039" in total.index:  # 2025 file: split the merged commune by its 2020 shares
+        shares = communes_table(2024).set_index("nis").loc[["82003", "82005"], "population"]
+        merged = total.pop("82039")
+        split = (shares / shares.sum() * merged).round().astype("int64")
+        split.iloc[0] += merged - split.sum()
+        total = pd.concat([total, split])
+    total.index.name = "nis"
+    return total.sort_index().rename("population")
+
+
+def with_population(communes: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
+    """Replace the ``population`` column of a commune table by newer figures.
+
+    Communes missing from ``population`` raise, so a partial file is never used silently.
+    """
+    out = communes.copy()
+    base = out["nis"]
+    if "82039" in set(base):
+        figures = population.copy()
+        figures["82039"] = figures.get("82003", 0) + figures.get("82005", 0)
+    else:
+        figures = population
+    missing = sorted(set(base) - set(figures.index))
+    if missing:
+        raise ReferenceDataError(
+            f"Population absente pour {len(missing)} commune(s), p. ex. {missing[:5]}.",
+            f"Population missing for {len(missing)} commune(s), e.g. {missing[:5]}.",
+        )
+    out["population"] = base.map(figures).astype("int64")
+    return out
+
+
+def load_households(path: str | Path) -> pd.DataFrame:
+    """Private households per commune: ``nis``, ``households_total``, ``households_single_parent``.
+
+    The commune column accepts codes, postal codes or names (resolved like input data).
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, non-numeric counts, unknown communes, single-parent
+        households above the total.
+    """
+    path = Path(path)
+    frame = read_table_file(path, "households").frame
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    required = {"nis", "households_total", "households_single_parent"}
+    if "commune" in frame.columns and "nis" not in frame.columns:
+        frame = frame.rename(columns={"commune": "nis"})
+    if not required <= set(frame.columns):
+        raise InputDataError(
+            f"Colonnes attendues : {sorted(required)} ; trouvées : {list(frame.columns)}.",
+            f"Expected columns: {sorted(required)}; found: {list(frame.columns)}.",
+            file=path.name,
+        )
+    resolver = get_resolver()
+    rows = []
+    for i, rec in enumerate(frame.to_dict("records"), start=2):
+        try:
+            nis = resolver.resolve(rec["nis"]).nis
+            total = int(rec["households_total"])
+            single = int(rec["households_single_parent"])
+        except (ReferenceDataError, TypeError, ValueError) as exc:
+            msg = getattr(exc, "message_fr", str(exc))
+            raise InputDataError(f"Ligne invalide : {msg}", f"Invalid row: {exc}", file=path.name, row=i) from exc
+        if single > total or single < 0:
+            raise InputDataError("Ménages monoparentaux hors de [0, total].",
+                                 "Single-parent households outside [0, total].", file=path.name, row=i)
+        rows.append({"nis": nis, "households_total": total, "households_single_parent": single})
+    out = pd.DataFrame(rows)
+    return out.groupby("nis", as_index=False).sum()
+
+
+def use_population_file(dataset, path: str | Path):
+    """The dataset with its population denominators taken from a Statbel file.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    path : str or Path
+        A ``TF_SOC_POP_STRUCT_YYYY`` file (see :func:`load_statbel_population`).
+
+    Returns
+    -------
+    Dataset
+        A copy whose ``population`` is the file's, with ``population_source`` naming
+        the file and its SHA-256 (shown in the methodology note).
+
+    Raises
+    ------
+    InputDataError, ReferenceDataError
+        The file cannot be read, or it misses Walloon communes.
+    """
+    import dataclasses
+    import hashlib
+
+    path = Path(path)
+    figures = load_statbel_population(path)
+    with_population(communes_table(2024), figures)  # refuse a file that misses communes, before any use
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dataclasses.replace(dataset, population=figures,
+                               population_source=f"{path.name} (SHA-256 {digest})")

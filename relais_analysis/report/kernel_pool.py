@@ -1,0 +1,185 @@
+"""Warm Jupyter kernels reused from one notebook run to the next (one per worker process).
+
+Starting a kernel and importing pandas, geopandas and matplotlib in it costs a few
+seconds per notebook, more than most report notebooks compute. A worker process of
+:func:`relais_analysis.report.build.build_report` therefore keeps one kernel alive and hands
+it to papermill (``km=``: nbclient leaves running a kernel it does not own).
+
+Before every run the kernel is reset so that nothing leaks from one report to the next:
+
+- a fresh user namespace (``InteractiveShell.reset(new_session=True)``: new
+  ``globals()``, execution count back to 1, output history cleared);
+- the project's own modules (``relais_analysis``) are dropped from ``sys.modules``, so
+  their module-level caches (``functools.lru_cache`` in ``geo``...) and registries start
+  empty: the next notebook imports them anew;
+- matplotlib: every figure closed, ``rcParams`` restored to the values of the fresh kernel.
+
+Third-party libraries stay loaded (imported at warm-up or by an earlier notebook); they
+hold no report data. The warm kernel is shut down when its worker process exits (or killed
+with it on Ctrl-C, see :mod:`relais_analysis.privacy.publication`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing.util
+from pathlib import Path
+from typing import Any
+
+from relais_analysis.errors import RelaisError
+
+__all__ = ["WarmKernel", "warm_kernel", "shutdown_warm_kernel"]
+
+#: Libraries imported into a kernel when it starts (they stay loaded between runs).
+PRELOAD = ("numpy", "pandas", "geopandas", "matplotlib", "matplotlib.pyplot", "papermill", "IPython.display",
+           "folium", "babel.numbers", "scipy.stats", "shapely")
+
+_WARM_UP = """
+import importlib, sys
+for _name in {preload!r}:
+    try:
+        importlib.import_module(_name)
+    except ImportError:
+        pass
+import matplotlib as _mpl
+sys._relais_warm_rc = dict(_mpl.rcParams)
+del _name, _mpl
+"""
+
+# Drops the project's modules (their caches and registries), closes figures, restores matplotlib's
+# rcParams and gives the next notebook a new namespace. The state lives on ``sys``, which reset keeps.
+_RESET = """
+import sys as _sys
+for _m in [m for m in _sys.modules if m == "relais_analysis" or m.startswith("relais_analysis.")]:
+    del _sys.modules[_m]
+import matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all")
+dict.clear(_mpl.rcParams)
+dict.update(_mpl.rcParams, _sys._relais_warm_rc)
+get_ipython().reset(new_session=True, aggressive=False)
+"""
+
+
+class WarmKernel:
+    """One running kernel, reset between notebook runs.
+
+    Parameters
+    ----------
+    kernel_name : str
+        Installed kernelspec (``relais-analysis``).
+    cwd : path
+        Working directory of the kernel (the notebooks' folder).
+    manager_class : type
+        An ``AsyncKernelManager`` subclass (the report's quiet-shutdown manager).
+
+    Raises
+    ------
+    RelaisError
+        The kernel does not start or its warm-up fails.
+    """
+
+    def __init__(self, kernel_name: str, cwd: Path, manager_class: type) -> None:
+        from jupyter_core.utils import run_sync
+
+        self.kernel_name, self.cwd = kernel_name, Path(cwd)
+        self.km = manager_class(kernel_name=kernel_name)
+        run_sync(self.km.start_kernel)(cwd=str(self.cwd))
+        self.runs = 0
+        try:
+            self._execute(_WARM_UP.format(preload=PRELOAD), "warm-up")
+        except BaseException:
+            self.shutdown()  # never leave a half-started kernel behind
+            raise
+
+    def _execute(self, code: str, what: str) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.km.get_connection_info())
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(code, store_history=False, timeout=120,
+                                               output_hook=lambda msg: None)
+        finally:
+            client.stop_channels()
+        if reply["content"].get("status") != "ok":
+            content = reply["content"]
+            raise RelaisError(f"Noyau Jupyter : échec de l'étape {what} ({content.get('ename')}: "
+                              f"{content.get('evalue')}).",
+                              f"Jupyter kernel: {what} failed ({content.get('ename')}: {content.get('evalue')}).")
+
+    def alive(self) -> bool:
+        """True while the kernel process runs."""
+        from jupyter_core.utils import run_sync
+
+        return bool(run_sync(self.km.is_alive)())
+
+    def reset(self) -> None:
+        """Fresh namespace, project modules dropped, matplotlib back to the warm state.
+
+        Raises
+        ------
+        RelaisError
+            The reset code failed in the kernel.
+        """
+        self._execute(_RESET, "reset")
+
+    def execute_notebook(self, notebook: Path, executed: Path, parameters: dict[str, Any]) -> None:
+        """Reset the kernel, then run ``notebook`` with papermill on it (parameters injected).
+
+        Raises
+        ------
+        papermill.PapermillExecutionError
+            A cell failed (the executed copy is written, as with a fresh kernel).
+        RelaisError
+            The reset failed.
+        """
+        import papermill as pm
+
+        self.reset()
+        self.runs += 1
+        pm.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name=self.kernel_name,
+                            cwd=str(self.cwd), progress_bar=False, log_output=False, km=self.km)
+
+    def shutdown(self) -> None:
+        """Stop the kernel (shutdown request, killed if it does not stop)."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            if run_sync(self.km.is_alive)():
+                run_sync(self.km.shutdown_kernel)(now=False)
+        finally:
+            run_sync(self.km.cleanup_resources)()
+
+
+_WARM: dict[tuple[str, str], WarmKernel] = {}
+
+
+def warm_kernel(kernel_name: str, cwd: Path, manager_class: type) -> WarmKernel:
+    """This process's warm kernel for ``kernel_name`` in ``cwd`` (started on first use, restarted if it died).
+
+    Raises
+    ------
+    RelaisError
+        The kernel does not start.
+    """
+    key = (kernel_name, str(cwd))
+    kernel = _WARM.get(key)
+    if kernel is not None and not kernel.alive():
+        _WARM.pop(key, None)
+        kernel = None
+    if kernel is None:
+        if not _WARM:  # multiprocessing runs these finalizers when a worker process exits (atexit does not)
+            multiprocessing.util.Finalize(None, shutdown_warm_kernel, exitpriority=20)
+        kernel = _WARM[key] = WarmKernel(kernel_name, cwd, manager_class)
+    return kernel
+
+
+def shutdown_warm_kernel() -> None:
+    """Stop every warm kernel of this process."""
+    while _WARM:
+        _, kernel = _WARM.popitem()
+        try:
+            kernel.shutdown()
+        except Exception:  # noqa: BLE001 - best effort at exit; the parent kills what is left
+            pass

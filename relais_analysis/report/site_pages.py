@@ -1,0 +1,178 @@
+"""The pages of a report site written beside the reports: ``index.html`` and ``methodologie.html``.
+
+Both are written by :func:`relais_analysis.report.build.build_report` into the folder being
+built (see :mod:`relais_analysis.privacy.publication`), link only what is published, and never
+show an error text or a rejected value: the methodology gives counts only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from relais_analysis import __version__
+from relais_analysis.geography import reference
+from relais_analysis.config import project_root
+from relais_analysis.i18n import format_date, format_int
+from relais_analysis.intake.ingest import Dataset
+from relais_analysis.indicators.tables import table_order, table_title
+
+if TYPE_CHECKING:
+    from relais_analysis.report.build import JobResult
+
+__all__ = ["write_index", "write_methodology"]
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_root(), capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or "inconnu"
+    except (OSError, subprocess.SubprocessError):
+        return "inconnu"
+
+
+# --------------------------------------------------------------------------- index and methodology
+
+_STYLE = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;
+line-height:1.5}h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse}
+td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.synthetic{background:#b2182b;color:#fff;
+padding:.6rem 1rem;font-weight:bold;border-radius:4px}.failed{color:#b2182b}code{font-size:.9em}
+"""
+
+
+def _page(title: str, body: str, lang: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _banner(dataset: Dataset, lang: str) -> str:
+    if not dataset.synthetic:
+        return ""
+    text = {"fr": "DONNÉES SYNTHÉTIQUES : rapport de démonstration, aucune personne réelle n'y figure.",
+            "en": "SYNTHETIC DATA: demo report, no real person appears in it."}[lang]
+    return f'<p class="synthetic">{html.escape(text)}</p>'
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str) -> Path:
+    """``index.html``: every report, map, figure folder and table, in French by default."""
+    from relais_analysis.outcomes import load_instruments
+
+    fr = lang == "fr"
+    short_names = {key: inst.short_name for key, inst in load_instruments().items()}
+    rows = []
+    for res in results:
+        folder = res.job.output_dir
+        links = []
+        if res.ok and res.html:
+            links.append(f'<a href="{_rel(res.html, root)}">{"rapport" if fr else "report"}</a>'
+                         if res.job.kind == "annual" else f'<a href="{_rel(res.html, root)}">{"fiche" if fr else "sheet"}</a>')
+        carte = folder / "carte.html"
+        if carte.exists():
+            links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
+        if (folder / "tableaux").exists():
+            tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: table_order(t.stem))
+            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(table_title(t.stem, lang, short_names))}'
+                              f'</a>' for t in tables)
+            links.append(f'{"tableaux" if fr else "tables"} : {items}')
+        if not res.ok:  # never the error itself: that goes to the internal log
+            links.append(f'<span class="failed">{"non disponible" if fr else "not available"}</span>')
+        rows.append(f"<tr><td>{html.escape(res.job.title)}</td><td>{' · '.join(links)}</td></tr>")
+    title = f"Relais Familles Mono – {'rapport annuel' if fr else 'annual report'} {year}"
+    body = (f"<h1>{html.escape(title)}</h1>{_banner(dataset, lang)}"
+            f"<p>{'Données extraites le' if fr else 'Data extracted on'} {html.escape(format_date(dataset.as_of, lang))}."
+            f" <a href=\"methodologie.html\">{'Fiche méthodologique' if fr else 'Methodology note'}</a></p>"
+            f"<table><thead><tr><th>{'Territoire' if fr else 'Area'}</th><th>{'Documents' if fr else 'Documents'}</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    path = root / "index.html"
+    path.write_text(_page(title, body, lang), encoding="utf-8")
+    return path
+
+
+def _losses_html(dataset: Dataset) -> str:
+    """Paragraph naming the losses accepted with --accept-losses (counts only, never values)."""
+    from relais_analysis.intake.ingest import loss_problems
+
+    problems = loss_problems(dataset)
+    if not problems:
+        return ""
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    return (f'<p class="relais-losses"><strong>Pertes acceptées (--accept-losses)</strong> : plus de 10\u00a0% des '
+            f"lignes d'un relais, ou une table entière, rejetées ; les chiffres sous-estiment l'activité.</p>"
+            f"<ul>{items}</ul>")
+
+
+def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
+                      threshold: int, protection: object = None) -> Path:
+    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
+    from relais_analysis.privacy.linked import methodology_html
+    from relais_analysis.outcomes.chapter import methodology_html as outcomes_methodology_html
+
+    suppressed = 0
+    for res in results:
+        summary = res.job.output_dir / "summary.json"
+        if summary.exists():
+            suppressed += json.loads(summary.read_text(encoding="utf-8")).get("suppressed_cells", 0)
+    files = "".join(
+        f"<tr><td>{html.escape(r.table)}</td><td>{html.escape(r.source)}</td><td>{format_int(r.rows_read, 'fr')}</td>"
+        f"<td>{format_int(r.accepted, 'fr')}</td><td>{format_int(r.rejected, 'fr')}</td><td><code>{r.sha256}</code></td></tr>"
+        for r in dataset.reports.values()
+    )
+    params = {"année / year": year, "langue / language": lang, "seuil de masquage / threshold": threshold,
+              "rapports / reports": ", ".join(r.job.title for r in results)}
+    param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
+    rejected = sum(int(r.rejected) for r in dataset.reports.values())
+    body = f"""<h1>Fiche méthodologique – {year}</h1>{_banner(dataset, "fr")}
+<h2>Données</h2>
+<p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
+rejetée avec son motif ; lignes lues = acceptées + rejetées. {format_int(rejected, "fr")} ligne(s) rejetée(s) au
+total : le détail, qui peut contenir des valeurs saisies par erreur (un nom, une adresse), reste à usage interne
+du centre d'appui et n'est jamais publié.</p>{_losses_html(dataset)}
+<table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
+<tbody>{files}</tbody></table>
+<h2>Logiciel et paramètres</h2>
+<p>relais_analysis {html.escape(__version__)}, commit <code>{html.escape(_git_commit())}</code>, produit le
+{html.escape(format_date(dt.date.today(), "fr"))}.</p>
+<table><tbody>{param_rows}</tbody></table>
+<h2>Règles de comptage</h2>
+<ul>
+<li>Une personne (code pseudonyme) compte une seule fois par année et par groupe, quel que soit le nombre
+d'activités suivies. Un parent venu dans deux provinces compte une fois pour la Wallonie et une fois dans chaque
+province : la somme des provinces peut dépasser le total régional.</li>
+<li>Une activité appartient à la province du relais qui l'organise.</li>
+<li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
+personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
+<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants ; signalé instable sous
+1 000 habitants. Population utilisée : {html.escape(dataset.population_source)}.</li>
+<li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
+proche.</li>
+</ul>
+<h2>Géographie</h2>
+<p>Communes de Wallonie en vigueur en {year} ({'261, après la fusion de Bastogne et Bertogne au 1er janvier 2025'
+if year >= reference.MERGER_YEAR else '262, codes REFNIS 2019-2024'}). Les codes sont stockés dans la nomenclature
+2019-2024 et traduits exactement vers celle de 2025. Limites : Statbel / belgium-topojson (CC0), simplifiées sans
+trou ni chevauchement pour le web. Messines (33016), rattachée à tort à la Wallonie dans le fichier de géométrie, est
+exclue (REFNIS fait autorité).</p>
+<h2>Protection des petits effectifs</h2>
+<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié. D'autres cases, de toute valeur, ne le
+sont pas non plus au besoin (masquage secondaire), pour qu'aucune valeur non publiée ne puisse être retrouvée à
+partir des totaux ; les taux calculés sur un effectif non publié ne le sont pas non plus. Toutes ces cases portent
+la même mention, « n.p. » (valeur non publiée pour protéger les petits effectifs), qui ne dit rien de leur valeur.
+Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
+publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
+<p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
+hôtes, publics, y figurent.</p>{outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""}
+"""
+    path = root / "methodologie.html"
+    path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
+    return path
