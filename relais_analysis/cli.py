@@ -108,37 +108,22 @@ def _indicators_args(p: argparse.ArgumentParser) -> None:
 
 
 def _indicators(args: argparse.Namespace) -> int:
-    from relais_analysis.geography import reference
-    from relais_analysis.config import DEFAULT_THRESHOLD
+    from relais_analysis.analysis import Analysis, check_parameters
     from relais_analysis.i18n import format_int, format_percent
-    from relais_analysis.intake.ingest import load_dataset
-    from relais_analysis.geography.population import load_households
-    from relais_analysis.privacy.suppression import check_threshold
-    from relais_analysis.privacy.linked import protect_in_publication
-    from relais_analysis.indicators.tables import indicator_tables, write_tables
-
-    year = reference.check_year(args.year)
-    threshold = check_threshold(DEFAULT_THRESHOLD if args.threshold is None else args.threshold)
-    province = reference.check_province(args.province)
+    from relais_analysis.indicators.tables import write_tables
     from relais_analysis.privacy.publication import check_output_dir
 
+    params = dict(province=args.province, lang=args.lang, threshold=args.threshold, as_of=args.as_of,
+                  population_file=args.population, households_file=args.households,
+                  accept_losses=args.accept_losses)
+    check_parameters(args.data, args.year, **params)  # wrong parameters: one line, before anything else
     check_output_dir(args.out)  # a file given as --out: one line, before any computation
-    households = load_households(args.households) if args.households else None
-    dataset = load_dataset(args.data, as_of=args.as_of)
-    if args.population:
-        from relais_analysis.geography.population import use_population_file
-
-        dataset = use_population_file(dataset, args.population)
-    from relais_analysis.report.content import check_report_year
-    from relais_analysis.intake.ingest import check_losses
-
-    for problem in check_losses(dataset, accept=args.accept_losses):  # refuses (exit 1) unless --accept-losses
+    analysis = Analysis(args.data, args.year, **params)
+    for problem in analysis.accepted_losses:  # refused (exit 1) unless --accept-losses
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
-    check_report_year(year, dataset)  # never header-only tables for a year without activities
-    raw = indicator_tables(dataset, year, province=province, households=households)
-    # protected with Wallonia and every province, as in the report: the same cells masked in both
-    published = protect_in_publication(dataset, raw, threshold=threshold, households=households)
-    files = write_tables(published, args.out, lang=args.lang)
+    raw, published, year, threshold = analysis.internal_tables, analysis.tables, analysis.year, analysis.threshold
+    dataset = analysis.dataset
+    files = analysis.write_tables(args.out)
     print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
           f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
     if args.unsafe_internal:  # beside --out, never inside the folder that gets published
@@ -175,23 +160,10 @@ def _scope_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=int, default=None, help="seuil de masquage (défaut 5, minimum 3)")
 
 
-def _published_for(args: argparse.Namespace):
-    from relais_analysis.geography import reference
-    from relais_analysis.config import DEFAULT_THRESHOLD
-    from relais_analysis.intake.ingest import load_dataset
-    from relais_analysis.indicators.tables import indicator_tables
+def _analysis_for(args: argparse.Namespace):
+    from relais_analysis.analysis import Analysis
 
-    year = reference.check_year(args.year)
-    province = reference.check_province(args.province)
-    dataset = load_dataset(args.data)
-    from relais_analysis.report.content import check_report_year
-
-    check_report_year(year, dataset)
-    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    from relais_analysis.privacy.linked import protect_in_publication
-
-    raw = indicator_tables(dataset, year, province=province)
-    return dataset, protect_in_publication(dataset, raw, threshold=threshold)
+    return Analysis(args.data, args.year, province=args.province, lang=args.lang, threshold=args.threshold)
 
 
 def _map_args(p: argparse.ArgumentParser) -> None:
@@ -205,7 +177,6 @@ def _map_args(p: argparse.ArgumentParser) -> None:
 
 def _map(args: argparse.Namespace) -> int:
     from relais_analysis.errors import ParameterError
-    from relais_analysis.outputs.map_layers import annual_map
     from relais_analysis.outputs.maps import save_map
     from relais_analysis.privacy.publication import check_output_dir
 
@@ -213,8 +184,7 @@ def _map(args: argparse.Namespace) -> int:
         raise ParameterError(f"--out doit être un fichier .html, pas un dossier : {args.out}.",
                              f"--out must be an .html file, not a folder: {args.out}.")
     check_output_dir(args.out.parent)
-    dataset, published = _published_for(args)
-    m = annual_map(dataset, published, indicator=args.indicator, lang=args.lang, scheme=args.scheme, tiles=args.tiles)
+    m = _analysis_for(args).map(indicator=args.indicator, scheme=args.scheme, tiles=args.tiles)
     path = save_map(m, args.out, allow_network=args.tiles)
     print(f"Carte écrite / map written: {path} ({path.stat().st_size / 1e6:.2f} Mo)")
     return 0
@@ -227,13 +197,10 @@ def _charts_args(p: argparse.ArgumentParser) -> None:
 
 
 def _charts(args: argparse.Namespace) -> int:
-    from relais_analysis.outputs.charts import figures_from_tables
     from relais_analysis.privacy.publication import check_output_dir
 
     check_output_dir(args.out)
-    dataset, published = _published_for(args)
-    files = figures_from_tables(published, args.out, lang=args.lang, synthetic=dataset.synthetic,
-                                as_of=dataset.as_of, formats=tuple(args.formats))
+    files = _analysis_for(args).write_figures(args.out, formats=tuple(args.formats))
     n = sum(len(v) for v in files.values())
     print(f"{len(files)} figures ({n} fichiers) écrites dans / written to {args.out}")
     return 0

@@ -1,0 +1,296 @@
+"""The front door: one data folder, one year, one scope -> protected tables, charts and maps.
+
+Every way of producing a published number (the ``relais`` commands, the report
+notebooks, the report batch) goes through :class:`Analysis`: it checks the
+parameters once, loads and validates the data once, refuses a year without
+activities or a publication that lost too many rows, and hands out tables that
+are already protected with the whole publication (Wallonia and every province
+masked as one system, :mod:`relais_analysis.privacy.linked`). Unprotected tables
+are available for the support centre's own use under a name that says so
+(:attr:`Analysis.internal_tables`); nothing in this class writes them to disk.
+
+>>> from relais_analysis.config import project_root
+>>> a = Analysis(project_root() / "data" / "demo", 2024, province="Namur")
+>>> a.year, a.province, a.scope_label
+(2024, '90000', 'Namur')
+>>> int(a.tables.tables["reach_per_year"].set_index("year").loc[2024, "parents"]) > 0
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES
+from relais_analysis.errors import ParameterError
+
+if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
+    import pandas as pd
+
+    from relais_analysis.indicators.tables import TableSet
+    from relais_analysis.intake.ingest import Dataset
+
+__all__ = ["Analysis", "AnalysisParameters", "check_parameters"]
+
+
+@dataclasses.dataclass(frozen=True)
+class AnalysisParameters:
+    """Checked parameters of an analysis (what a user, the CLI or papermill passed)."""
+
+    data_dir: Path
+    year: int
+    province: str | None = None
+    relay_id: str | None = None
+    lang: str = "fr"
+    threshold: int = DEFAULT_THRESHOLD
+    as_of: dt.date | None = None
+    population_file: Path | None = None
+    households_file: Path | None = None
+    accept_losses: bool = False
+
+
+def _none(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", "None"))
+
+
+def _existing_file(value: object, fr: str, en: str) -> Path | None:
+    if _none(value):
+        return None
+    path = Path(str(value))
+    if not path.is_file():
+        raise ParameterError(f"{fr} introuvable : {path}.", f"{en} not found: {path}.")
+    return path
+
+
+def check_parameters(data_dir: object, year: object, *, province: object = None, relay_id: object = None,
+                     lang: object = "fr", threshold: object = None, as_of: object = None,
+                     population_file: object = None, households_file: object = None,
+                     accept_losses: bool = False) -> AnalysisParameters:
+    """Check and convert every parameter once, with one clear message for a wrong one.
+
+    Accepts what papermill injects (strings for numbers, paths and dates; ``"None"``).
+
+    Raises
+    ------
+    ParameterError
+        Missing data folder, invalid year, province, language or threshold, a bad date,
+        a population or households file that does not exist.
+
+    Examples
+    --------
+    >>> from relais_analysis.config import project_root
+    >>> p = check_parameters(project_root() / "data" / "demo", "2024", province="Liège", threshold="6")
+    >>> p.year, p.province, p.threshold
+    (2024, '60000', 6)
+    >>> check_parameters(project_root() / "data" / "demo", 1999)
+    Traceback (most recent call last):
+    ...
+    relais_analysis.errors.ParameterError: Année invalide : 1999. Attendu : une année à partir de 2019 (p. ex. 2024). / Invalid year: 1999. Expected a year from 2019 on (e.g. 2024).
+    """
+    from relais_analysis.geography import reference
+    from relais_analysis.i18n import check_lang
+    from relais_analysis.privacy.suppression import check_threshold
+
+    if _none(data_dir):
+        raise ParameterError("Paramètre obligatoire manquant : dossier de données.", "Missing parameter: data folder.")
+    folder = Path(str(data_dir))
+    if not folder.is_dir():
+        raise ParameterError(f"Dossier de données introuvable : {folder}.", f"Data folder not found: {folder}.")
+    if isinstance(threshold, str) and threshold.strip().isdigit():  # papermill -p passes strings
+        threshold = int(threshold)
+    try:
+        extraction = None if _none(as_of) else (as_of if isinstance(as_of, dt.date)
+                                                 else dt.date.fromisoformat(str(as_of)))
+    except ValueError:
+        raise ParameterError(f"Date d'extraction illisible : {as_of!r} (attendu AAAA-MM-JJ).",
+                             f"Unreadable extraction date: {as_of!r} (expected YYYY-MM-DD).") from None
+    return AnalysisParameters(
+        data_dir=folder,
+        year=reference.check_year(year),
+        province=reference.check_province(None if _none(province) else province),
+        relay_id=None if _none(relay_id) else str(relay_id).strip(),
+        lang=check_lang(lang),
+        threshold=check_threshold(DEFAULT_THRESHOLD if _none(threshold) else threshold),
+        as_of=extraction,
+        population_file=_existing_file(population_file, "Fichier de population", "Population file"),
+        households_file=_existing_file(households_file, "Fichier des ménages", "Households file"),
+        accept_losses=bool(accept_losses),
+    )
+
+
+class Analysis:
+    """One data folder analysed for one year and one scope (Wallonia, a province or a relay).
+
+    Parameters
+    ----------
+    data_dir : path
+        The data folder (``relais assemble`` output, or the bundled ``data/demo``).
+    year : int or str
+        The report year; it must have activities in the data.
+    province : str, optional
+        Province code or name (default: Wallonia).
+    relay_id : str, optional
+        One relay (its sheet); tables are then the relay's own.
+    lang : {"fr", "en"}
+    threshold : int, optional
+        Masking threshold (default 5, minimum 3).
+    as_of : date or str, optional
+        Extraction date (default: the data folder's).
+    population_file, households_file : path, optional
+        Statbel population file for the year; households per commune.
+    accept_losses : bool
+        Publish although a relay lost more than 10 % of a table's rows (said on every report).
+
+    Raises
+    ------
+    ParameterError
+        Invalid parameters, a year without activities, an unknown relay.
+    InputDataError
+        The data folder cannot be used, or lost too many rows (without ``accept_losses``).
+    """
+
+    def __init__(self, data_dir: object, year: object, *, province: object = None, relay_id: object = None,
+                 lang: object = "fr", threshold: object = None, as_of: object = None,
+                 population_file: object = None, households_file: object = None,
+                 accept_losses: bool = False) -> None:
+        self.params = check_parameters(data_dir, year, province=province, relay_id=relay_id, lang=lang,
+                                       threshold=threshold, as_of=as_of, population_file=population_file,
+                                       households_file=households_file, accept_losses=accept_losses)
+        from relais_analysis.intake.ingest import load_dataset
+        from relais_analysis.intake.losses import check_losses
+        from relais_analysis.report.content import check_report_year
+
+        dataset = load_dataset(self.params.data_dir, as_of=self.params.as_of)
+        if self.params.population_file is not None:
+            from relais_analysis.geography.population import use_population_file
+
+            dataset = use_population_file(dataset, self.params.population_file)
+        #: Problems accepted with ``accept_losses`` (empty when nothing was lost beyond the rule).
+        self.accepted_losses: list[str] = list(check_losses(dataset, accept=self.params.accept_losses))
+        check_report_year(self.params.year, dataset)
+        if self.params.relay_id is not None and self.params.relay_id not in set(dataset.relays["relay_id"]):
+            known = ", ".join(sorted(dataset.relays["relay_id"]))
+            raise ParameterError(f"Relais inconnu : {self.params.relay_id}. Relais connus : {known}.",
+                                 f"Unknown relay: {self.params.relay_id}. Known relays: {known}.")
+        self.dataset: Dataset = dataset
+
+    # ------------------------------------------------------------------ parameters
+
+    @property
+    def year(self) -> int:
+        """The report year."""
+        return self.params.year
+
+    @property
+    def province(self) -> str | None:
+        """The province's REFNIS code, or None for Wallonia."""
+        return self.params.province
+
+    @property
+    def relay_id(self) -> str | None:
+        """The relay of a relay sheet, or None."""
+        return self.params.relay_id
+
+    @property
+    def lang(self) -> str:
+        """Language of everything this analysis writes."""
+        return self.params.lang
+
+    @property
+    def threshold(self) -> int:
+        """Masking threshold."""
+        return self.params.threshold
+
+    @property
+    def scope_label(self) -> str:
+        """Name of the scope: the relay code, the province's name or Wallonia's."""
+        from relais_analysis.i18n import province_label
+
+        if self.relay_id is not None:
+            return self.relay_id
+        if self.province is not None:
+            return PROVINCES[self.province]
+        return province_label(None, self.lang)
+
+    # ------------------------------------------------------------------ tables
+
+    @functools.cached_property
+    def households(self) -> pd.DataFrame | None:
+        """Households per commune, when a file was given."""
+        if self.params.households_file is None:
+            return None
+        from relais_analysis.geography.population import load_households
+
+        return load_households(self.params.households_file)
+
+    @functools.cached_property
+    def internal_tables(self) -> TableSet:
+        """Exact, UNPROTECTED tables of this scope: the support centre's own use, never published."""
+        from relais_analysis.indicators.tables import indicator_tables, relay_tables
+
+        if self.relay_id is not None:
+            return relay_tables(self.dataset, self.year, self.relay_id)
+        return indicator_tables(self.dataset, self.year, province=self.province, households=self.households)
+
+    @functools.cached_property
+    def tables(self) -> TableSet:
+        """This scope's tables, protected with the whole publication (the same cells masked everywhere)."""
+        from relais_analysis.privacy.linked import protect_in_publication
+
+        return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold,
+                                      households=self.households)
+
+    def write_tables(self, out_dir: str | Path) -> list[Path]:
+        """Write the protected tables as CSV (plus their description) into ``out_dir``.
+
+        Raises
+        ------
+        ParameterError
+            ``out_dir`` is a file.
+        PrivacyError
+            A count below the threshold would be written (never expected: the tables are protected).
+        """
+        from relais_analysis.indicators.tables import write_tables
+        from relais_analysis.privacy.publication import check_output_dir
+
+        check_output_dir(Path(out_dir))
+        return write_tables(self.tables, out_dir, lang=self.lang)
+
+    # ------------------------------------------------------------------ charts and maps
+
+    def write_figures(self, out_dir: str | Path, *, formats: tuple[str, ...] = ("png", "svg")) -> dict[str, list[Path]]:
+        """Draw every chart of the protected tables into ``out_dir``; returns the files per figure.
+
+        Raises
+        ------
+        ParameterError
+            ``out_dir`` is a file, or an unknown format.
+        """
+        from relais_analysis.outputs.charts import figures_from_tables
+        from relais_analysis.privacy.publication import check_output_dir
+
+        check_output_dir(Path(out_dir))
+        return figures_from_tables(self.tables, out_dir, lang=self.lang, synthetic=self.dataset.synthetic,
+                                   as_of=self.dataset.as_of, formats=tuple(formats))
+
+    def map(self, *, indicator: str = "reach_rate", scheme: str = "natural_breaks", tiles: bool = False) -> Any:
+        """The interactive map of the protected tables (a ``folium.Map``; save it with
+        :func:`relais_analysis.outputs.maps.save_map`).
+
+        Raises
+        ------
+        ParameterError
+            Unknown indicator or classification scheme.
+        """
+        from relais_analysis.outputs.map_layers import annual_map
+
+        return annual_map(self.dataset, self.tables, indicator=indicator, lang=self.lang, scheme=scheme,
+                          tiles=tiles)
+
+    def __repr__(self) -> str:
+        return (f"Analysis({str(self.params.data_dir)!r}, {self.year}, province={self.province!r}, "
+                f"relay_id={self.relay_id!r}, lang={self.lang!r}, threshold={self.threshold})")
