@@ -47,9 +47,10 @@ import pandas as pd
 
 from .config import PROVINCES
 from .errors import PrivacyError
+from .outcome_links import is_outcome_table, outcome_cells, outcome_relations
 
 __all__ = ["HIERARCHY", "PARTITIONS", "RATES", "Key", "Cell", "Relation", "LinkedSystem", "build_system",
-           "scope_of", "PEOPLE_MEASURES"]
+           "scope_of", "split_label", "PEOPLE_MEASURES"]
 
 #: (measure, scope, year, dim, value)
 Key = tuple[str, str, int, str, str]
@@ -95,6 +96,8 @@ RATES: dict[str, dict[str, tuple]] = {
     "gender": {"share_women": (["women"], ("columns", ["women", "men", "x"]))},
     "reach_rates": {"rate_per_10000": (["parents"], ("constant", "population", 10_000)),
                     "rate_per_100_households": (["parents"], ("constant", "single_parent_households", 100))},
+    "outcomes_change": {"share_improved": (["n_improved"], ("columns", ["n_pairs"])),
+                        "share_worse": (["n_worse"], ("columns", ["n_pairs"]))},
 }
 
 
@@ -111,6 +114,9 @@ def _text(value: object) -> str:
 
 def _cells_of(name: str, frame: pd.DataFrame, scope: str, year: int) -> Iterator[tuple[int, str, Key]]:
     """Every count cell of one table with its quantity key (the declaration of shared cells)."""
+    if is_outcome_table(name):
+        yield from outcome_cells(name, frame, year)
+        return
     cols = set(frame.columns)
     rows = frame.to_dict("records")
     for i, row in enumerate(rows):
@@ -233,7 +239,7 @@ def _is_masked(value: object) -> bool:
     return value is SUPPRESSED
 
 
-def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int, *,
+def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int, *,
                  strict: bool = True, rates: bool = True) -> LinkedSystem:
     """The linked system of a publication.
 
@@ -241,9 +247,12 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
     ----------
     table_sets : mapping
         Scope (:func:`scope_of`) -> table name -> frame (raw counts, or published
-        frames holding :data:`~relais_analysis.privacy.SUPPRESSED`).
-    year : int
-        Year of the publication (breakdown tables without a year column).
+        frames holding :data:`~relais_analysis.privacy.SUPPRESSED`). A scope may carry
+        its publication year (``"W@2025"``, :func:`split_label`): tables of several
+        builds audited together.
+    default_year : int
+        Year of the publication (breakdown tables without a year column) for scopes
+        without one.
     strict : bool
         Refuse two different values for the same quantity (a build); when auditing
         folders written by other versions, keep the first and record a conflict.
@@ -258,7 +267,8 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
         Two tables disagree on a quantity they both show (``strict``).
     """
     system = LinkedSystem()
-    for scope, tables in table_sets.items():
+    for label, tables in table_sets.items():
+        scope, year = split_label(label, default_year)
         for name, frame in tables.items():
             if name == "reach_by_relay" and "province_nis" in frame.columns:
                 for relay, prov in zip(frame["relay_id"], frame["province_nis"]):
@@ -267,7 +277,7 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
                     system.complete.add((scope, int(y), "relays-listed"))
             values = frame.to_dict("list")
             for i, column, key in _cells_of(name, frame, scope, year):
-                _add_cell(system, key, _count(values[column][i]), (scope, name, i, column), strict)
+                _add_cell(system, key, _count(values[column][i]), (label, name, i, column), strict)
                 if key[3]:
                     system.complete.add((key[1], key[2], key[3]))
             if name == "reach_per_year":
@@ -276,8 +286,24 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
                 for y in set(frame["year"]):
                     system.complete.add(("W", int(y), "provinces-listed"))
     _relations(system)
-    _rate_relations(system, table_sets, year, rates)
+    for terms, lo, hi in outcome_relations(system.values, system.relay_province):
+        system.relations.append(Relation(terms, lo, hi, "outcome"))
+    _rate_relations(system, table_sets, default_year, rates)
     return system
+
+
+def split_label(label: str, year: int) -> tuple[str, int]:
+    """Scope and publication year of a table set's label: ``"W"`` or ``"W@2025"`` (several sites audited together).
+
+    Examples
+    --------
+    >>> split_label("P:50000@2025", 2024)
+    ('P:50000', 2025)
+    >>> split_label("W", 2024)
+    ('W', 2024)
+    """
+    scope, _, published = label.partition("@")
+    return scope, int(published.split("#")[0]) if published else year
 
 
 def _count(value: object) -> object:
@@ -355,15 +381,16 @@ def _absent_is_zero(system: LinkedSystem, child: str, y: int, dim: str) -> bool:
     return ("W", y, "provinces-listed") in system.complete
 
 
-def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int,
+def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int,
                     relations: bool) -> None:
     from .privacy import is_suppressed
 
-    for scope, tables in table_sets.items():
+    for label, tables in table_sets.items():
+        scope, year = split_label(label, default_year)
         for name, frame in tables.items():
             if name not in RATES:
                 continue
-            keyed = {(i, c): system.key_of[(scope, name, i, c)] for i, c, _ in _cells_of(name, frame, scope, year)}
+            keyed = {(i, c): system.key_of[(label, name, i, c)] for i, c, _ in _cells_of(name, frame, scope, year)}
             for rate, (numerator, denominator) in RATES[name].items():
                 if rate not in frame.columns:
                     continue
@@ -385,7 +412,7 @@ def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, 
                             continue  # not published: the rate says nothing more
                         if math.isnan(scale):
                             continue
-                    cell = (scope, name, i, rate)
+                    cell = (label, name, i, rate)
                     system.rate_sources[cell] = tuple(num + den)
                     if not relations or is_suppressed(value) or _is_na(value) or not num:
                         continue
