@@ -36,11 +36,13 @@ from .audit import AuditResult, audit_system, min_values
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError, PrivacyError
 from .privacy import SUPPRESSED, check_threshold, is_suppressed
+from .outcome_links import mask_estimates, outcome_cells
 from .publication_links import Key, LinkedSystem, build_system
 from .tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "load_protected", "methodology_html", "protect_in_publication",
-           "protect_jobs", "protect_publication", "protect_scope", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "load_protected", "load_protected_outcomes", "methodology_html",
+           "outcome_results", "past_year_masks", "protect_in_publication", "protect_jobs", "protect_publication",
+           "protect_scope", "save_protected"]
 
 _MAX_ROUNDS = 60
 
@@ -67,6 +69,8 @@ class ProtectionStats:
     narrowest_where : str
         Tables showing that quantity.
     rates_masked : int
+    past_years : int
+        Quantities of past years masked only because the build of their own year masks them.
     rounds : int
     seconds : float
     """
@@ -79,6 +83,7 @@ class ProtectionStats:
     narrowest: int | None = None
     narrowest_where: str = ""
     rates_masked: int = 0
+    past_years: int = 0
     rounds: int = 0
     seconds: float = 0.0
 
@@ -95,6 +100,8 @@ class Publication:
     threshold: int
     sets: dict[str, TableSet] = field(default_factory=dict)
     stats: ProtectionStats = field(default_factory=ProtectionStats)
+    outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    masked: set = field(default_factory=set)
 
 
 def _scope(ts: TableSet) -> str:
@@ -104,7 +111,8 @@ def _scope(ts: TableSet) -> str:
 
 
 def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
-                        threshold: int = DEFAULT_THRESHOLD) -> Publication:
+                        threshold: int = DEFAULT_THRESHOLD, outcomes: Mapping[str, pd.DataFrame] | None = None,
+                        fixed: Mapping[Key, bool] | None = None) -> Publication:
     """Protect every table of every scope of one build together.
 
     Parameters
@@ -114,6 +122,14 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         :func:`~relais_analysis.tables.relay_tables`) of one year; a mapping is keyed
         by scope, a list is keyed by each set's own scope.
     threshold : int, default 5
+    outcomes : mapping, optional
+        The outcome chapter's tables (:mod:`relais_analysis.outcomes`), already
+        protected table by table; published in the Wallonia report, linked to each
+        other and to the provinces and relays (:mod:`relais_analysis.outcome_links`).
+    fixed : mapping, optional
+        Quantities whose masking is decided elsewhere (True: masked): the rows of past
+        years, masked as the build of their own year masks them (:func:`past_year_masks`).
+        The audit never masks more of them.
 
     Returns
     -------
@@ -136,11 +152,19 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
             "protect_publication attend les tableaux bruts d'une seule année.",
             "protect_publication expects the raw tables of a single year.")
     year = years.pop()
-    system = build_system({s: ts.tables for s, ts in sets.items()}, year, rates=False)
+    table_sets = {s: dict(ts.tables) for s, ts in sets.items()}
+    outcomes = {n: t for n, t in (outcomes or {}).items() if t is not None}
+    table_sets.setdefault("W", {}).update(outcomes)
+    system = build_system(table_sets, year, rates=False)
     masked: dict[Key, str] = {
         k: "primary" for k, v in system.values.items()
         if k in system.cells and isinstance(v, int) and 0 < v < threshold
     }
+    for name, frame in outcomes.items():  # masked by the outcome tables' own rules
+        for i, column, _ in outcome_cells(name, frame, year):
+            key = system.key_of[("W", name, i, column)]
+            if is_suppressed(frame[column].iloc[i]):
+                masked.setdefault(key, "tables")
     for scope, ts in sets.items():
         published = publish_tables(ts, threshold=threshold)
         for name, frame in published.tables.items():
@@ -151,7 +175,16 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
                     key = system.key_of.get((scope, name, i, column))
                     if is_suppressed(value) and key is not None:
                         masked.setdefault(key, "tables")
-    rounds, result = _audit_until_safe(system, masked)
+    frozen = set(fixed or ())
+    for key, hide in (fixed or {}).items():
+        if key not in system.cells:
+            continue
+        if hide:
+            masked.setdefault(key, "past")
+        elif masked.get(key) != "primary":
+            masked.pop(key, None)
+    system.revealed -= set(masked)  # every cell of a masked quantity is masked below
+    rounds, result = _audit_until_safe(system, masked, frozen)
     stats = ProtectionStats(
         quantities_masked=len(masked), primary=sum(v == "primary" for v in masked.values()),
         by_tables=sum(v == "tables" for v in masked.values()), by_audit=sum(v == "audit" for v in masked.values()),
@@ -162,14 +195,55 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         stats.narrowest = int(hi - lo + 1) if hi != float("inf") else None
         stats.narrowest_where = ", ".join(system.tables_of(key))
     out = {scope: _apply(ts, scope, system, set(masked), threshold) for scope, ts in sets.items()}
-    stats.cells_masked = sum(ts.total_suppressed for ts in out.values())
+    published_outcomes = {name: _apply_outcome(name, frame, system, set(masked), year, threshold)
+                          for name, frame in outcomes.items()}
+    stats.cells_masked = sum(ts.total_suppressed for ts in out.values()) + sum(
+        int(t.attrs.get("suppressed_cells", 0)) for t in published_outcomes.values())
     stats.rates_masked = sum(int(ts.tables[n].attrs.get("suppressed_rates", 0)) for ts in out.values()
-                             for n in ts.tables)
+                             for n in ts.tables) + sum(int(t.attrs.get("suppressed_rates", 0))
+                                                       for t in published_outcomes.values())
+    stats.past_years = sum(v == "past" for v in masked.values())
     stats.seconds = time.perf_counter() - started
-    return Publication(year, threshold, out, stats)
+    return Publication(year, threshold, out, stats, published_outcomes, set(masked))
 
 
-def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int, AuditResult]:
+def _apply_outcome(name: str, frame: pd.DataFrame, system: LinkedSystem, masked: set[Key], year: int,
+                   threshold: int) -> pd.DataFrame:
+    """An outcome table with the publication's masks, and the estimates of masked rows blanked."""
+    from .publication_links import RATES as LINK_RATES
+
+    result = frame.copy()
+    hidden: dict[str, list[bool]] = {}
+    n_masked = n_rates = 0
+    cells: dict[str, list[object]] = {}
+    for i, column, _ in outcome_cells(name, frame, year):
+        key = system.key_of[("W", name, i, column)]
+        flags = hidden.setdefault(column, [False] * len(frame))
+        values = cells.setdefault(column, list(frame[column].tolist()))
+        if key in masked:
+            flags[i] = True
+            n_masked += 1
+            values[i] = SUPPRESSED
+    for column, values in cells.items():
+        result[column] = pd.Series(values, index=result.index, dtype=object)
+    for rate in LINK_RATES.get(name, {}):
+        if rate not in frame.columns:
+            continue
+        values = list(frame[rate].tolist())
+        for i in range(len(values)):
+            if any(s in masked for s in system.rate_sources.get(("W", name, i, rate), ())):
+                n_rates += not is_suppressed(values[i])
+                values[i] = SUPPRESSED
+        result[rate] = pd.Series(values, index=result.index, dtype=object)
+    result = mask_estimates(name, result, hidden)
+    result.attrs.update(frame.attrs)
+    result.attrs.update(threshold=threshold, suppressed_cells=n_masked, suppressed_rates=n_rates,
+                        protection="publication")
+    return result
+
+
+def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
+                      frozen: set[Key] = frozenset()) -> tuple[int, AuditResult]:
     by_key: dict[Key, list[int]] = defaultdict(list)
     for r, rel in enumerate(system.relations):
         for key, _ in rel.terms:
@@ -188,7 +262,7 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
             return rounds, result
         stuck = []
         for key in result.unsafe:
-            choice = _cheapest_neighbour(system, key, masked, by_key)
+            choice = _cheapest_neighbour(system, key, masked, by_key, frozen)
             if choice is None:
                 stuck.append(key)
             else:
@@ -205,7 +279,7 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
 
 
 def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
-                        by_key: dict[Key, list[int]]) -> Key | None:
+                        by_key: dict[Key, list[int]], frozen: set[Key] = frozenset()) -> Key | None:
     """Published positive count to mask beside ``key``.
 
     Looks at the relations of ``key`` first, then, through masked quantities, at
@@ -229,7 +303,7 @@ def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
                         seen.add(other)
                         following.append(other)  # masked or unknown: look beyond it
                         continue
-                    if other not in system.cells or value <= 0:
+                    if other not in system.cells or value <= 0 or other in frozen:
                         continue
                     # a scope's total (headline figure) only as a last resort; then equalities, then smallest
                     candidate = (other[3] == "", rank, value, -min_values(other), other)
@@ -279,8 +353,10 @@ def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], thr
 # --------------------------------------------------------------------------- hand-over to the notebooks
 
 
-def save_protected(publication: Publication, folder: str | Path) -> dict[str, Path]:
+def save_protected(publication: Publication, folder: str | Path, *, outcomes: dict | None = None) -> dict[str, Path]:
     """Write each scope's protected tables to ``folder`` (internal, never published).
+
+    ``outcomes``: the outcome results protected with them (:func:`load_protected_outcomes`).
 
     Returns
     -------
@@ -299,7 +375,8 @@ def save_protected(publication: Publication, folder: str | Path) -> dict[str, Pa
     files = {}
     for scope, ts in publication.sets.items():
         path = folder / f"{safe_file_stem(scope)}.pickle"  # short and unique whatever the relay code
-        path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict()}))
+        path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict(),
+                                       "outcomes": outcomes}))
         files[scope] = path
     return files
 
@@ -326,12 +403,73 @@ def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[Tabl
     return ts, payload.get("stats", {})
 
 
+def load_protected_outcomes(path: str | Path) -> dict | None:
+    """The outcome results protected with the publication (:func:`save_protected`), or None.
+
+    ``{"results": OutcomeResults or None}`` when the build protected them (``results``
+    None: no questionnaire that year), None when the file holds none.
+
+    Raises
+    ------
+    ParameterError
+        Missing or unreadable file.
+    """
+    path = Path(path)
+    try:
+        payload = pickle.loads(path.read_bytes())  # internal file written by this build (never user input)
+    except (OSError, pickle.UnpicklingError, EOFError) as exc:
+        raise ParameterError(f"Tableaux protégés illisibles : {path}.", f"Unreadable protected tables: {path}.") from exc
+    return payload.get("outcomes")
+
+
+def outcome_results(dataset: object, year: int, *, lang: str = "fr", threshold: int = DEFAULT_THRESHOLD) -> object:
+    """The outcome chapter's results of a year (tables protected table by table), or None without questionnaires."""
+    from .outcomes.chapter import OutcomeChapter
+
+    return OutcomeChapter(dataset, year, lang=lang, threshold=threshold).results
+
+
+def past_year_masks(dataset: object, year: int, *, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, bool]:
+    """How the build of each past year masks its own quantities (True: masked).
+
+    A build of ``year`` republishes the rows of past years (reach per year, new and
+    returning parents, retention). Masked as this build's own tables require, they
+    would differ from what the build of their year published, and a reader holding
+    both sites would combine them. Instead each past year ``Y`` is protected as the
+    build of ``Y`` protects it (Wallonia and every province, from the same data), and
+    its quantities keep exactly those masks: a deterministic function of the data, the
+    same whatever the year of the build and whichever build comes first. (Quantities
+    of different years share no relation, so the masks of ``Y`` do not depend on the
+    years before it.)
+
+    Raises
+    ------
+    PrivacyError
+        See :func:`protect_publication`.
+    """
+    from .config import PROVINCES
+    from .reach import reach_per_year
+    from .tables import indicator_tables
+
+    fixed: dict[Key, bool] = {}
+    for past in sorted(int(y) for y in reach_per_year(dataset)["year"] if int(y) < year):
+        shared: dict = {}
+        sets = [indicator_tables(dataset, past, province=code, shared=shared, counts_only=True)
+                for code in [None, *PROVINCES]]
+        publication = protect_publication(sets, threshold=threshold)
+        system = build_system({_scope(ts): ts.tables for ts in sets}, past, rates=False)
+        fixed.update({key: key in publication.masked for key in system.cells if key[2] == past})
+    return fixed
+
+
 def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
     """Protect the tables of every notebook of a build together, before any kernel starts.
 
     Computes each job's raw tables (annual report of a scope, or relay sheet), and
     those of Wallonia and every province even when the build does not publish them
     (so that every build of a year masks the same regional and provincial cells),
+    and the outcome chapter's results (:func:`outcome_results`); masks the rows of past
+    years as the builds of those years mask them (:func:`past_year_masks`);
     protects them with :func:`protect_publication`, writes the published scopes to
     ``folder`` (internal) and returns the jobs with their ``protected_tables``
     parameter set. Relay sheets join the system only when they are built: a build
@@ -350,6 +488,7 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     from .config import PROVINCES
     from .publication_links import scope_of
 
+    lang = next((j.parameters.get("lang") for j in jobs if j.parameters.get("lang")), "fr")
     raw: dict[int, TableSet] = {}
     shared: dict = {}  # regional tables computed once for every scope
     for i, job in enumerate(jobs):
@@ -362,9 +501,17 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     built = {_scope(ts) for ts in raw.values()}
     extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
              if scope_of(code) not in built]
-    publication = protect_publication([*raw.values(), *extra], threshold=threshold)
+    results = outcome_results(dataset, year, lang=lang, threshold=threshold)
+    publication = protect_publication([*raw.values(), *extra], threshold=threshold,
+                                      outcomes=None if results is None else results.tables,
+                                      fixed=past_year_masks(dataset, year, threshold=threshold))
     publication.sets = {scope: ts for scope, ts in publication.sets.items() if scope in built}
-    files = save_protected(publication, folder)
+    if results is not None:  # the notebooks show these tables and sentences, not their own
+        from .outcomes.analysis import write_sentences
+
+        results.tables = dict(publication.outcomes)
+        write_sentences(results)
+    files = save_protected(publication, folder, outcomes={"results": results})
     out = []
     for i, job in enumerate(jobs):
         path = files[_scope(raw[i])]
