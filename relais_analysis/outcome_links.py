@@ -199,21 +199,21 @@ def outcome_relations(values: dict, relay_province: dict[str, str]) -> Iterator[
             if pairs in values:  # answered at entry = pairs + left
                 yield exact(total, [pairs, *parts])
     # hierarchy: relays add up to their province, provinces to at most Wallonia
-    for (m, scope, y, dim), keys in fam.items():
-        if scope != "W" or dim or not m.startswith("outcome:"):
-            continue
-        provinces = [k for (m2, s2, y2, d2), ks in fam.items() if (m2, y2, d2) == (m, y, "") and s2.startswith("P:")
-                     for k in ks]
-        relays = [k for (m2, s2, y2, d2), ks in fam.items() if (m2, y2, d2) == (m, y, "") and s2.startswith("R:")
-                  for k in ks]
-        total = keys[0]
-        for part in provinces + relays:
-            yield ((total, 1.0), (part, -1.0)), 0.0, math.inf
-        if provinces:
-            yield ((total, 1.0), *((p, -1.0) for p in sorted(provinces))), 0.0, math.inf
+    groups = sorted({(m, y) for (m, scope, y, dim) in fam if not dim and m.startswith("outcome:")})
+    for m, y in groups:
+        provinces = sorted(k for (m2, s2, y2, d2), ks in fam.items() if (m2, y2, d2) == (m, y, "") and
+                           s2.startswith("P:") for k in ks)
+        relays = sorted(k for (m2, s2, y2, d2), ks in fam.items() if (m2, y2, d2) == (m, y, "") and
+                        s2.startswith("R:") for k in ks)
+        total = (m, "W", y, "", "")
+        if total in values:
+            for part in provinces + relays:
+                yield ((total, 1.0), (part, -1.0)), 0.0, math.inf
+            if provinces:
+                yield ((total, 1.0), *((p, -1.0) for p in provinces)), 0.0, math.inf
         if relays and all(r[1][2:] in relay_province for r in relays):
-            for prov in {relay_province[r[1][2:]] for r in relays}:
-                mine = sorted(r for r in relays if relay_province[r[1][2:]] == prov)
+            for prov in sorted({relay_province[r[1][2:]] for r in relays}):
+                mine = [r for r in relays if relay_province[r[1][2:]] == prov]
                 key = (m, f"P:{prov}", y, "", "")
                 if key in values:
                     yield exact(key, mine)
