@@ -36,13 +36,12 @@ from .audit import AuditResult, audit_system, min_values
 from .config import DEFAULT_THRESHOLD
 from .errors import ParameterError, PrivacyError
 from .privacy import SUPPRESSED, check_threshold, is_suppressed
-from .outcome_links import mask_estimates, outcome_cells
+from .outcome_links import apply_outcome_masks, outcome_cells
 from .publication_links import Key, LinkedSystem, build_system
 from .tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "load_protected", "load_protected_outcomes", "methodology_html",
-           "outcome_results", "past_year_masks", "protect_in_publication", "protect_jobs", "protect_publication",
-           "protect_scope", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "load_protected", "methodology_html", "protect_in_publication",
+           "protect_jobs", "protect_publication", "protect_scope", "save_protected"]
 
 _MAX_ROUNDS = 60
 
@@ -128,7 +127,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         other and to the provinces and relays (:mod:`relais_analysis.outcome_links`).
     fixed : mapping, optional
         Quantities whose masking is decided elsewhere (True: masked): the rows of past
-        years, masked as the build of their own year masks them (:func:`past_year_masks`).
+        years, masked as the build of their own year masks them (:func:`~relais_analysis.joint_inputs.past_year_masks`).
         The audit never masks more of them.
 
     Returns
@@ -195,7 +194,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         stats.narrowest = int(hi - lo + 1) if hi != float("inf") else None
         stats.narrowest_where = ", ".join(system.tables_of(key))
     out = {scope: _apply(ts, scope, system, set(masked), threshold) for scope, ts in sets.items()}
-    published_outcomes = {name: _apply_outcome(name, frame, system, set(masked), year, threshold)
+    published_outcomes = {name: apply_outcome_masks(name, frame, system, set(masked), year, threshold)
                           for name, frame in outcomes.items()}
     stats.cells_masked = sum(ts.total_suppressed for ts in out.values()) + sum(
         int(t.attrs.get("suppressed_cells", 0)) for t in published_outcomes.values())
@@ -205,41 +204,6 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
     stats.past_years = sum(v == "past" for v in masked.values())
     stats.seconds = time.perf_counter() - started
     return Publication(year, threshold, out, stats, published_outcomes, set(masked))
-
-
-def _apply_outcome(name: str, frame: pd.DataFrame, system: LinkedSystem, masked: set[Key], year: int,
-                   threshold: int) -> pd.DataFrame:
-    """An outcome table with the publication's masks, and the estimates of masked rows blanked."""
-    from .publication_links import RATES as LINK_RATES
-
-    result = frame.copy()
-    hidden: dict[str, list[bool]] = {}
-    n_masked = n_rates = 0
-    cells: dict[str, list[object]] = {}
-    for i, column, _ in outcome_cells(name, frame, year):
-        key = system.key_of[("W", name, i, column)]
-        flags = hidden.setdefault(column, [False] * len(frame))
-        values = cells.setdefault(column, list(frame[column].tolist()))
-        if key in masked:
-            flags[i] = True
-            n_masked += 1
-            values[i] = SUPPRESSED
-    for column, values in cells.items():
-        result[column] = pd.Series(values, index=result.index, dtype=object)
-    for rate in LINK_RATES.get(name, {}):
-        if rate not in frame.columns:
-            continue
-        values = list(frame[rate].tolist())
-        for i in range(len(values)):
-            if any(s in masked for s in system.rate_sources.get(("W", name, i, rate), ())):
-                n_rates += not is_suppressed(values[i])
-                values[i] = SUPPRESSED
-        result[rate] = pd.Series(values, index=result.index, dtype=object)
-    result = mask_estimates(name, result, hidden)
-    result.attrs.update(frame.attrs)
-    result.attrs.update(threshold=threshold, suppressed_cells=n_masked, suppressed_rates=n_rates,
-                        protection="publication")
-    return result
 
 
 def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
@@ -356,7 +320,7 @@ def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], thr
 def save_protected(publication: Publication, folder: str | Path, *, outcomes: dict | None = None) -> dict[str, Path]:
     """Write each scope's protected tables to ``folder`` (internal, never published).
 
-    ``outcomes``: the outcome results protected with them (:func:`load_protected_outcomes`).
+    ``outcomes``: the outcome results protected with them (:func:`~relais_analysis.joint_inputs.load_protected_outcomes`).
 
     Returns
     -------
@@ -403,73 +367,14 @@ def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[Tabl
     return ts, payload.get("stats", {})
 
 
-def load_protected_outcomes(path: str | Path) -> dict | None:
-    """The outcome results protected with the publication (:func:`save_protected`), or None.
-
-    ``{"results": OutcomeResults or None}`` when the build protected them (``results``
-    None: no questionnaire that year), None when the file holds none.
-
-    Raises
-    ------
-    ParameterError
-        Missing or unreadable file.
-    """
-    path = Path(path)
-    try:
-        payload = pickle.loads(path.read_bytes())  # internal file written by this build (never user input)
-    except (OSError, pickle.UnpicklingError, EOFError) as exc:
-        raise ParameterError(f"Tableaux protégés illisibles : {path}.", f"Unreadable protected tables: {path}.") from exc
-    return payload.get("outcomes")
-
-
-def outcome_results(dataset: object, year: int, *, lang: str = "fr", threshold: int = DEFAULT_THRESHOLD) -> object:
-    """The outcome chapter's results of a year (tables protected table by table), or None without questionnaires."""
-    from .outcomes.chapter import OutcomeChapter
-
-    return OutcomeChapter(dataset, year, lang=lang, threshold=threshold).results
-
-
-def past_year_masks(dataset: object, year: int, *, threshold: int = DEFAULT_THRESHOLD) -> dict[Key, bool]:
-    """How the build of each past year masks its own quantities (True: masked).
-
-    A build of ``year`` republishes the rows of past years (reach per year, new and
-    returning parents, retention). Masked as this build's own tables require, they
-    would differ from what the build of their year published, and a reader holding
-    both sites would combine them. Instead each past year ``Y`` is protected as the
-    build of ``Y`` protects it (Wallonia and every province, from the same data), and
-    its quantities keep exactly those masks: a deterministic function of the data, the
-    same whatever the year of the build and whichever build comes first. (Quantities
-    of different years share no relation, so the masks of ``Y`` do not depend on the
-    years before it.)
-
-    Raises
-    ------
-    PrivacyError
-        See :func:`protect_publication`.
-    """
-    from .config import PROVINCES
-    from .reach import reach_per_year
-    from .tables import indicator_tables
-
-    fixed: dict[Key, bool] = {}
-    for past in sorted(int(y) for y in reach_per_year(dataset)["year"] if int(y) < year):
-        shared: dict = {}
-        sets = [indicator_tables(dataset, past, province=code, shared=shared, counts_only=True)
-                for code in [None, *PROVINCES]]
-        publication = protect_publication(sets, threshold=threshold)
-        system = build_system({_scope(ts): ts.tables for ts in sets}, past, rates=False)
-        fixed.update({key: key in publication.masked for key in system.cells if key[2] == past})
-    return fixed
-
-
 def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
     """Protect the tables of every notebook of a build together, before any kernel starts.
 
     Computes each job's raw tables (annual report of a scope, or relay sheet), and
     those of Wallonia and every province even when the build does not publish them
     (so that every build of a year masks the same regional and provincial cells),
-    and the outcome chapter's results (:func:`outcome_results`); masks the rows of past
-    years as the builds of those years mask them (:func:`past_year_masks`);
+    and the outcome chapter's results (:func:`~relais_analysis.joint_inputs.outcome_results`); masks the rows of past
+    years as the builds of those years mask them (:func:`~relais_analysis.joint_inputs.past_year_masks`);
     protects them with :func:`protect_publication`, writes the published scopes to
     ``folder`` (internal) and returns the jobs with their ``protected_tables``
     parameter set. Relay sheets join the system only when they are built: a build
@@ -501,6 +406,8 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     built = {_scope(ts) for ts in raw.values()}
     extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
              if scope_of(code) not in built]
+    from .joint_inputs import outcome_results, past_year_masks
+
     results = outcome_results(dataset, year, lang=lang, threshold=threshold)
     publication = protect_publication([*raw.values(), *extra], threshold=threshold,
                                       outcomes=None if results is None else results.tables,
@@ -572,5 +479,8 @@ def protect_in_publication(dataset: object, raw: TableSet, *, threshold: int = D
     shared: dict = {}
     others = [indicator_tables(dataset, raw.year, province=code, households=households, shared=shared)
               for code in [None, *PROVINCES] if code != raw.province_nis or raw.relay_id is not None]
-    publication = protect_publication([raw, *others], threshold=threshold)
+    from .joint_inputs import past_year_masks
+
+    publication = protect_publication([raw, *others], threshold=threshold,
+                                      fixed=past_year_masks(dataset, raw.year, threshold=threshold))
     return publication.sets[_scope(raw)]

@@ -46,7 +46,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-__all__ = ["OUTCOME_COUNTS", "is_outcome_table", "mask_estimates", "outcome_cells", "outcome_count_columns",
+__all__ = ["OUTCOME_COUNTS", "apply_outcome_masks", "is_outcome_table", "mask_estimates", "outcome_cells", "outcome_count_columns",
            "outcome_relations"]
 
 _EQ, _LE = "=", "<="
@@ -231,3 +231,40 @@ def mask_estimates(name: str, frame: pd.DataFrame, hidden: dict[str, list[bool]]
                 col = out[column].astype(object)
                 out[column] = col.where(~pd.Series(flags, index=out.index), pd.NA)
     return out
+
+
+def apply_outcome_masks(name: str, frame: pd.DataFrame, system: object, masked: set, year: int,
+                        threshold: int) -> pd.DataFrame:
+    """An outcome table with the masks of a joint protection (``masked`` quantities of ``system``), estimates of
+    masked rows blanked (:func:`mask_estimates`); ``attrs`` count the masked cells and rates."""
+    from .privacy import SUPPRESSED, is_suppressed
+    from .publication_links import RATES as LINK_RATES
+
+    result = frame.copy()
+    hidden: dict[str, list[bool]] = {}
+    n_masked = n_rates = 0
+    cells: dict[str, list[object]] = {}
+    for i, column, _ in outcome_cells(name, frame, year):
+        key = system.key_of[("W", name, i, column)]
+        flags = hidden.setdefault(column, [False] * len(frame))
+        values = cells.setdefault(column, list(frame[column].tolist()))
+        if key in masked:
+            flags[i] = True
+            n_masked += 1
+            values[i] = SUPPRESSED
+    for column, values in cells.items():
+        result[column] = pd.Series(values, index=result.index, dtype=object)
+    for rate in LINK_RATES.get(name, {}):
+        if rate not in frame.columns:
+            continue
+        values = list(frame[rate].tolist())
+        for i in range(len(values)):
+            if any(s in masked for s in system.rate_sources.get(("W", name, i, rate), ())):
+                n_rates += not is_suppressed(values[i])
+                values[i] = SUPPRESSED
+        result[rate] = pd.Series(values, index=result.index, dtype=object)
+    result = mask_estimates(name, result, hidden)
+    result.attrs.update(frame.attrs)
+    result.attrs.update(threshold=threshold, suppressed_cells=n_masked, suppressed_rates=n_rates,
+                        protection="publication")
+    return result

@@ -17,7 +17,8 @@ import pytest
 from relais_analysis.audit import audit_report, audit_sites
 from relais_analysis.cli import main
 from relais_analysis.config import PROVINCES
-from relais_analysis.linked_protection import outcome_results, protect_publication
+from relais_analysis.joint_inputs import outcome_results
+from relais_analysis.linked_protection import protect_publication
 from relais_analysis.outcome_links import mask_estimates
 from relais_analysis.privacy import SUPPRESSED, is_suppressed
 from relais_analysis.publication_links import build_system, scope_of

@@ -120,7 +120,7 @@ class OutcomeChapter:
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
         """The chapter of an :class:`~relais_analysis.annual.AnnualReport` or a ``RelaySheet``."""
-        from ..linked_protection import load_protected_outcomes
+        from ..joint_inputs import load_protected_outcomes
 
         params = report.params
         relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None
