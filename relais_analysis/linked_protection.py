@@ -436,8 +436,11 @@ def methodology_html(stats: ProtectionStats | None) -> str:
               f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles (exigé : 3 pour un nombre de "
               "personnes, 2 pour un nombre de participations ou d'activités)" if stats.narrowest else
               "aucune borne supérieure")
+    past = (f" ({format_int(stats.past_years, 'fr')} valeur(s) masquée(s) pour cette seule raison)"
+            if stats.past_years else "")
     return (
-        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais) sont protégés ensemble : "
+        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais, évolution des familles) "
+        "sont protégés ensemble : "
         "une valeur non publiée l'est dans chaque tableau où elle figure, et une attaque par programmation linéaire "
         "en nombres entiers (toutes les valeurs publiées, les totaux, les sommes des provinces et des relais, les "
         "parts) est menée à chaque construction. Des cases sont ajoutées tant qu'une valeur non publiée peut être "
@@ -446,7 +449,10 @@ def methodology_html(stats: ProtectionStats | None) -> str:
         f"({format_int(stats.cells_masked, 'fr')} cases), dont {format_int(stats.primary, 'fr')} petits effectifs, "
         f"{format_int(stats.by_tables, 'fr')} ajoutées par tableau et {format_int(stats.by_audit, 'fr')} ajoutées "
         f"par l'audit ; taux et parts non publiés : {format_int(stats.rates_masked, 'fr')}. Intervalle le plus "
-        f"étroit qu'un lecteur peut prouver : {narrow}.</p>")
+        f"étroit qu'un lecteur peut prouver : {narrow}. Les lignes des années passées gardent exactement les "
+        "cases masquées par la publication de leur année (calculées à nouveau à partir des mêmes données), "
+        f"afin que deux rapports annuels ne puissent pas être combinés{past}. Moyennes, médianes, intervalles de confiance et tailles d'effet ne sont pas publiés à côté d'un "
+        "effectif masqué.</p>")
 
 
 def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
