@@ -396,11 +396,12 @@ def audit_sites(*folders: str | Path) -> tuple[str, LinkedSystem, AuditResult]:
             for year, scopes in sorted(read_published_folder(folder).items())]
     years = [year for _, year, _ in read]
     sets: dict[str, dict[str, pd.DataFrame]] = {}
+    labels: dict[str, tuple[str, int]] = {}
     for k, year, scopes in read:
         for scope, tables in scopes.items():
             label = scope if len(read) == 1 else f"{scope}@{year}" + (f"#{k + 1}" if years.count(year) > 1 else "")
-            sets[label] = tables
-    system = build_system(sets, years[0], strict=False)
+            sets[label], labels[label] = tables, (scope, year)
+    system = build_system(sets, years[0], strict=False, labels=labels)
     return "+".join(str(y) for y in sorted(set(years))), system, audit_system(system, exact=True)
 
 

@@ -50,7 +50,7 @@ from .errors import PrivacyError
 from .outcome_links import is_outcome_table, outcome_cells, outcome_relations
 
 __all__ = ["HIERARCHY", "PARTITIONS", "RATES", "Key", "Cell", "Relation", "LinkedSystem", "build_system",
-           "scope_of", "split_label", "PEOPLE_MEASURES"]
+           "scope_of", "PEOPLE_MEASURES"]
 
 #: (measure, scope, year, dim, value)
 Key = tuple[str, str, int, str, str]
@@ -240,19 +240,21 @@ def _is_masked(value: object) -> bool:
 
 
 def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int, *,
-                 strict: bool = True, rates: bool = True) -> LinkedSystem:
+                 strict: bool = True, rates: bool = True,
+                 labels: Mapping[str, tuple[str, int]] | None = None) -> LinkedSystem:
     """The linked system of a publication.
 
     Parameters
     ----------
     table_sets : mapping
         Scope (:func:`scope_of`) -> table name -> frame (raw counts, or published
-        frames holding :data:`~relais_analysis.privacy.SUPPRESSED`). A scope may carry
-        its publication year (``"W@2025"``, :func:`split_label`): tables of several
-        builds audited together.
+        frames holding :data:`~relais_analysis.privacy.SUPPRESSED`); or any label
+        named in ``labels``.
     default_year : int
-        Year of the publication (breakdown tables without a year column) for scopes
-        without one.
+        Year of the publication (breakdown tables without a year column).
+    labels : mapping, optional
+        Label -> (scope, publication year) for sets of several builds audited together
+        (e.g. ``"W@2025"`` -> ``("W", 2025)``); messages name the labels.
     strict : bool
         Refuse two different values for the same quantity (a build); when auditing
         folders written by other versions, keep the first and record a conflict.
@@ -268,7 +270,7 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_y
     """
     system = LinkedSystem()
     for label, tables in table_sets.items():
-        scope, year = split_label(label, default_year)
+        scope, year = _split(label, default_year, labels)
         for name, frame in tables.items():
             if name == "reach_by_relay" and "province_nis" in frame.columns:
                 for relay, prov in zip(frame["relay_id"], frame["province_nis"]):
@@ -288,22 +290,13 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_y
     _relations(system)
     for terms, lo, hi in outcome_relations(system.values, system.relay_province):
         system.relations.append(Relation(terms, lo, hi, "outcome"))
-    _rate_relations(system, table_sets, default_year, rates)
+    _rate_relations(system, table_sets, default_year, rates, labels)
     return system
 
 
-def split_label(label: str, year: int) -> tuple[str, int]:
-    """Scope and publication year of a table set's label: ``"W"`` or ``"W@2025"`` (several sites audited together).
-
-    Examples
-    --------
-    >>> split_label("P:50000@2025", 2024)
-    ('P:50000', 2025)
-    >>> split_label("W", 2024)
-    ('W', 2024)
-    """
-    scope, _, published = label.partition("@")
-    return scope, int(published.split("#")[0]) if published else year
+def _split(label: str, default_year: int, labels: Mapping[str, tuple[str, int]] | None) -> tuple[str, int]:
+    """Scope and publication year of a table set (its label is its scope unless ``labels`` says otherwise)."""
+    return labels[label] if labels is not None and label in labels else (label, default_year)
 
 
 def _count(value: object) -> object:
@@ -382,11 +375,11 @@ def _absent_is_zero(system: LinkedSystem, child: str, y: int, dim: str) -> bool:
 
 
 def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int,
-                    relations: bool) -> None:
+                    relations: bool, labels: Mapping[str, tuple[str, int]] | None = None) -> None:
     from .privacy import is_suppressed
 
     for label, tables in table_sets.items():
-        scope, year = split_label(label, default_year)
+        scope, year = _split(label, default_year, labels)
         for name, frame in tables.items():
             if name not in RATES:
                 continue

@@ -38,7 +38,8 @@ def publications(demo_dataset):
 
 def _union(*publications):
     sets = {f"{scope}@{p.year}": ts.tables for p in publications for scope, ts in p.sets.items()}
-    system = build_system(sets, 2024, strict=False)
+    labels = {f"{scope}@{p.year}": (scope, p.year) for p in publications for scope in p.sets}
+    system = build_system(sets, 2024, strict=False, labels=labels)
     return system, audit_system(system)
 
 
