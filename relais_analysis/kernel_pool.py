@@ -95,7 +95,11 @@ class WarmKernel:
 
         client = BlockingKernelClient()
         client.load_connection_info(self.km.get_connection_info())
-        client.start_channels()
+        # No heartbeat channel: on a loaded machine a late heartbeat makes a standalone client
+        # report "Kernel died before replying to kernel_info" for a kernel that is alive. A
+        # kernel that really died leaves wait_for_ready to time out, and the next notebook
+        # restarts it (warm_kernel checks the process, not the heartbeat).
+        client.start_channels(hb=False)
         try:
             client.wait_for_ready(timeout=60)
             reply = client.execute_interactive(code, store_history=False, timeout=120,
