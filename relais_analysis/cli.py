@@ -331,13 +331,15 @@ Run = Callable[[argparse.Namespace], int]
 
 #: Subcommand name -> (help, add-arguments function, run function).
 def _audit_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("site", type=Path, help="site construit ou dossier de CSV publiés / built site or published CSVs")
+    p.add_argument("site", type=Path, nargs="+",
+                   help="site(s) construit(s) ou dossiers de CSV publiés, attaqués ensemble (ex. reports/2024 "
+                        "reports/2025) / built site(s) or published CSVs, attacked together")
 
 
 def _audit(args: argparse.Namespace) -> int:
     from relais_analysis.privacy.audit import audit_report
 
-    lines, code = audit_report(args.site)
+    lines, code = audit_report(*args.site)
     print("\n".join(lines))
     return code
 

@@ -136,6 +136,17 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
 
 
+@pytest.fixture(scope="session")
+def demo_site_2025(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
+    """The demo report site of the next year (``relais report --year 2025``), built once: it republishes 2022-2024
+    rows, to be audited together with :func:`demo_site`."""
+    from relais_analysis.report.build import build_report
+
+    out = tmp_path_factory.mktemp("demo-site-2025")
+    result = build_report(2025, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
+    return ReportBuild(result, out, out / "2025", out / "interne" / "2025")
+
+
 # --------------------------------------------------------------------------- datasets
 # Loaded once per session (the demo data take 3-6 s to read and validate on this machine, and nine files read them).
 # Shared, so read-only: a test that needs to change one makes its own copy (``dataclasses.replace`` with new

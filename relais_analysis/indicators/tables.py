@@ -175,7 +175,8 @@ class TableSet:
 
 
 def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
-                     households: pd.DataFrame | None = None, shared: dict | None = None) -> TableSet:
+                     households: pd.DataFrame | None = None, shared: dict | None = None,
+                     counts_only: bool = False) -> TableSet:
     """Every indicator table of one year, for Wallonia or one province, unprotected.
 
     Internal use only (the support centre's own analyses): counts are exact and
@@ -193,6 +194,9 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     shared : dict, optional
         Cache of the regional tables every scope uses, filled on the first call: pass
         the same empty dict when computing several scopes of one dataset and year.
+    counts_only : bool
+        Only the tables holding counts of people (what the protection of a past year
+        needs: :func:`relais_analysis.privacy.linked.past_year_masks`).
 
     Returns
     -------
@@ -242,6 +246,9 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
     t["reach_rates"] = coverage.reach_rates(dataset, year,
                                             regional("by_residence", lambda: reach.parents_by_residence(dataset, year)),
                                             households=households, province=code)
+    if counts_only:
+        return TableSet(year, code, {n: f.reset_index(drop=True) for n, f in t.items()},
+                        people_countable=dataset.has_people)
     prov_cov = regional("population_coverage", lambda: coverage.population_coverage(dataset, year))
     t["population_coverage"] = prov_cov if code is None else prov_cov[prov_cov["province_nis"] == code]
     t["commune_coverage"] = coverage.commune_coverage(dataset, year, province=code)

@@ -22,7 +22,7 @@ from relais_analysis.outcomes.sentences import attrition_sentence, change_senten
 from relais_analysis.outcomes.statistics import Attrition, PairedChange, attrition, paired_change, wave_summary
 from relais_analysis.outcomes.tables import attrition_table, band_shift_table, change_table, wave_table
 
-__all__ = ["OutcomeResults", "analyse_outcomes"]
+__all__ = ["OutcomeResults", "analyse_outcomes", "write_sentences"]
 
 
 @dataclass
@@ -130,12 +130,20 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
                 res.tables[f"outcomes_by_{by}"] = table
     res.tables["outcomes_change"] = change_table(res.changes, instruments, lang=lang, threshold=threshold)
     res.tables["outcomes_attrition"] = attrition_table(res.attrition, threshold=threshold)
+    write_sentences(res)
+    return res
+
+
+def write_sentences(res: OutcomeResults) -> OutcomeResults:
+    """(Re)write the sentences of ``res`` from its protected tables (after a joint protection masked more)."""
+    res.sentences, res.attrition_sentences = [], []
     for _, row in res.tables["outcomes_change"].iterrows():
         if row["score"] == "score":
-            res.sentences.append(change_sentence(row, instruments[row["instrument"]], lang=lang, threshold=threshold))
+            res.sentences.append(change_sentence(row, res.instruments[row["instrument"]], lang=res.lang,
+                                                 threshold=res.threshold))
     published_left = res.tables["outcomes_attrition"].set_index("instrument")["n_left"]
     for att in res.attrition:
-        res.attrition_sentences.append(attrition_sentence(att, instruments[att.instrument], lang=lang,
-                                                          threshold=threshold,
+        res.attrition_sentences.append(attrition_sentence(att, res.instruments[att.instrument], lang=res.lang,
+                                                          threshold=res.threshold,
                                                           n_left=published_left.get(att.instrument)))
     return res

@@ -86,6 +86,9 @@ class OutcomeChapter:
         Province REFNIS code of a province report.
     relay_id : str, optional
         Relay of a relay sheet.
+    protected : dict, optional
+        ``{"results": OutcomeResults or None}`` protected with the whole publication
+        (:func:`relais_analysis.privacy.linked.protect_jobs`): used as is.
     """
 
     dataset: Dataset
@@ -94,10 +97,14 @@ class OutcomeChapter:
     threshold: int = DEFAULT_THRESHOLD
     province: str | None = None
     relay_id: str | None = None
+    protected: object = dataclasses.field(default=None, repr=False)
     results: OutcomeResults | None = dataclasses.field(init=False, default=None)
     figures: list[Path] = dataclasses.field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.protected is not None:  # protected with the whole publication by ``relais report``
+            self.results = self.protected.get("results")
+            return
         q = self.dataset.questionnaires
         if q is None or not len(q):
             return
@@ -113,10 +120,15 @@ class OutcomeChapter:
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
         """The chapter of an :class:`~relais_analysis.report.content.AnnualReport` or a ``RelaySheet``."""
+        from relais_analysis.privacy.joint_inputs import load_protected_outcomes
+
         params = report.params
         relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None
+        protected = None
+        if getattr(params, "protected_tables", None) is not None:
+            protected = load_protected_outcomes(params.protected_tables)
         return cls(report.dataset, params.year, lang=params.lang, threshold=report.tables.threshold,
-                   province=None if relay else params.province, relay_id=relay)
+                   province=None if relay else params.province, relay_id=relay, protected=protected)
 
     @property
     def is_region(self) -> bool:

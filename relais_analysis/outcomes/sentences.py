@@ -145,7 +145,7 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     flag = f" ({flag})" if flag else ""
     n = _count(row["n_pairs"], lang, threshold)
     if is_suppressed(row["n_pairs"]):  # masked: below the threshold, or (with estimates) to protect another cell
-        if is_missing(row["hl_estimate"]):
+        if is_missing(row["hl_estimate"]) and str(row.get("note") or ""):  # blanked below 10 pairs
             n = "moins de 10" if lang != "en" else "fewer than 10"
         else:
             n = "un nombre non publié de" if lang != "en" else "an unpublished number of"

@@ -32,11 +32,12 @@ from relais_analysis.errors import InputDataError
 from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.links import PEOPLE_MEASURES, Key, LinkedSystem, build_system, scope_of
 
-__all__ = ["AuditResult", "audit_folder", "audit_report", "audit_system", "min_values", "read_published_folder"]
+__all__ = ["AuditResult", "audit_folder", "audit_report", "audit_sites", "audit_system", "min_values",
+           "read_published_folder"]
 
 def min_values(key: Key) -> int:
-    """Possible values a masked quantity must keep: 3 for people, 2 otherwise."""
-    return 3 if key[0] in PEOPLE_MEASURES else 2
+    """Possible values a masked quantity must keep: 3 for people (outcome respondents too), 2 otherwise."""
+    return 3 if key[0] in PEOPLE_MEASURES or key[0].startswith("outcome") else 2
 
 
 @dataclass
@@ -323,6 +324,7 @@ def read_published_folder(folder: str | Path) -> dict[int, dict[str, dict[str, p
                         frame[column] = pd.Series([_cell(v, column in counts) for v in frame[column]],
                                                   index=frame.index, dtype=object)
                 tables[entry["table"]] = frame
+            tables.update(_outcome_tables(manifest.parent))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputDataError(f"Tableaux illisibles dans {manifest.parent} : {exc}",
                                  f"Unreadable tables in {manifest.parent}: {exc}") from exc
@@ -336,8 +338,27 @@ def read_published_folder(folder: str | Path) -> dict[int, dict[str, dict[str, p
     return dict(out)
 
 
+def _outcome_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """The outcome chapter's CSV tables beside a manifest (named ``outcomes_*.csv``, read by their names)."""
+    from relais_analysis.privacy.outcome_links import outcome_count_columns
+    from relais_analysis.privacy.links import RATES
+
+    tables = {}
+    for path in sorted(folder.glob("outcomes_*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        name = path.stem
+        counts = set(outcome_count_columns(name, frame))
+        rates = set(RATES.get(name, {}))
+        for column in frame.columns:
+            if column in counts or column in rates:
+                frame[column] = pd.Series([_cell(v, column in counts) for v in frame[column]], index=frame.index,
+                                          dtype=object)
+        tables[name] = frame
+    return tables
+
+
 def audit_folder(folder: str | Path) -> dict[int, tuple[LinkedSystem, AuditResult]]:
-    """Run the attack on every year published under ``folder``.
+    """Run the attack on every year published under ``folder``, each year on its own.
 
     Raises
     ------
@@ -351,13 +372,47 @@ def audit_folder(folder: str | Path) -> dict[int, tuple[LinkedSystem, AuditResul
     return results
 
 
+def audit_sites(*folders: str | Path) -> tuple[str, LinkedSystem, AuditResult]:
+    """Run the attack on everything published under several folders at once.
+
+    Two builds of different years republish the rows of past years (reach per year,
+    new and returning parents, retention): a reader holds both sites, so both are
+    attacked as one system. Table sets are labelled ``scope@year`` (and ``#k`` for
+    the k-th folder when two folders publish the same year) as soon as more than one
+    publication is read; a number shown with different values by two builds (data
+    corrected in between) is read as two quantities.
+
+    Returns
+    -------
+    label, system, result
+        ``label`` names the publication years (``"2024"``, ``"2024+2025"``).
+
+    Raises
+    ------
+    InputDataError
+        See :func:`read_published_folder`.
+    """
+    read = [(k, year, scopes) for k, folder in enumerate(folders)
+            for year, scopes in sorted(read_published_folder(folder).items())]
+    years = [year for _, year, _ in read]
+    sets: dict[str, dict[str, pd.DataFrame]] = {}
+    labels: dict[str, tuple[str, int]] = {}
+    for k, year, scopes in read:
+        for scope, tables in scopes.items():
+            label = scope if len(read) == 1 else f"{scope}@{year}" + (f"#{k + 1}" if years.count(year) > 1 else "")
+            sets[label], labels[label] = tables, (scope, year)
+    system = build_system(sets, years[0], strict=False, labels=labels)
+    return "+".join(str(y) for y in sorted(set(years))), system, audit_system(system, exact=True)
+
+
 def _fmt_interval(lo: float, hi: float) -> str:
     return f"[{lo:g} ; {'∞' if hi == math.inf else f'{hi:g}'}]"
 
 
-def audit_report(folder: str | Path) -> tuple[list[str], int]:
+def audit_report(*folders: str | Path) -> tuple[list[str], int]:
     """Lines printed by ``relais audit`` and its exit code.
 
+    Everything published under ``folders`` is attacked together (:func:`audit_sites`).
     Per published table: masked cells, cells a reader can pin to one value, cells of
     people left with fewer than 3 possible values, and the narrowest interval.
 
@@ -373,37 +428,38 @@ def audit_report(folder: str | Path) -> tuple[list[str], int]:
         See :func:`read_published_folder` (the CLI exits with 2).
     """
     lines, code = [], 0
-    for year, (system, result) in audit_folder(folder).items():
-        per_table: dict[str, list[Key]] = defaultdict(list)
-        for key in list(result.intervals) + result.inconsistent:
-            for table in system.tables_of(key):
-                per_table[table].append(key)
-        lines.append(f"{year} : {len(result.intervals) + len(result.inconsistent)} valeur(s) masquée(s) / masked, "
-                     f"{len(result.recoverable)} retrouvable(s) / recoverable, "
-                     f"{len(result.unsafe) - len(result.recoverable)} trop étroite(s) / too narrow")
-        for table in sorted(per_table):
-            keys = per_table[table]
-            exact = [k for k in keys if k in result.intervals]
-            recoverable = sum(k in result.recoverable for k in keys)
-            narrow = sum(k in result.unsafe for k in keys) - recoverable
-            if exact:
-                key = min(exact, key=lambda k: (result.intervals[k][1] - result.intervals[k][0], k))
-                shown = f"{_fmt_interval(*result.intervals[key])} ({key[0]})"
-            else:
-                shown = "-"
-            lines.append(f"  {table}: {len(keys)} masquée(s), {recoverable} retrouvable(s), {narrow} trop étroite(s), "
-                         f"intervalle le plus étroit / narrowest {shown}")
-        for key in result.unsafe[:200]:
-            lines.append(f"  ! {key} = {_fmt_interval(*result.intervals[key])} dans / in "
-                         f"{', '.join(system.tables_of(key))}")
-        if len(result.unsafe) > 200:
-            lines.append(f"  ! ... (+{len(result.unsafe) - 200})")
-        if result.inconsistent:
-            lines.append(f"  ! {len(result.inconsistent)} valeur(s) dans des tableaux contradictoires / "
-                         "in contradictory tables")
-        if system.conflicts:
-            lines.append(f"  note : {len(system.conflicts)} case(s) lue(s) comme distinctes (tableaux d'une autre "
-                         "version) / cells read as distinct (tables of another version)")
-        if result.unsafe or result.inconsistent:
-            code = 1
+    label, system, result = audit_sites(*folders)
+    per_table: dict[str, list[Key]] = defaultdict(list)
+    for key in list(result.intervals) + result.inconsistent:
+        for table in system.tables_of(key):
+            per_table[table].append(key)
+    lines.append(f"{label} : {len(result.intervals) + len(result.inconsistent)} valeur(s) masquée(s) / masked, "
+                 f"{len(result.recoverable)} retrouvable(s) / recoverable, "
+                 f"{len(result.unsafe) - len(result.recoverable)} trop étroite(s) / too narrow")
+    for table in sorted(per_table):
+        keys = per_table[table]
+        exact = [k for k in keys if k in result.intervals]
+        recoverable = sum(k in result.recoverable for k in keys)
+        narrow = sum(k in result.unsafe for k in keys) - recoverable
+        if exact:
+            key = min(exact, key=lambda k: (result.intervals[k][1] - result.intervals[k][0], k))
+            shown = f"{_fmt_interval(*result.intervals[key])} ({key[0]})"
+        else:
+            shown = "-"
+        lines.append(f"  {table}: {len(keys)} masquée(s), {recoverable} retrouvable(s), {narrow} trop étroite(s), "
+                     f"intervalle le plus étroit / narrowest {shown}")
+    for key in result.unsafe[:200]:
+        lines.append(f"  ! {key} = {_fmt_interval(*result.intervals[key])} dans / in "
+                     f"{', '.join(system.tables_of(key))}")
+    if len(result.unsafe) > 200:
+        lines.append(f"  ! ... (+{len(result.unsafe) - 200})")
+    if result.inconsistent:
+        lines.append(f"  ! {len(result.inconsistent)} valeur(s) dans des tableaux contradictoires / "
+                     "in contradictory tables")
+    if system.conflicts:
+        lines.append(f"  note : {len(system.conflicts)} case(s) lue(s) comme distinctes (tableaux d'une autre "
+                     "version) / cells read as distinct (tables of another version)")
+    lines.append(f"  audit : {result.seconds:.1f} s")
+    if result.unsafe or result.inconsistent:
+        code = 1
     return lines, code

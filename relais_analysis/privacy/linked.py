@@ -36,6 +36,7 @@ from relais_analysis.privacy.audit import AuditResult, audit_system, min_values
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.privacy.suppression import SUPPRESSED, check_threshold, is_suppressed
+from relais_analysis.privacy.outcome_links import apply_outcome_masks, outcome_cells
 from relais_analysis.privacy.links import Key, LinkedSystem, build_system
 from relais_analysis.indicators.tables import PEOPLE_COUNTS, TableSet, publish_tables
 
@@ -67,6 +68,8 @@ class ProtectionStats:
     narrowest_where : str
         Tables showing that quantity.
     rates_masked : int
+    past_years : int
+        Quantities of past years masked only because the build of their own year masks them.
     rounds : int
     seconds : float
     """
@@ -79,6 +82,7 @@ class ProtectionStats:
     narrowest: int | None = None
     narrowest_where: str = ""
     rates_masked: int = 0
+    past_years: int = 0
     rounds: int = 0
     seconds: float = 0.0
 
@@ -95,6 +99,8 @@ class Publication:
     threshold: int
     sets: dict[str, TableSet] = field(default_factory=dict)
     stats: ProtectionStats = field(default_factory=ProtectionStats)
+    outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    masked: set = field(default_factory=set)
 
 
 def _scope(ts: TableSet) -> str:
@@ -104,7 +110,8 @@ def _scope(ts: TableSet) -> str:
 
 
 def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
-                        threshold: int = DEFAULT_THRESHOLD) -> Publication:
+                        threshold: int = DEFAULT_THRESHOLD, outcomes: Mapping[str, pd.DataFrame] | None = None,
+                        fixed: Mapping[Key, bool] | None = None) -> Publication:
     """Protect every table of every scope of one build together.
 
     Parameters
@@ -114,6 +121,14 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         :func:`~relais_analysis.indicators.tables.relay_tables`) of one year; a mapping is keyed
         by scope, a list is keyed by each set's own scope.
     threshold : int, default 5
+    outcomes : mapping, optional
+        The outcome chapter's tables (:mod:`relais_analysis.outcomes`), already
+        protected table by table; published in the Wallonia report, linked to each
+        other and to the provinces and relays (:mod:`relais_analysis.privacy.outcome_links`).
+    fixed : mapping, optional
+        Quantities whose masking is decided elsewhere (True: masked): the rows of past
+        years, masked as the build of their own year masks them (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`).
+        The audit never masks more of them.
 
     Returns
     -------
@@ -136,11 +151,19 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
             "protect_publication attend les tableaux bruts d'une seule année.",
             "protect_publication expects the raw tables of a single year.")
     year = years.pop()
-    system = build_system({s: ts.tables for s, ts in sets.items()}, year, rates=False)
+    table_sets = {s: dict(ts.tables) for s, ts in sets.items()}
+    outcomes = {n: t for n, t in (outcomes or {}).items() if t is not None}
+    table_sets.setdefault("W", {}).update(outcomes)
+    system = build_system(table_sets, year, rates=False)
     masked: dict[Key, str] = {
         k: "primary" for k, v in system.values.items()
         if k in system.cells and isinstance(v, int) and 0 < v < threshold
     }
+    for name, frame in outcomes.items():  # masked by the outcome tables' own rules
+        for i, column, _ in outcome_cells(name, frame, year):
+            key = system.key_of[("W", name, i, column)]
+            if is_suppressed(frame[column].iloc[i]):
+                masked.setdefault(key, "tables")
     for scope, ts in sets.items():
         published = publish_tables(ts, threshold=threshold)
         for name, frame in published.tables.items():
@@ -151,7 +174,16 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
                     key = system.key_of.get((scope, name, i, column))
                     if is_suppressed(value) and key is not None:
                         masked.setdefault(key, "tables")
-    rounds, result = _audit_until_safe(system, masked)
+    frozen = set(fixed or ())
+    for key, hide in (fixed or {}).items():
+        if key not in system.cells:
+            continue
+        if hide:
+            masked.setdefault(key, "past")
+        elif masked.get(key) != "primary":
+            masked.pop(key, None)
+    system.revealed -= set(masked)  # every cell of a masked quantity is masked below
+    rounds, result = _audit_until_safe(system, masked, frozen)
     stats = ProtectionStats(
         quantities_masked=len(masked), primary=sum(v == "primary" for v in masked.values()),
         by_tables=sum(v == "tables" for v in masked.values()), by_audit=sum(v == "audit" for v in masked.values()),
@@ -162,14 +194,20 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         stats.narrowest = int(hi - lo + 1) if hi != float("inf") else None
         stats.narrowest_where = ", ".join(system.tables_of(key))
     out = {scope: _apply(ts, scope, system, set(masked), threshold) for scope, ts in sets.items()}
-    stats.cells_masked = sum(ts.total_suppressed for ts in out.values())
+    published_outcomes = {name: apply_outcome_masks(name, frame, system, set(masked), year, threshold)
+                          for name, frame in outcomes.items()}
+    stats.cells_masked = sum(ts.total_suppressed for ts in out.values()) + sum(
+        int(t.attrs.get("suppressed_cells", 0)) for t in published_outcomes.values())
     stats.rates_masked = sum(int(ts.tables[n].attrs.get("suppressed_rates", 0)) for ts in out.values()
-                             for n in ts.tables)
+                             for n in ts.tables) + sum(int(t.attrs.get("suppressed_rates", 0))
+                                                       for t in published_outcomes.values())
+    stats.past_years = sum(v == "past" for v in masked.values())
     stats.seconds = time.perf_counter() - started
-    return Publication(year, threshold, out, stats)
+    return Publication(year, threshold, out, stats, published_outcomes, set(masked))
 
 
-def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int, AuditResult]:
+def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
+                      frozen: set[Key] = frozenset()) -> tuple[int, AuditResult]:
     by_key: dict[Key, list[int]] = defaultdict(list)
     for r, rel in enumerate(system.relations):
         for key, _ in rel.terms:
@@ -188,7 +226,7 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
             return rounds, result
         stuck = []
         for key in result.unsafe:
-            choice = _cheapest_neighbour(system, key, masked, by_key)
+            choice = _cheapest_neighbour(system, key, masked, by_key, frozen)
             if choice is None:
                 stuck.append(key)
             else:
@@ -205,7 +243,7 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str]) -> tuple[int
 
 
 def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
-                        by_key: dict[Key, list[int]]) -> Key | None:
+                        by_key: dict[Key, list[int]], frozen: set[Key] = frozenset()) -> Key | None:
     """Published positive count to mask beside ``key``.
 
     Looks at the relations of ``key`` first, then, through masked quantities, at
@@ -229,7 +267,7 @@ def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
                         seen.add(other)
                         following.append(other)  # masked or unknown: look beyond it
                         continue
-                    if other not in system.cells or value <= 0:
+                    if other not in system.cells or value <= 0 or other in frozen:
                         continue
                     # a scope's total (headline figure) only as a last resort; then equalities, then smallest
                     candidate = (other[3] == "", rank, value, -min_values(other), other)
@@ -279,8 +317,10 @@ def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], thr
 # --------------------------------------------------------------------------- hand-over to the notebooks
 
 
-def save_protected(publication: Publication, folder: str | Path) -> dict[str, Path]:
+def save_protected(publication: Publication, folder: str | Path, *, outcomes: dict | None = None) -> dict[str, Path]:
     """Write each scope's protected tables to ``folder`` (internal, never published).
+
+    ``outcomes``: the outcome results protected with them (:func:`~relais_analysis.privacy.joint_inputs.load_protected_outcomes`).
 
     Returns
     -------
@@ -299,7 +339,8 @@ def save_protected(publication: Publication, folder: str | Path) -> dict[str, Pa
     files = {}
     for scope, ts in publication.sets.items():
         path = folder / f"{safe_file_stem(scope)}.pickle"  # short and unique whatever the relay code
-        path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict()}))
+        path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict(),
+                                       "outcomes": outcomes}))
         files[scope] = path
     return files
 
@@ -332,6 +373,8 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     Computes each job's raw tables (annual report of a scope, or relay sheet), and
     those of Wallonia and every province even when the build does not publish them
     (so that every build of a year masks the same regional and provincial cells),
+    and the outcome chapter's results (:func:`~relais_analysis.privacy.joint_inputs.outcome_results`); masks the rows of past
+    years as the builds of those years mask them (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`);
     protects them with :func:`protect_publication`, writes the published scopes to
     ``folder`` (internal) and returns the jobs with their ``protected_tables``
     parameter set. Relay sheets join the system only when they are built: a build
@@ -350,6 +393,7 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     from relais_analysis.config import PROVINCES
     from relais_analysis.privacy.links import scope_of
 
+    lang = next((j.parameters.get("lang") for j in jobs if j.parameters.get("lang")), "fr")
     raw: dict[int, TableSet] = {}
     shared: dict = {}  # regional tables computed once for every scope
     for i, job in enumerate(jobs):
@@ -362,9 +406,19 @@ def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, fold
     built = {_scope(ts) for ts in raw.values()}
     extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
              if scope_of(code) not in built]
-    publication = protect_publication([*raw.values(), *extra], threshold=threshold)
+    from relais_analysis.privacy.joint_inputs import outcome_results, past_year_masks
+
+    results = outcome_results(dataset, year, lang=lang, threshold=threshold)
+    publication = protect_publication([*raw.values(), *extra], threshold=threshold,
+                                      outcomes=None if results is None else results.tables,
+                                      fixed=past_year_masks(dataset, year, threshold=threshold))
     publication.sets = {scope: ts for scope, ts in publication.sets.items() if scope in built}
-    files = save_protected(publication, folder)
+    if results is not None:  # the notebooks show these tables and sentences, not their own
+        from relais_analysis.outcomes.analysis import write_sentences
+
+        results.tables = dict(publication.outcomes)
+        write_sentences(results)
+    files = save_protected(publication, folder, outcomes={"results": results})
     out = []
     for i, job in enumerate(jobs):
         path = files[_scope(raw[i])]
@@ -382,8 +436,11 @@ def methodology_html(stats: ProtectionStats | None) -> str:
               f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles (exigé : 3 pour un nombre de "
               "personnes, 2 pour un nombre de participations ou d'activités)" if stats.narrowest else
               "aucune borne supérieure")
+    past = (f" ({format_int(stats.past_years, 'fr')} valeur(s) masquée(s) pour cette seule raison)"
+            if stats.past_years else "")
     return (
-        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais) sont protégés ensemble : "
+        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais, évolution des familles) "
+        "sont protégés ensemble : "
         "une valeur non publiée l'est dans chaque tableau où elle figure, et une attaque par programmation linéaire "
         "en nombres entiers (toutes les valeurs publiées, les totaux, les sommes des provinces et des relais, les "
         "parts) est menée à chaque construction. Des cases sont ajoutées tant qu'une valeur non publiée peut être "
@@ -392,7 +449,10 @@ def methodology_html(stats: ProtectionStats | None) -> str:
         f"({format_int(stats.cells_masked, 'fr')} cases), dont {format_int(stats.primary, 'fr')} petits effectifs, "
         f"{format_int(stats.by_tables, 'fr')} ajoutées par tableau et {format_int(stats.by_audit, 'fr')} ajoutées "
         f"par l'audit ; taux et parts non publiés : {format_int(stats.rates_masked, 'fr')}. Intervalle le plus "
-        f"étroit qu'un lecteur peut prouver : {narrow}.</p>")
+        f"étroit qu'un lecteur peut prouver : {narrow}. Les lignes des années passées gardent exactement les "
+        "cases masquées par la publication de leur année (calculées à nouveau à partir des mêmes données), "
+        f"afin que deux rapports annuels ne puissent pas être combinés{past}. Moyennes, médianes, intervalles de confiance et tailles d'effet ne sont pas publiés à côté d'un "
+        "effectif masqué.</p>")
 
 
 def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
@@ -425,5 +485,8 @@ def protect_in_publication(dataset: object, raw: TableSet, *, threshold: int = D
     shared: dict = {}
     others = [indicator_tables(dataset, raw.year, province=code, households=households, shared=shared)
               for code in [None, *PROVINCES] if code != raw.province_nis or raw.relay_id is not None]
-    publication = protect_publication([raw, *others], threshold=threshold)
+    from relais_analysis.privacy.joint_inputs import past_year_masks
+
+    publication = protect_publication([raw, *others], threshold=threshold,
+                                      fixed=past_year_masks(dataset, raw.year, threshold=threshold))
     return publication.sets[_scope(raw)]

@@ -47,6 +47,7 @@ import pandas as pd
 
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import PrivacyError
+from relais_analysis.privacy.outcome_links import is_outcome_table, outcome_cells, outcome_relations
 
 __all__ = ["HIERARCHY", "PARTITIONS", "RATES", "Key", "Cell", "Relation", "LinkedSystem", "build_system",
            "scope_of", "PEOPLE_MEASURES"]
@@ -95,6 +96,8 @@ RATES: dict[str, dict[str, tuple]] = {
     "gender": {"share_women": (["women"], ("columns", ["women", "men", "x"]))},
     "reach_rates": {"rate_per_10000": (["parents"], ("constant", "population", 10_000)),
                     "rate_per_100_households": (["parents"], ("constant", "single_parent_households", 100))},
+    "outcomes_change": {"share_improved": (["n_improved"], ("columns", ["n_pairs"])),
+                        "share_worse": (["n_worse"], ("columns", ["n_pairs"]))},
 }
 
 
@@ -111,6 +114,9 @@ def _text(value: object) -> str:
 
 def _cells_of(name: str, frame: pd.DataFrame, scope: str, year: int) -> Iterator[tuple[int, str, Key]]:
     """Every count cell of one table with its quantity key (the declaration of shared cells)."""
+    if is_outcome_table(name):
+        yield from outcome_cells(name, frame, year)
+        return
     cols = set(frame.columns)
     rows = frame.to_dict("records")
     for i, row in enumerate(rows):
@@ -233,17 +239,22 @@ def _is_masked(value: object) -> bool:
     return value is SUPPRESSED
 
 
-def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int, *,
-                 strict: bool = True, rates: bool = True) -> LinkedSystem:
+def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int, *,
+                 strict: bool = True, rates: bool = True,
+                 labels: Mapping[str, tuple[str, int]] | None = None) -> LinkedSystem:
     """The linked system of a publication.
 
     Parameters
     ----------
     table_sets : mapping
         Scope (:func:`scope_of`) -> table name -> frame (raw counts, or published
-        frames holding :data:`~relais_analysis.privacy.suppression.SUPPRESSED`).
-    year : int
+        frames holding :data:`~relais_analysis.privacy.suppression.SUPPRESSED`); or any label
+        named in ``labels``.
+    default_year : int
         Year of the publication (breakdown tables without a year column).
+    labels : mapping, optional
+        Label -> (scope, publication year) for sets of several builds audited together
+        (e.g. ``"W@2025"`` -> ``("W", 2025)``); messages name the labels.
     strict : bool
         Refuse two different values for the same quantity (a build); when auditing
         folders written by other versions, keep the first and record a conflict.
@@ -258,7 +269,8 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
         Two tables disagree on a quantity they both show (``strict``).
     """
     system = LinkedSystem()
-    for scope, tables in table_sets.items():
+    for label, tables in table_sets.items():
+        scope, year = _split(label, default_year, labels)
         for name, frame in tables.items():
             if name == "reach_by_relay" and "province_nis" in frame.columns:
                 for relay, prov in zip(frame["relay_id"], frame["province_nis"]):
@@ -267,7 +279,7 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
                     system.complete.add((scope, int(y), "relays-listed"))
             values = frame.to_dict("list")
             for i, column, key in _cells_of(name, frame, scope, year):
-                _add_cell(system, key, _count(values[column][i]), (scope, name, i, column), strict)
+                _add_cell(system, key, _count(values[column][i]), (label, name, i, column), strict)
                 if key[3]:
                     system.complete.add((key[1], key[2], key[3]))
             if name == "reach_per_year":
@@ -276,8 +288,15 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int
                 for y in set(frame["year"]):
                     system.complete.add(("W", int(y), "provinces-listed"))
     _relations(system)
-    _rate_relations(system, table_sets, year, rates)
+    for terms, lo, hi in outcome_relations(system.values, system.relay_province):
+        system.relations.append(Relation(terms, lo, hi, "outcome"))
+    _rate_relations(system, table_sets, default_year, rates, labels)
     return system
+
+
+def _split(label: str, default_year: int, labels: Mapping[str, tuple[str, int]] | None) -> tuple[str, int]:
+    """Scope and publication year of a table set (its label is its scope unless ``labels`` says otherwise)."""
+    return labels[label] if labels is not None and label in labels else (label, default_year)
 
 
 def _count(value: object) -> object:
@@ -355,15 +374,16 @@ def _absent_is_zero(system: LinkedSystem, child: str, y: int, dim: str) -> bool:
     return ("W", y, "provinces-listed") in system.complete
 
 
-def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], year: int,
-                    relations: bool) -> None:
+def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int,
+                    relations: bool, labels: Mapping[str, tuple[str, int]] | None = None) -> None:
     from relais_analysis.privacy.suppression import is_suppressed
 
-    for scope, tables in table_sets.items():
+    for label, tables in table_sets.items():
+        scope, year = _split(label, default_year, labels)
         for name, frame in tables.items():
             if name not in RATES:
                 continue
-            keyed = {(i, c): system.key_of[(scope, name, i, c)] for i, c, _ in _cells_of(name, frame, scope, year)}
+            keyed = {(i, c): system.key_of[(label, name, i, c)] for i, c, _ in _cells_of(name, frame, scope, year)}
             for rate, (numerator, denominator) in RATES[name].items():
                 if rate not in frame.columns:
                     continue
@@ -385,7 +405,7 @@ def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, 
                             continue  # not published: the rate says nothing more
                         if math.isnan(scale):
                             continue
-                    cell = (scope, name, i, rate)
+                    cell = (label, name, i, rate)
                     system.rate_sources[cell] = tuple(num + den)
                     if not relations or is_suppressed(value) or _is_na(value) or not num:
                         continue
