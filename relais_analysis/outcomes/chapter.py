@@ -28,7 +28,7 @@ from .sentences import check_no_causal_wording, honesty_note, translation_flag
 from .statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
 from .tables import write_outcome_tables
 
-__all__ = ["OutcomeChapter", "methodology_html"]
+__all__ = ["OutcomeChapter", "methodology_html", "outcome_results", "outcomes_key"]
 
 _T = {
     "fr": {"heading": "Ce qui a changé pour les familles",
@@ -97,26 +97,33 @@ class OutcomeChapter:
     results: OutcomeResults | None = dataclasses.field(init=False, default=None)
     figures: list[Path] = dataclasses.field(init=False, default_factory=list)
 
-    def __post_init__(self) -> None:
-        q = self.dataset.questionnaires
-        if q is None or not len(q):
+    precomputed: dataclasses.InitVar[tuple[OutcomeResults | None] | None] = None
+
+    def __post_init__(self, precomputed: tuple[OutcomeResults | None] | None) -> None:
+        if precomputed is not None:  # the same analysis, computed once for a whole build (see for_report)
+            self.results = precomputed[0]
             return
-        entry = q[(q["wave"] == "entree") & (q["date"].dt.year == self.year)]["participant_id"]
-        q = q[q["participant_id"].isin(set(entry))].reset_index(drop=True)
-        if not len(q):
-            return
-        scoped = dataclasses.replace(self.dataset, questionnaires=q)
-        groups = participant_groups(scoped)
-        self.results = analyse_outcomes(q, load_instruments(), lang=self.lang, threshold=self.threshold,
-                                        groups=groups)
+        self.results = outcome_results(self.dataset, self.year, lang=self.lang, threshold=self.threshold)
 
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
-        """The chapter of an :class:`~relais_analysis.annual.AnnualReport` or a ``RelaySheet``."""
+        """The chapter of an :class:`~relais_analysis.annual.AnnualReport` or a ``RelaySheet``.
+
+        The analysis depends on the data, year, language and threshold only, not on the
+        scope: in a ``relais report`` build it is computed once and read from the build's
+        cache (:mod:`relais_analysis.build_cache`) by every notebook.
+        """
         params = report.params
         relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None
-        return cls(report.dataset, params.year, lang=params.lang, threshold=report.tables.threshold,
-                   province=None if relay else params.province, relay_id=relay)
+        threshold = report.tables.threshold
+        cache, data_key = getattr(report, "build_cache", None), getattr(report, "dataset_key", None)
+        precomputed = None
+        if cache is not None and data_key is not None:
+            precomputed = (cache.get_or_compute(
+                "outcomes", outcomes_key(data_key, params.year, params.lang, threshold),
+                lambda: outcome_results(report.dataset, params.year, lang=params.lang, threshold=threshold)),)
+        return cls(report.dataset, params.year, lang=params.lang, threshold=threshold,
+                   province=None if relay else params.province, relay_id=relay, precomputed=precomputed)
 
     @property
     def is_region(self) -> bool:
@@ -211,6 +218,40 @@ class OutcomeChapter:
         t = _T[self.lang]
         items = "".join(f"<li>{escape(s)}</li>" for s in self.results.attrition_sentences)
         return f"<h3>{escape(t['attrition'])}</h3><ul>{items}</ul><p>{escape(t['method'])}</p>"
+
+
+def outcome_results(dataset: Dataset, year: int, *, lang: str = "fr",
+                    threshold: int = DEFAULT_THRESHOLD) -> OutcomeResults | None:
+    """The outcome analysis of the parents whose entry questionnaire falls in ``year`` (None without any).
+
+    Raises
+    ------
+    ParameterError
+        See :func:`~.analysis.analyse_outcomes`.
+    """
+    q = dataset.questionnaires
+    if q is None or not len(q):
+        return None
+    entry = q[(q["wave"] == "entree") & (q["date"].dt.year == year)]["participant_id"]
+    q = q[q["participant_id"].isin(set(entry))].reset_index(drop=True)
+    if not len(q):
+        return None
+    scoped = dataclasses.replace(dataset, questionnaires=q)
+    groups = participant_groups(scoped)
+    return analyse_outcomes(q, load_instruments(), lang=lang, threshold=threshold, groups=groups)
+
+
+def outcomes_key(dataset_key: str, year: int, lang: str, threshold: int) -> str:
+    """Content key of :func:`outcome_results` for a dataset key (see :func:`relais_analysis.annual.dataset_key`).
+
+    Examples
+    --------
+    >>> outcomes_key("abc", 2024, "fr", 5) == outcomes_key("abc", 2024, "fr", 6)
+    False
+    """
+    from ..build_cache import content_key
+
+    return content_key("outcomes", dataset_key, int(year), lang, int(threshold))
 
 
 def _p(value: object, lang: str) -> str:

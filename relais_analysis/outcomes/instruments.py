@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import yaml
 
@@ -215,6 +214,8 @@ def _read(path: Path) -> dict:
         raise _fail(path, f"fichier illisible ({exc}).", f"unreadable file ({exc}).") from exc
     if not isinstance(data, dict):
         raise _fail(path, "le fichier doit décrire un objet (clé: valeur).", "the file must hold a mapping.")
+    import jsonschema  # imported here: ~1 s (its IRI grammar), paid only when instrument files are read
+
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
