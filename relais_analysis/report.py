@@ -389,6 +389,8 @@ def build_report(
         with _Workers(workers or min(os.cpu_count() or 1, 4), reuse_kernels) as pool:
             if share_work and jobs:  # notebooks use the cache when its folder exists (build_cache.cache_for)
                 (protected_dir / CACHE_DIR).mkdir(parents=True)
+                if population is None:  # with a population file, the worker loads the dataset as notebooks do
+                    _share_dataset(protected_dir / CACHE_DIR, jobs[0].parameters, dataset)
                 pool.prefill(protected_dir / CACHE_DIR, jobs[0].parameters)
             jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold, folder=protected_dir)
             results = pool.run(jobs, progress)
@@ -468,6 +470,24 @@ def _ignore_sigint(reuse_kernels: bool = False) -> None:
         except Exception:  # noqa: BLE001 - the first notebook starts a kernel again and reports its error
             pass
     import papermill  # noqa: F401
+
+
+def _share_dataset(cache_dir: Path, parameters: dict, dataset: Dataset) -> None:
+    """Put this process's dataset in the build's cache, as the notebooks load it.
+
+    They load the same folder by its absolute path with the extraction date this
+    dataset found (``plan_jobs``), which gives the same dataset but for its ``data_dir``
+    field (tested: a build sharing its work writes the same bytes as one that does not).
+    """
+    import dataclasses
+
+    from .annual import dataset_key, validate_parameters
+    from .build_cache import BuildCache
+
+    params = validate_parameters(**{**parameters, "protected_tables": None})
+    if params.as_of != dataset.as_of:
+        return
+    BuildCache(cache_dir).put("dataset", dataset_key(params), dataclasses.replace(dataset, data_dir=params.data_dir))
 
 
 def _prefill(cache_dir: str, parameters: dict) -> None:
