@@ -2,19 +2,21 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_report.py [--workers 2] [--repeat 2]
+    .venv/bin/python benchmarks/bench_report.py [--workers 2] [--repeat 3] [--fresh]
 
-Prints, next to each other:
+Prints, next to each other (wall time min and median over the runs, and the CPU time of
+all processes of a build: a figure that a loaded machine inflates much less than wall time;
+the load average is printed before and after, say it with the figures):
 
 - the floor: a papermill run of an empty notebook (kernel start + papermill overhead),
   on the same machine and kernel;
-- the 6-report set (Wallonia + 5 provinces, warm kernels, one per worker), its wall
-  time, and per notebook: papermill execution time and HTML export time;
-- the full set (the 6 reports and the 19 relay sheets), warm kernels;
-- the 6-report set with a fresh kernel per notebook (``reuse_kernels=False``), for comparison;
-- the computation alone: the same ``AnnualReport(...).write_outputs()`` the notebooks
-  run, timed in one warm process (tables, figures, map), to split execution into
-  computation and kernel/papermill overhead.
+- the 6-report set (Wallonia + 5 provinces, warm kernels, one per worker, shared work);
+- the full set (the 6 reports and the 19 relay sheets), the same way;
+- with ``--fresh``: the 6-report set with a fresh kernel per notebook and no shared work
+  (``reuse_kernels=False, share_work=False``), for comparison;
+- one warm process: the same ``AnnualReport(...).write_outputs()`` the notebooks run,
+  timed in one process (tables, figures, map), and per notebook of the fastest 6-report
+  run its papermill and HTML export times.
 
 Targets (issue 10), measured in one run on 2 cores: the 6-report set within 10 s wall, the
 full set with the relay sheets within 30 s. Not a test.
@@ -30,13 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 
 
 def _floor(kernel: str) -> float:
+    import nbformat  # imported after the builds: their workers import papermill themselves, as with the CLI
     import papermill as pm
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,51 +65,79 @@ def _computation(out: Path) -> dict[str, float]:
     return timings
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (workers, and the kernels they reaped)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def _build(relays: bool, reuse: bool, share: bool, workers: int) -> tuple[float, float, object]:
+    from relais_analysis.report.build import build_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started, cpu = time.perf_counter(), _cpu()
+        result = build_report(2024, data_dir=DEMO, out_dir=tmp, workers=workers, progress=False, relays=relays,
+                              reuse_kernels=reuse, share_work=share)
+        wall, cpu = time.perf_counter() - started, _cpu() - cpu
+    if not result.ok:
+        raise SystemExit(f"report failed: {[r.error for r in result.results if not r.ok]}")
+    return wall, cpu, result
+
+
+def _summary(name: str, runs: list[tuple[float, float, object]], target: str = "") -> str:
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    return (f"{name}: {min(walls):.1f} s wall min, {statistics.median(walls):.1f} s median over {len(runs)} run(s); "
+            f"CPU {min(cpus):.1f} s (all processes){target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=2, help="full report runs; the fastest is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each set; min and median are reported")
+    parser.add_argument("--fresh", action="store_true",
+                        help="also the 6-report set with a fresh kernel per notebook and no shared work")
     args = parser.parse_args(argv)
-    from relais_analysis.report.build import KERNEL_NAME, build_report, ensure_kernel
+    from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
 
     ensure_kernel()
-    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, workers {args.workers}")
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, workers {args.workers}; {_load()}")
+    runs: dict[str, list] = {"six": [], "full": [], "fresh": []}
+    for _ in range(args.repeat):  # interleaved, so that a burst of load hits both sets alike
+        runs["six"].append(_build(False, True, True, args.workers))
+        runs["full"].append(_build(True, True, True, args.workers))
+    if args.fresh:
+        runs["fresh"].append(_build(False, False, False, args.workers))
     floors = [_floor(KERNEL_NAME) for _ in range(3)]
-    print(f"floor: papermill run of an empty notebook: {min(floors):.2f} s (median {statistics.median(floors):.2f} s)")
-    runs = {}
-    for name, relays, reuse in (("six", False, True), ("full", True, True), ("fresh", False, False)):
-        for _ in range(args.repeat if name == "six" else 1):
-            with tempfile.TemporaryDirectory() as tmp:
-                started = time.perf_counter()
-                result = build_report(2024, data_dir=DEMO, out_dir=tmp, workers=args.workers, progress=False,
-                                      relays=relays, reuse_kernels=reuse)
-                wall = time.perf_counter() - started
-                if not result.ok:
-                    print("report failed:", [r.error for r in result.results if not r.ok])
-                    return 1
-                if name not in runs or wall < runs[name][0]:
-                    runs[name] = (wall, result)
-    wall, result = runs["six"]
     import relais_analysis.report.content  # noqa: F401  (import cost kept out of the computation timings)
 
     with tempfile.TemporaryDirectory() as tmp:
         compute = _computation(Path(tmp))
-    full = runs["full"]
-    print(f"\n6-report set (Wallonia + 5 provinces), warm kernels: {wall:.1f} s wall (target: 10 s on 2 cores)")
-    print(f"full set, 6 reports + {len(full[1].results) - 6} relay sheets, warm kernels: {full[0]:.1f} s wall "
-          f"(target: 30 s on 2 cores)")
-    print(f"6-report set, a fresh kernel per notebook: {runs['fresh'][0]:.1f} s wall")
-    print(f"{'notebook':<16}{'papermill s':>12}{'compute s':>11}{'overhead s':>12}{'export s':>10}")
+    print(f"floor: papermill run of an empty notebook: {min(floors):.2f} s (median {statistics.median(floors):.2f} s)")
+    print(_summary("6-report set (Wallonia + 5 provinces)", runs["six"], " (target: 10 s wall on 2 cores)"))
+    full = runs["full"][0][2]
+    print(_summary(f"full set, 6 reports + {len(full.results) - 6} relay sheets", runs["full"],
+                   " (target: 30 s wall on 2 cores)"))
+    if runs["fresh"]:
+        print(_summary("6-report set, a fresh kernel per notebook, no shared work", runs["fresh"]))
+    print(f"one warm process, the 6 reports' AnnualReport(...).write_outputs(): {sum(compute.values()):.1f} s")
+    wall, _, result = min(runs["six"], key=lambda r: r[0])
+    print(f"\nfastest 6-report run, per notebook:\n{'notebook':<16}{'papermill s':>12}{'compute s':>11}"
+          f"{'overhead s':>12}{'export s':>10}")
     keys = {"wallonie": "03000", "brabant-wallon": "20002", "hainaut": "50000", "liege": "60000",
             "luxembourg": "80000", "namur": "90000"}
     for res in result.results:
         run = res.seconds.get("execute", float("nan"))
         comp = compute[keys[res.job.key]]
         print(f"{res.job.key:<16}{run:>12.2f}{comp:>11.2f}{run - comp:>12.2f}{res.seconds.get('export', 0):>10.2f}")
-    total = sum(r.seconds.get("execute", 0) + r.seconds.get("export", 0) for r in result.results)
-    print(f"\nsum of notebook times {total:.1f} s over {args.workers} worker(s); computation in one warm process: "
-          f"{sum(compute.values()):.1f} s; overhead per notebook = papermill - compute (kernel start, imports, "
-          f"papermill), floor {min(floors):.2f} s.")
+    print(f"\ncompute = the same scope in one warm process, without the build's shared work (it loads the data and "
+          f"protects its tables itself); overhead = papermill - compute. {_load()}")
     return 0
 
 

@@ -281,12 +281,13 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
 
 
 def test_warm_kernels_write_the_same_bytes_as_fresh_ones(tmp_path, capfd):
-    """Issue 10: a build on warm kernels (one worker, so every notebook after the first reuses a kernel) and a
-    build with a fresh kernel per notebook publish the same files, byte for byte; no line says ERROR."""
+    """Issue 10: a build on warm kernels (one worker, so every notebook after the first reuses a kernel) sharing
+    its work through the build cache, and a build with a fresh kernel per notebook that computes everything in
+    every notebook, publish the same files, byte for byte; no line says ERROR."""
     small = Path(__file__).parent / "fixtures" / "small"
     for name, reuse in (("warm", True), ("fresh", False)):
         result = build_report(2024, data_dir=small, out_dir=tmp_path / name, provinces=[None, "60000"], relays=True,
-                              workers=1, progress=False, reuse_kernels=reuse)
+                              workers=1, progress=False, reuse_kernels=reuse, share_work=reuse)
         assert result.ok, [r.error for r in result.results if not r.ok]
     assert ("kernel" in result.results[0].seconds) is False  # the fresh build did start its own kernels
     warm, fresh = tmp_path / "warm" / "2024", tmp_path / "fresh" / "2024"

@@ -28,7 +28,7 @@ from relais_analysis.outcomes.sentences import check_no_causal_wording, honesty_
 from relais_analysis.outcomes.statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
 from relais_analysis.outcomes.tables import write_outcome_tables
 
-__all__ = ["OutcomeChapter", "methodology_html"]
+__all__ = ["OutcomeChapter", "methodology_html", "outcome_results"]
 
 _T = {
     "fr": {"heading": "Ce qui a changé pour les familles",
@@ -108,14 +108,7 @@ class OutcomeChapter:
         q = self.dataset.questionnaires
         if q is None or not len(q):
             return
-        entry = q[(q["wave"] == "entree") & (q["date"].dt.year == self.year)]["participant_id"]
-        q = q[q["participant_id"].isin(set(entry))].reset_index(drop=True)
-        if not len(q):
-            return
-        scoped = dataclasses.replace(self.dataset, questionnaires=q)
-        groups = participant_groups(scoped)
-        self.results = analyse_outcomes(q, load_instruments(), lang=self.lang, threshold=self.threshold,
-                                        groups=groups)
+        self.results = outcome_results(self.dataset, self.year, lang=self.lang, threshold=self.threshold)
 
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
@@ -223,6 +216,27 @@ class OutcomeChapter:
         t = _T[self.lang]
         items = "".join(f"<li>{escape(s)}</li>" for s in self.results.attrition_sentences)
         return f"<h3>{escape(t['attrition'])}</h3><ul>{items}</ul><p>{escape(t['method'])}</p>"
+
+
+def outcome_results(dataset: Dataset, year: int, *, lang: str = "fr",
+                    threshold: int = DEFAULT_THRESHOLD) -> OutcomeResults | None:
+    """The outcome analysis of the parents whose entry questionnaire falls in ``year`` (None without any).
+
+    Raises
+    ------
+    ParameterError
+        See :func:`~.analysis.analyse_outcomes`.
+    """
+    q = dataset.questionnaires
+    if q is None or not len(q):
+        return None
+    entry = q[(q["wave"] == "entree") & (q["date"].dt.year == year)]["participant_id"]
+    q = q[q["participant_id"].isin(set(entry))].reset_index(drop=True)
+    if not len(q):
+        return None
+    scoped = dataclasses.replace(dataset, questionnaires=q)
+    groups = participant_groups(scoped)
+    return analyse_outcomes(q, load_instruments(), lang=lang, threshold=threshold, groups=groups)
 
 
 def _p(value: object, lang: str) -> str:

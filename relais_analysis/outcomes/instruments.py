@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 import numpy as np
 import yaml
 
@@ -202,6 +201,28 @@ def _schema() -> dict:
     return json.loads((bundled_dir() / "instrument.schema.json").read_text(encoding="utf-8"))
 
 
+def _jsonschema():  # noqa: ANN202 - the jsonschema module
+    """``jsonschema``, imported on first use without its optional IRI grammar.
+
+    When ``rfc3987_syntax`` is installed (jupyterlab's dependencies bring it), importing
+    jsonschema compiles its IRI grammars: about 1.1 s of CPU in every process that loads a
+    dataset (the CLI, each worker and kernel of a report). The instrument schema checks no
+    ``format``, so jsonschema is imported here without it; a process that imported
+    jsonschema before keeps its own.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes its import fail: skipped
+        try:
+            import jsonschema
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    import jsonschema
+
+    return jsonschema
+
+
 def _fail(path: Path, fr: str, en: str) -> InstrumentError:
     return InstrumentError(f"Définition d'instrument invalide : {fr}", f"Invalid instrument definition: {en}",
                            file=path)
@@ -215,7 +236,7 @@ def _read(path: Path) -> dict:
         raise _fail(path, f"fichier illisible ({exc}).", f"unreadable file ({exc}).") from exc
     if not isinstance(data, dict):
         raise _fail(path, "le fichier doit décrire un objet (clé: valeur).", "the file must hold a mapping.")
-    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.path))
+    errors = sorted(_jsonschema().Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
         where = "/".join(str(p) for p in err.path) or "(racine/root)"

@@ -306,6 +306,7 @@ def build_report(
     population: str | Path | None = None,
     accept_losses: bool = False,
     reuse_kernels: bool = True,
+    share_work: bool = True,
 ) -> ReportResult:
     """Build ``OUT_DIR/YEAR/``: reports, maps, figures, tables, index and methodology.
 
@@ -335,6 +336,11 @@ def build_report(
     reuse_kernels : bool, default True
         Each worker keeps one warm kernel, reset between notebooks (no state leaks, same
         bytes as fresh kernels); False starts a fresh kernel per notebook.
+    share_work : bool, default True
+        Notebooks read the validated dataset and the outcome analysis (the same for every
+        scope) from a content-keyed cache in the internal folder, computed once per build
+        (:mod:`relais_analysis.report.build_cache`; same bytes as without, removed at the end);
+        False: every notebook computes them itself.
 
     Raises
     ------
@@ -375,11 +381,23 @@ def build_report(
         write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")  # internal: raw values typed by mistake
         jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=stage.site, provinces=scopes, relays=relays,
                          lang=lang, threshold=threshold, population=population, internal_dir=stage.internal)
+        from relais_analysis.report.build_cache import CACHE_DIR
         from relais_analysis.privacy.linked import protect_jobs  # every table of the build protected together
 
-        jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold,
-                                        folder=stage.internal / "tableaux_proteges")
-        results = _run_all(jobs, workers or min(os.cpu_count() or 1, 4), progress, reuse_kernels)
+        protected_dir = stage.internal / "tableaux_proteges"
+        # The workers start now: their kernels import, and one worker loads the dataset and computes the outcome
+        # analysis into the build's cache, while this process protects the tables.
+        with _Workers(workers or min(os.cpu_count() or 1, 4), reuse_kernels) as pool:
+            if share_work and jobs:  # notebooks use the cache when its folder exists (build_cache.cache_for)
+                (protected_dir / CACHE_DIR).mkdir(parents=True)
+                if population is None:  # with a population file, the worker loads the dataset as notebooks do
+                    _share_dataset(protected_dir / CACHE_DIR, jobs[0].parameters, dataset)
+                pool.prefill(protected_dir / CACHE_DIR, jobs[0].parameters)
+            jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold, folder=protected_dir)
+            results = pool.run(jobs, progress)
+        import shutil
+
+        shutil.rmtree(protected_dir / CACHE_DIR, ignore_errors=True)  # a copy of the data, needed by no one now
         failed = [res for res in results if not res.ok]
         methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
                                         protection=protection)
@@ -431,43 +449,121 @@ def _write_log(path: Path, results: list[JobResult], seconds: float) -> Path:
     return path
 
 
-def _ignore_sigint() -> None:
-    """Worker initialiser: Ctrl-C is for the main process, which stops workers and kernels itself."""
+def _ignore_sigint(reuse_kernels: bool = False) -> None:
+    """Worker initialiser: Ctrl-C is for the main process, which stops workers and kernels itself.
+
+    With ``reuse_kernels`` the worker's kernel starts here and imports in the background
+    while the worker imports papermill (client side) and takes its first task.
+    """
     import signal
+    import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # jsonschema (imported by nbformat) imports rfc3987_syntax when installed (jupyterlab's dependencies bring
+    # it), which compiles an IRI grammar: 1-3 s per process. Nothing here checks the "iri" format (nbformat and
+    # the instrument files validate without a format checker), so this worker process goes without it.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    if reuse_kernels:
+        from relais_analysis.report.kernel_pool import warm_kernel
+
+        try:
+            warm_kernel(KERNEL_NAME, _notebooks_dir(), _kernel_manager_class(), wait=False)
+        except Exception:  # noqa: BLE001 - the first notebook starts a kernel again and reports its error
+            pass
+    import papermill  # noqa: F401
+
+
+def _share_dataset(cache_dir: Path, parameters: dict, dataset: Dataset) -> None:
+    """Put this process's dataset in the build's cache, as the notebooks load it.
+
+    They load the same folder by its absolute path with the extraction date this
+    dataset found (``plan_jobs``), which gives the same dataset but for its ``data_dir``
+    field (tested: a build sharing its work writes the same bytes as one that does not).
+    """
+    import dataclasses
+
+    from relais_analysis.report.content import dataset_key, validate_parameters
+    from relais_analysis.report.build_cache import BuildCache
+
+    params = validate_parameters(**{**parameters, "protected_tables": None})
+    if params.as_of != dataset.as_of:
+        return
+    BuildCache(cache_dir).put("dataset", dataset_key(params), dataclasses.replace(dataset, data_dir=params.data_dir))
+
+
+def _prefill(cache_dir: str, parameters: dict) -> None:
+    """Worker task: the dataset, into the build's cache (see :mod:`relais_analysis.report.build_cache`).
+
+    The same call the notebooks make (:func:`relais_analysis.report.content._shared_dataset`), with
+    the same parameters, so the entry is exactly what a notebook would compute. (The outcome
+    analysis is computed once by the main process, with the protection of the whole build.)
+    """
+    from relais_analysis.report.build_cache import BuildCache
+    from relais_analysis.report.content import _dataset, dataset_key, validate_parameters
+
+    params = validate_parameters(**{**parameters, "protected_tables": None})
+    BuildCache(cache_dir).get_or_compute("dataset", dataset_key(params),
+                                         lambda: _dataset(str(params.data_dir), params.as_of, params.population_file))
+
+
+class _Workers:
+    """The build's worker processes (one warm kernel each), started before the tables are protected.
+
+    A context manager: leaving it normally waits for the workers (each shuts its kernel
+    down); on an exception or Ctrl-C it stops the workers and their kernels at once.
+    """
+
+    def __init__(self, workers: int, reuse_kernels: bool) -> None:
+        self.reuse_kernels = reuse_kernels
+        self.pool = cf.ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint,
+                                           initargs=(reuse_kernels,))
+        self.prefilled: cf.Future | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        workers_pids = list(getattr(self.pool, "_processes", None) or {})
+        return workers_pids, [pid for worker in workers_pids for pid in descendants(worker)]
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if kind is None:
+            workers_pids, kernels = self._pids()
+            self.pool.shutdown(wait=True)  # each worker shuts its warm kernel down as it exits
+            stop_processes(kernels, grace=0.5)  # any kernel left behind (normally none)
+            return
+        with holding_sigint():  # Ctrl-C (or a crash): stop the workers and kernels; a second Ctrl-C must wait
+            workers_pids, kernels = self._pids()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_processes([*kernels, *workers_pids])
+
+    def prefill(self, cache_dir: Path, parameters: dict) -> None:
+        """Compute the build's shared work in a worker (the first notebooks wait for it if needed)."""
+        self.prefilled = self.pool.submit(_prefill, str(cache_dir), parameters)
+
+    def run(self, jobs: list[ReportJob], progress: bool) -> list[JobResult]:
+        """Run every job, Wallonia first; a failing job does not stop the others."""
+        from tqdm import tqdm
+
+        if self.prefilled is not None:  # a failure there is not fatal: each notebook computes what it misses
+            self.prefilled.add_done_callback(lambda future: future.exception())
+        results: dict[int, JobResult] = {}
+        with tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress) as bar:
+            futures = {self.pool.submit(run_job, job, self.reuse_kernels): i for i, job in enumerate(jobs)}
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # export or worker failure: keep going with the others
+                    results[i] = JobResult(jobs[i], False, None, None, f"{type(exc).__name__}: {exc}")
+                bar.update(1)
+        return [results[i] for i in range(len(jobs))]
 
 
 def _run_all(jobs: list[ReportJob], workers: int, progress: bool, reuse_kernels: bool = False) -> list[JobResult]:
-    from tqdm import tqdm
-
-    results: dict[int, JobResult] = {}
-    bar = tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress)
-    pool = cf.ProcessPoolExecutor(max_workers=max(1, workers), initializer=_ignore_sigint)
-    try:
-        futures = {pool.submit(run_job, job, reuse_kernels): i for i, job in enumerate(jobs)}
-        for future in cf.as_completed(futures):
-            i = futures[future]
-            try:
-                results[i] = future.result()
-            except Exception as exc:  # export or worker failure: keep going with the others
-                results[i] = JobResult(jobs[i], False, None, None, f"{type(exc).__name__}: {exc}")
-            bar.update(1)
-    except BaseException:  # Ctrl-C (or a crash here): stop the workers and their kernels, leave nothing running
-        with holding_sigint():  # a second Ctrl-C must not leave kernels behind
-            workers_pids = list(getattr(pool, "_processes", None) or {})
-            kernels = [pid for worker in workers_pids for pid in descendants(worker)]
-            pool.shutdown(wait=False, cancel_futures=True)
-            stop_processes([*kernels, *workers_pids])
-        raise
-    else:
-        workers_pids = list(getattr(pool, "_processes", None) or {})
-        kernels = [pid for worker in workers_pids for pid in descendants(worker)]
-        pool.shutdown(wait=True)  # each worker shuts its warm kernel down as it exits
-        stop_processes(kernels, grace=0.5)  # any kernel left behind (normally none)
-    finally:
-        bar.close()
-    return [results[i] for i in range(len(jobs))]
+    """Run ``jobs`` in a fresh pool of ``workers`` processes (see :class:`_Workers`)."""
+    with _Workers(workers, reuse_kernels) as pool:
+        return pool.run(jobs, progress)
 
 
 def print_pdf(page: Path, target: Path) -> Path:

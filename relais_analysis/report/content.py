@@ -33,7 +33,7 @@ from relais_analysis.indicators.tables import TableSet, indicator_tables, relay_
 REPORT_FORMATS: tuple[str, ...] = ("png",)
 
 __all__ = ["AnnualReport", "ReportParameters", "RelaySheet", "available_years", "check_report_year",
-           "validate_parameters"]
+           "dataset_key", "validate_parameters"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +171,37 @@ def _dataset(data_dir: str, as_of: dt.date | None, population_file: Path | None 
     return dataset
 
 
+def dataset_key(params: ReportParameters) -> str:
+    """Content key of the dataset a report loads: data files, extraction date, population file, code.
+
+    Raises
+    ------
+    ParameterError
+        A data or population file disappeared.
+    """
+    from relais_analysis.report.build_cache import content_key, source_digest
+
+    as_of = params.as_of.isoformat() if params.as_of else f"today {dt.date.today().isoformat()}"
+    population = params.population_file.resolve() if params.population_file else None
+    return content_key("dataset", source_digest(), params.data_dir.resolve(), as_of, population)
+
+
+def _shared_dataset(params: ReportParameters) -> tuple[Dataset, object, str | None]:
+    """The report's dataset, read from the build's cache when ``relais report`` runs it (else loaded here).
+
+    Returns the dataset, the build cache (None for a notebook run on its own) and the dataset's key.
+    """
+    from relais_analysis.report.build_cache import cache_for
+
+    cache = cache_for(params.protected_tables)
+    if cache is None:
+        return _dataset(str(params.data_dir), params.as_of, params.population_file), None, None
+    key = dataset_key(params)
+    dataset = cache.get_or_compute("dataset", key, lambda: _dataset(str(params.data_dir), params.as_of,
+                                                                    params.population_file))
+    return dataset, cache, key
+
+
 def _table_html(frame: pd.DataFrame, columns: dict[str, str], lang: str, threshold: int,
                 kinds: dict[str, str] | None = None) -> str:
     """An HTML table with French/English headers and formatted, escaped cells."""
@@ -301,7 +332,7 @@ class AnnualReport(_Content):
 
     def __init__(self, **params: object) -> None:
         self.params = validate_parameters(**params)
-        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
+        self.dataset, self.build_cache, self.dataset_key = _shared_dataset(self.params)
         check_report_year(self.params.year, self.dataset)
         raw = None if self.params.protected_tables else indicator_tables(self.dataset, self.params.year,
                                                                          province=self.params.province)
@@ -490,7 +521,7 @@ class RelaySheet(_Content):
         self.params = validate_parameters(**params)
         if not self.params.relay_id:
             raise ParameterError("relay_id est obligatoire pour une fiche relais.", "relay_id is required.")
-        self.dataset = _dataset(str(self.params.data_dir), self.params.as_of, self.params.population_file)
+        self.dataset, self.build_cache, self.dataset_key = _shared_dataset(self.params)
         check_report_year(self.params.year, self.dataset)
         raw = None if self.params.protected_tables else relay_tables(self.dataset, self.params.year,
                                                                      self.params.relay_id)

@@ -29,9 +29,12 @@ from relais_analysis.errors import RelaisError
 
 __all__ = ["WarmKernel", "warm_kernel", "shutdown_warm_kernel"]
 
-#: Libraries imported into a kernel when it starts (they stay loaded between runs).
-PRELOAD = ("numpy", "pandas", "geopandas", "matplotlib", "matplotlib.pyplot", "papermill", "IPython.display",
-           "folium", "babel.numbers", "scipy.stats", "shapely")
+#: Libraries imported into a kernel when it starts (they stay loaded between runs): what the report
+#: notebooks import through the package. Not papermill: it runs on the client side, and importing it
+#: (nbformat -> jsonschema -> rfc3987_syntax, which compiles a grammar) costs 1-3 s per kernel.
+PRELOAD = ("numpy", "pandas", "geopandas", "matplotlib", "matplotlib.pyplot", "IPython.display",
+           "folium", "branca.colormap", "babel.numbers", "scipy.stats", "scipy.optimize", "shapely",
+           "mapclassify", "pyarrow.parquet", "PIL.Image", "yaml")
 
 _WARM_UP = """
 import importlib, sys
@@ -70,6 +73,9 @@ class WarmKernel:
         Working directory of the kernel (the notebooks' folder).
     manager_class : type
         An ``AsyncKernelManager`` subclass (the report's quiet-shutdown manager).
+    wait : bool, default True
+        Wait for the warm-up (imports of :data:`PRELOAD`). With False the kernel imports
+        while the caller does something else; the first reset or run waits for it.
 
     Raises
     ------
@@ -77,33 +83,49 @@ class WarmKernel:
         The kernel does not start or its warm-up fails.
     """
 
-    def __init__(self, kernel_name: str, cwd: Path, manager_class: type) -> None:
+    def __init__(self, kernel_name: str, cwd: Path, manager_class: type, *, wait: bool = True) -> None:
         from jupyter_core.utils import run_sync
 
         self.kernel_name, self.cwd = kernel_name, Path(cwd)
         self.km = manager_class(kernel_name=kernel_name)
         run_sync(self.km.start_kernel)(cwd=str(self.cwd))
         self.runs = 0
+        self._pending: tuple[Any, str, str] | None = None  # a request sent and not yet waited for
         try:
-            self._execute(_WARM_UP.format(preload=PRELOAD), "warm-up")
+            self._pending = (*self._send(_WARM_UP.format(preload=PRELOAD)), "warm-up")
+            if wait:
+                self._finish_pending()
         except BaseException:
             self.shutdown()  # never leave a half-started kernel behind
             raise
 
-    def _execute(self, code: str, what: str) -> None:
-        from jupyter_client import BlockingKernelClient
-
-        client = BlockingKernelClient()
-        client.load_connection_info(self.km.get_connection_info())
-        # No heartbeat channel: on a loaded machine a late heartbeat makes a standalone client
-        # report "Kernel died before replying to kernel_info" for a kernel that is alive. A
-        # kernel that really died leaves wait_for_ready to time out, and the next notebook
-        # restarts it (warm_kernel checks the process, not the heartbeat).
-        client.start_channels(hb=False)
+    def _send(self, code: str) -> tuple[Any, str]:
+        # A client made by the manager asks the manager whether the kernel lives (its process runs). A bare
+        # BlockingKernelClient judges by heartbeat, which misses its 1 s deadline on a loaded machine while the
+        # kernel starts: "Kernel died before replying to kernel_info" for a kernel that was alive.
+        client = self.km.blocking_client()
+        client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
-            reply = client.execute_interactive(code, store_history=False, timeout=120,
-                                               output_hook=lambda msg: None)
+            return client, client.execute(code, store_history=False)
+        except BaseException:
+            client.stop_channels()
+            raise
+
+    def _wait(self, client: Any, msg_id: str, what: str, timeout: float = 300) -> None:
+        import queue
+        import time
+
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise RelaisError(f"Noyau Jupyter : l'étape {what} ne répond pas.",
+                                      f"Jupyter kernel: {what} does not answer.") from None
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
         finally:
             client.stop_channels()
         if reply["content"].get("status") != "ok":
@@ -111,6 +133,16 @@ class WarmKernel:
             raise RelaisError(f"Noyau Jupyter : échec de l'étape {what} ({content.get('ename')}: "
                               f"{content.get('evalue')}).",
                               f"Jupyter kernel: {what} failed ({content.get('ename')}: {content.get('evalue')}).")
+
+    def _finish_pending(self) -> None:
+        """Wait for the warm-up sent without waiting (``wait=False``), and check it succeeded."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._wait(*pending)
+
+    def _execute(self, code: str, what: str) -> None:
+        self._finish_pending()
+        self._wait(*self._send(code), what)
 
     def alive(self) -> bool:
         """True while the kernel process runs."""
@@ -149,6 +181,9 @@ class WarmKernel:
         """Stop the kernel (shutdown request, killed if it does not stop)."""
         from jupyter_core.utils import run_sync
 
+        if self._pending is not None:
+            self._pending[0].stop_channels()
+            self._pending = None
         try:
             if run_sync(self.km.is_alive)():
                 run_sync(self.km.shutdown_kernel)(now=False)
@@ -159,8 +194,10 @@ class WarmKernel:
 _WARM: dict[tuple[str, str], WarmKernel] = {}
 
 
-def warm_kernel(kernel_name: str, cwd: Path, manager_class: type) -> WarmKernel:
+def warm_kernel(kernel_name: str, cwd: Path, manager_class: type, *, wait: bool = True) -> WarmKernel:
     """This process's warm kernel for ``kernel_name`` in ``cwd`` (started on first use, restarted if it died).
+
+    With ``wait=False`` a new kernel's warm-up runs in the background (see :class:`WarmKernel`).
 
     Raises
     ------
@@ -175,7 +212,7 @@ def warm_kernel(kernel_name: str, cwd: Path, manager_class: type) -> WarmKernel:
     if kernel is None:
         if not _WARM:  # multiprocessing runs these finalizers when a worker process exits (atexit does not)
             multiprocessing.util.Finalize(None, shutdown_warm_kernel, exitpriority=20)
-        kernel = _WARM[key] = WarmKernel(kernel_name, cwd, manager_class)
+        kernel = _WARM[key] = WarmKernel(kernel_name, cwd, manager_class, wait=wait)
     return kernel
 
 
