@@ -34,8 +34,18 @@ LayerControl + a branca colormap legend need is vendored:
 Bootstrap, Font Awesome, glyphicons and Leaflet.awesome-markers (in ``folium.Map``'s
 class-level defaults) are only used by ``folium.Icon`` markers and are not vendored.
 
+Test-only assets (:data:`TEST_PACKAGES`) go to ``tests/vendor/`` with their own
+``MANIFEST.json``, never into the installed package:
+
+- ``axe-core@4.14.1``: ``axe.min.js`` (the accessibility engine that
+  ``tests/test_accessibility.py`` injects into the published pages), its MPL-2.0
+  ``LICENSE`` and ``LICENSE-3RD-PARTY.txt``. The pinned SHA-256 of ``axe.min.js`` is the
+  one in the package's own ``sri-history.json``
+  (``sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw=``).
+
 This script uses the standard library and the ``npm`` client only. After a change,
-run ``pytest tests/test_offline.py`` and commit ``relais_analysis/vendor/``.
+run ``pytest tests/test_offline.py`` and commit ``relais_analysis/vendor/`` (and
+``tests/vendor/`` for the test-only assets).
 """
 
 from __future__ import annotations
@@ -53,6 +63,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR_DIR = ROOT / "relais_analysis" / "vendor"
+TEST_VENDOR_DIR = ROOT / "tests" / "vendor"
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,33 @@ PACKAGES: tuple[Package, ...] = (
 )
 
 
+#: Used by the tests only (never shipped, never loaded by a published page): written to ``tests/vendor/``.
+TEST_PACKAGES: tuple[Package, ...] = (
+    Package(
+        name="axe-core",
+        version="4.14.1",
+        licence="MPL-2.0",
+        assets=(
+            Asset(
+                "axe.min.js",
+                "axe.min.js",
+                "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+            ),
+            Asset(
+                "LICENSE",
+                "LICENSE",
+                "af175b9d96ee93c21a036152e1b905b0b95304d4ae8c2c921c7609100ba8df7e",
+            ),
+            Asset(
+                "LICENSE-3RD-PARTY.txt",
+                "LICENSE-3RD-PARTY.txt",
+                "4f8563870d0fca38bbc3e00b6f670cb7fa9f380ba9f26a7f7d1184a6b18b1653",
+            ),
+        ),
+    ),
+)
+
+
 class VendorError(RuntimeError):
     """A download failed or a file does not match its pinned SHA-256."""
 
@@ -247,10 +285,10 @@ def extract_assets(package: Package, tarball: Path) -> dict[str, bytes]:
     return out
 
 
-def manifest_entries() -> list[dict[str, object]]:
+def manifest_entries(packages: tuple[Package, ...] = PACKAGES) -> list[dict[str, object]]:
     """The MANIFEST.json records, one per vendored file, in a stable order."""
     entries: list[dict[str, object]] = []
-    for package in PACKAGES:
+    for package in packages:
         for asset in package.assets:
             entries.append(
                 {
@@ -266,13 +304,13 @@ def manifest_entries() -> list[dict[str, object]]:
     return entries
 
 
-def write_manifest(vendor_dir: Path) -> None:
+def write_manifest(vendor_dir: Path, packages: tuple[Package, ...] = PACKAGES) -> None:
     """Write ``MANIFEST.json`` (sorted keys, trailing newline, reproducible)."""
-    text = json.dumps({"files": manifest_entries()}, indent=2, sort_keys=True) + "\n"
+    text = json.dumps({"files": manifest_entries(packages)}, indent=2, sort_keys=True) + "\n"
     (vendor_dir / "MANIFEST.json").write_text(text, encoding="utf-8")
 
 
-def vendor(vendor_dir: Path = VENDOR_DIR) -> None:
+def vendor(vendor_dir: Path = VENDOR_DIR, packages: tuple[Package, ...] = PACKAGES) -> None:
     """Download, verify and write every pinned asset.
 
     All packages are downloaded and verified before anything is written, so a
@@ -285,10 +323,10 @@ def vendor(vendor_dir: Path = VENDOR_DIR) -> None:
     """
     contents: dict[str, dict[str, bytes]] = {}
     with tempfile.TemporaryDirectory(prefix="relais-vendor-") as tmp:
-        for package in PACKAGES:
+        for package in packages:
             tarball = npm_pack(package, Path(tmp))
             contents[package.name] = extract_assets(package, tarball)
-    for package in PACKAGES:
+    for package in packages:
         pkg_dir = vendor_dir / package.name
         if pkg_dir.exists():
             shutil.rmtree(pkg_dir)
@@ -297,12 +335,12 @@ def vendor(vendor_dir: Path = VENDOR_DIR) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             print(f"  {package.name}@{package.version}  {target:<22} {len(data):>8} bytes")
-    write_manifest(vendor_dir)
+    write_manifest(vendor_dir, packages)
     shown = vendor_dir.relative_to(ROOT) if vendor_dir.is_relative_to(ROOT) else vendor_dir
     print(f"wrote {shown}")
 
 
-def check(vendor_dir: Path = VENDOR_DIR) -> list[str]:
+def check(vendor_dir: Path = VENDOR_DIR, packages: tuple[Package, ...] = PACKAGES) -> list[str]:
     """Compare the vendored files and MANIFEST.json with the pins (no network).
 
     Returns
@@ -311,14 +349,14 @@ def check(vendor_dir: Path = VENDOR_DIR) -> list[str]:
         One message per problem; empty when everything matches.
     """
     problems: list[str] = []
-    for entry in manifest_entries():
+    for entry in manifest_entries(packages):
         path = vendor_dir / str(entry["file"])
         if not path.is_file():
             problems.append(f"missing {path}")
         elif sha256_bytes(path.read_bytes()) != entry["sha256"]:
             problems.append(f"{path}: SHA-256 differs from the pin")
     manifest = vendor_dir / "MANIFEST.json"
-    expected = json.dumps({"files": manifest_entries()}, indent=2, sort_keys=True) + "\n"
+    expected = json.dumps({"files": manifest_entries(packages)}, indent=2, sort_keys=True) + "\n"
     if not manifest.is_file() or manifest.read_text(encoding="utf-8") != expected:
         problems.append(f"{manifest} is missing or stale: run scripts/vendor_assets.py")
     return problems
@@ -329,15 +367,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="verify committed files, no network")
     parser.add_argument("--out", type=Path, default=VENDOR_DIR, help="vendor folder")
+    parser.add_argument("--tests-out", type=Path, default=TEST_VENDOR_DIR, help="vendor folder of test-only assets")
     args = parser.parse_args(argv)
+    sets = ((args.out, PACKAGES), (args.tests_out, TEST_PACKAGES))
     if args.check:
-        problems = check(args.out)
+        problems = [problem for folder, packages in sets for problem in check(folder, packages)]
         for problem in problems:
             print(problem, file=sys.stderr)
         print("vendored assets OK" if not problems else f"{len(problems)} problem(s)")
         return 1 if problems else 0
     try:
-        vendor(args.out)
+        for folder, packages in sets:
+            vendor(folder, packages)
     except VendorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

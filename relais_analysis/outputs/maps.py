@@ -443,7 +443,9 @@ _CSS = """
 .rfm-synthetic { display: inline-block; margin-top: 5px; padding: 2px 7px; border-radius: 3px;
   background: #b2182b; color: #ffffff; font-weight: bold; font-size: 12px; }
 .rfm-legend { max-width: 280px; }
-.rfm-legend-title { font-weight: bold; margin-bottom: 4px; }
+.rfm-legend-title { font-weight: bold; margin-bottom: 4px; cursor: pointer; }
+.rfm-legend:not([open]) .rfm-legend-title { margin-bottom: 0; }
+h1.rfm-title-text { margin: 0; }
 .rfm-row { display: flex; align-items: center; gap: 7px; margin: 2px 0; }
 .rfm-swatch { flex: none; width: 20px; height: 13px; box-sizing: border-box;
   border: 1px solid #7a7a7a; }
@@ -454,6 +456,11 @@ _CSS = """
 .rfm-popup-name { font-weight: bold; font-size: 14px; margin-bottom: 4px; }
 .rfm-popup th { text-align: left; font-weight: normal; color: #555555; padding-right: 8px; }
 .rfm-popup td { font-weight: bold; }
+@media (max-width: 640px) {
+  .rfm-title, .rfm-source, .rfm-legend { max-width: calc(100vw - 80px); }
+  .rfm-title-text { font-size: 14px; }
+  .rfm-legend[open] { max-height: 55vh; overflow-y: auto; }
+}
 """
 
 _PATTERNS = f"""<svg class="rfm-defs" width="0" height="0" aria-hidden="true" focusable="false"
@@ -519,13 +526,13 @@ def _legend_html(
     if symbols:
         rows.append('<div class="rfm-sep"></div>')
         rows.extend(symbols)
-    title = f'<div class="rfm-legend-title">{_escape(value_label)}</div>'
+    title = f'<summary class="rfm-legend-title">{_escape(value_label)}</summary>'  # click to fold
     note = f'<div class="rfm-note">{_escape(_text(classes.scheme, lang))}</div>'
     return title + "".join(rows) + note
 
 
 def _title_html(title: str, synthetic: bool, lang: str) -> str:
-    html = f'<div class="rfm-title-text">{_escape(title)}</div>'
+    html = f'<h1 class="rfm-title-text">{_escape(title)}</h1>'
     if synthetic:
         html += f'<div class="rfm-synthetic">{_escape(_text("synthetic_banner", lang))}</div>'
     return html
@@ -543,6 +550,8 @@ class _MapFurniture(MacroElement):
 
     The boxes are written into the page body (already escaped) and moved into Leaflet
     control corners by a short script, so they never cover the zoom or layer controls.
+    The legend is a ``<details>`` box: open on a desktop, folded (its title still shown,
+    a tap opens it) on a screen at most 640 px wide or 480 px high.
     The SVG hatch/dot patterns used by communes and legend swatches are defined here.
     The map is fitted to ``bounds`` without animation (folium's ``fit_bounds`` animates
     the first zoom, and Leaflet ignores any zoom asked for during that animation).
@@ -554,7 +563,7 @@ class _MapFurniture(MacroElement):
 {% macro html(this, kwargs) %}
 {{ this.patterns }}
 <div id="{{ this.get_name() }}_title" class="rfm-box rfm-title">{{ this.title_html }}</div>
-<div id="{{ this.get_name() }}_legend" class="rfm-box rfm-legend">{{ this.legend_html }}</div>
+<details id="{{ this.get_name() }}_legend" class="rfm-box rfm-legend" open>{{ this.legend_html }}</details>
 <div id="{{ this.get_name() }}_source" class="rfm-box rfm-source">{{ this.source_html }}</div>
 {% endmacro %}
 {% macro script(this, kwargs) %}
@@ -571,6 +580,9 @@ class _MapFurniture(MacroElement):
     place("{{ this.get_name() }}_title", "topleft");
     place("{{ this.get_name() }}_source", "bottomleft");
     place("{{ this.get_name() }}_legend", "bottomleft");  /* stacked above the source */
+    if (window.matchMedia("(max-width: 640px), (max-height: 480px)").matches) {
+        document.getElementById("{{ this.get_name() }}_legend").open = false;  /* folded on a phone */
+    }
     map.fitBounds({{ this.bounds|tojson }}, { paddingTopLeft: [10, 70],
                   paddingBottomRight: [10, 10], animate: false });
 })();
@@ -585,9 +597,11 @@ class _MapFurniture(MacroElement):
         legend_html: str,
         source_html: str,
         bounds: list[list[float]],
+        lang: str = "fr",
     ) -> None:
         super().__init__()
         self.bounds = bounds
+        self.lang = lang
         self._name = "MapFurniture"
         self.css = _CSS
         self.patterns = _PATTERNS
@@ -811,7 +825,9 @@ def coverage_map(
         ),
         source_html=_source_html(source, synthetic, lang),
         bounds=[[south, west], [north, east]],
+        lang=lang,
     ).add_to(m)
+    m.get_root().title = _escape(title)  # the page's <title>
     return m
 
 
@@ -848,7 +864,7 @@ def save_map(m: folium.Map, path: str | Path, *, allow_network: bool = False) ->
         raise TypeError(f"expected a folium.Map, got {type(m).__name__}")
     tiles = _network_tiles(m)
     if not tiles:
-        return save_offline_map(m, path)
+        return _declare_language(save_offline_map(m, path), m)
     if not allow_network:
         raise OfflineAssetError(
             "Cette carte a un fond OpenStreetMap (tiles=True), chargé depuis Internet. "
@@ -871,4 +887,16 @@ def save_map(m: folium.Map, path: str | Path, *, allow_network: bool = False) ->
     end = page.rfind("</html>")
     page = page + script if end < 0 else page[:end] + script + page[end:]
     out.write_text(page, encoding="utf-8", newline="\n")
+    return _declare_language(out, m)
+
+
+def _declare_language(out: Path, m: folium.Map) -> Path:
+    """Write the map's language on the saved page's ``<html>`` tag (branca's template has none)."""
+    furniture = next((child for child in m._children.values() if isinstance(child, _MapFurniture)), None)
+    if furniture is None:
+        return out
+    page = out.read_text(encoding="utf-8")
+    if page.count("<html>") and "<html lang=" not in page:
+        page = page.replace("<html>", f'<html lang="{furniture.lang}">', 1)
+        out.write_text(page, encoding="utf-8", newline="\n")
     return out

@@ -44,6 +44,7 @@ from relais_analysis.privacy.publication import (Staging, check_output_dir, chec
 from relais_analysis.report.content import check_report_year
 from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from relais_analysis.errors import ParameterError, RelaisError
+from relais_analysis.report.exported_images import describe_images
 from relais_analysis.i18n import check_lang, province_label
 from relais_analysis.intake.ingest import Dataset, check_losses, load_dataset, write_rejections
 from relais_analysis.privacy.suppression import check_threshold
@@ -198,14 +199,14 @@ def export_html(executed: Path, target: Path, title: str, lang: str = "fr") -> P
     config.TagRemovePreprocessor.remove_cell_tags = {"remove_cell"}
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config, template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+                            exclude_output_prompt=True, language_code=lang)  # <html lang="fr">
     exporter.embed_images = True
     resources = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = _CDN_LOADERS.sub("", body).replace("<!-- MathJax configuration -->", "")
     body = _CDN.sub("", body)
     body = _CDN_LINK.sub("", body)
-    body = body.replace('<html>', f'<html lang="{lang}">', 1)
+    body = describe_images(body, target.parent / "figures", target.name)
     leftovers = re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]+\"", body)
     if leftovers:
         raise RelaisError(f"Ressource externe restante dans {target.name} : {leftovers[:3]}",

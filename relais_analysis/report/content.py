@@ -235,6 +235,7 @@ table.relais-table{border-collapse:collapse;margin:.5rem 0 1rem 0;font-size:.95r
 table.relais-table th,table.relais-table td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:left}
 table.relais-table td.num{text-align:right;font-variant-numeric:tabular-nums}
 .jp-RenderedImage img{max-width:100%;height:auto}
+.jp-RenderedHTMLCommon a:link,.jp-RenderedHTMLCommon a:visited{text-decoration:underline}
 """
 
 
@@ -538,7 +539,7 @@ class RelaySheet(_Content):
         """Relay name, host organisation and opening dates, escaped."""
         lang = self.params.lang
         host = {"fr": "Organisation hôte", "en": "Host organisation"}[lang]
-        return (f"<h2>{html.escape(str(self.relay['name']))}</h2>"
+        return (f"<h1>{html.escape(str(self.relay['name']))}</h1>"  # the sheet's title: its one h1
                 f"<p>{host} : {html.escape(str(self.relay['organisation']))}</p>")
 
     def write_outputs(self, *, formats: tuple[str, ...] = REPORT_FORMATS) -> dict[str, list[Path]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,13 +44,26 @@ body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto
 line-height:1.5}h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse}
 td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}.synthetic{background:#b2182b;color:#fff;
 padding:.6rem 1rem;font-weight:bold;border-radius:4px}.failed{color:#b2182b}code{font-size:.9em}
+.table-scroll{overflow-x:auto;max-width:100%;margin:.5rem 0}img{max-width:100%;height:auto}
+@media (max-width:600px){body{margin:1rem auto;padding:0 .75rem}h1{font-size:1.35rem}h2{font-size:1.1rem}}
 """
+_TABLE = re.compile(r"<table\b")
+
+
+def _scrolling_tables(body: str) -> str:
+    """Each table in its own horizontally scrolling box (keyboard-focusable), so the page never scrolls sideways.
+
+    >>> _scrolling_tables('<p>x</p><table><tr><td>1</td></tr></table>')
+    '<p>x</p><div class="table-scroll" tabindex="0"><table><tr><td>1</td></tr></table></div>'
+    """
+    return _TABLE.sub('<div class="table-scroll" tabindex="0"><table', body).replace("</table>", "</table></div>")
 
 
 def _page(title: str, body: str, lang: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
+            f"{_scrolling_tables(body)}\n</main>\n</body>\n</html>\n")
 
 
 def _banner(dataset: Dataset, lang: str) -> str:
