@@ -113,7 +113,7 @@ def _indicators(args: argparse.Namespace) -> int:
     from relais_analysis.i18n import format_int, format_percent
     from relais_analysis.intake.ingest import load_dataset
     from relais_analysis.geography.population import load_households
-    from relais_analysis.privacy.suppression import check_threshold
+    from relais_analysis.privacy.masked import check_threshold
     from relais_analysis.privacy.linked import protect_in_publication
     from relais_analysis.indicators.tables import indicator_tables, write_tables
 
