@@ -27,7 +27,8 @@ from relais_analysis.indicators import coverage
 from relais_analysis.geography import reference
 from relais_analysis.indicators import reach
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy.masked import SUPPRESSED, footnote, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import footnote as masked_footnote
 from relais_analysis.privacy.suppress import suppress_small_counts
 from paths import ROOT
 
@@ -112,7 +113,7 @@ def test_masked_and_missing_cells_draw_no_bar():
     assert [(round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in children] == [(0.2, 7)]
     assert MASKED in texts(ax) and "\u2013" in texts(ax)  # "n.p." for masked, en dash for no data
     note = footnote(ax)
-    assert footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
+    assert masked_footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
     assert "pas de données" in note
     # the value axis reaches the threshold, so "n.p." has a scale
     assert ax.get_ylim()[1] >= 12
