@@ -2,12 +2,12 @@
 
 One subpackage per stage, in the order data flows:
 :mod:`~relais_analysis.geography` (reference communes, places, population) ->
-:mod:`~relais_analysis.workbooks.reader` (relay workbooks out and back in) ->
+:mod:`~relais_analysis.workbooks` (relay workbooks out and back in) ->
 :mod:`~relais_analysis.intake` (read, normalise, validate -> a :class:`Dataset`) ->
 :mod:`~relais_analysis.indicators` and :mod:`~relais_analysis.outcomes` (tidy tables) ->
-:mod:`~relais_analysis.privacy.suppression` (the one door to anything published) ->
+:mod:`~relais_analysis.privacy` (the one door to anything published) ->
 :mod:`~relais_analysis.outputs` (charts, maps, sentences) ->
-:mod:`~relais_analysis.report.build` (notebooks -> ``reports/``).
+:mod:`~relais_analysis.report` (notebooks -> ``reports/``).
 """
 
 from __future__ import annotations

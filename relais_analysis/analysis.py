@@ -93,7 +93,7 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
     """
     from relais_analysis.geography import reference
     from relais_analysis.i18n import check_lang
-    from relais_analysis.privacy.suppression import check_threshold
+    from relais_analysis.privacy.masked import check_threshold
 
     if _none(data_dir):
         raise ParameterError("Paramètre obligatoire manquant : dossier de données.", "Missing parameter: data folder.")

@@ -17,6 +17,9 @@ CRS_WEB = "EPSG:4326"
 #: REFNIS code of the Walloon Region.
 WALLONIA_NIS = "03000"
 
+#: Languages of outputs; French is the default everywhere (re-exported by :mod:`relais_analysis.i18n`).
+SUPPORTED_LANGS: tuple[str, ...] = ("fr", "en")
+
 #: Default small-cell threshold: published counts from 1 to ``threshold - 1`` are masked.
 DEFAULT_THRESHOLD = 5
 #: No configuration may go below this threshold.

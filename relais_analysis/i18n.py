@@ -13,7 +13,7 @@ system locale (no French locale is installed on the build machines). What Babel
 The French thousands separator is a narrow no-break space (U+202F), the space
 before ``%`` a no-break space (U+00A0), as in Babel's ``fr_BE`` data.
 
-Every formatter maps :data:`~relais_analysis.privacy.suppression.SUPPRESSED` to the masked
+Every formatter maps :data:`~relais_analysis.privacy.masked.SUPPRESSED` to the masked
 label (``"<\\u00a05"``) and "no data" (``None``, ``pd.NA``, ``NaN``, ``NaT``) to
 :data:`NO_DATA`, an en dash ``"–"`` in both languages (never ``"0"``).
 """
@@ -31,9 +31,9 @@ from babel import Locale
 from babel import dates as _babel_dates
 from babel import numbers as _babel_numbers
 
-from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, WALLONIA_NIS
+from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, SUPPORTED_LANGS, WALLONIA_NIS
 from relais_analysis.errors import ParameterError
-from relais_analysis.privacy.suppression import is_missing, is_suppressed, masked_label
+from relais_analysis.privacy.masked import is_missing, is_suppressed, masked_label
 
 if TYPE_CHECKING:
     from matplotlib.ticker import FuncFormatter
@@ -52,8 +52,6 @@ __all__ = [
     "province_label",
 ]
 
-#: Languages of outputs; French is the default everywhere.
-SUPPORTED_LANGS: tuple[str, ...] = ("fr", "en")
 #: Babel locale used for each language.
 LOCALES: dict[str, str] = {"fr": "fr_BE", "en": "en_GB"}
 #: Text of a "no data" cell in both languages (en dash, U+2013).
@@ -119,7 +117,7 @@ def format_int(value: object, lang: str = "fr", *, threshold: int = DEFAULT_THRE
         A float is rounded to a whole number (half to even: ``2.5`` -> ``"2"``).
     lang : {"fr", "en"}
     threshold : int, default 5
-        Threshold shown for :data:`~relais_analysis.privacy.suppression.SUPPRESSED` (``"<\\u00a05"``).
+        Threshold shown for :data:`~relais_analysis.privacy.masked.SUPPRESSED` (``"<\\u00a05"``).
 
     Returns
     -------
@@ -304,7 +302,7 @@ def label(key: str, lang: str = "fr") -> str:
     """UI label for ``key`` (see :data:`LABELS`).
 
     ``label("masked")`` is the short form; the footnote with the threshold is
-    :func:`relais_analysis.privacy.suppression.footnote`.
+    :func:`relais_analysis.privacy.masked.footnote`.
 
     Raises
     ------

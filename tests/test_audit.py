@@ -14,7 +14,7 @@ from relais_analysis.cli import main
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import InputDataError
 from relais_analysis.privacy.linked import protect_publication
-from relais_analysis.privacy.suppression import SUPPRESSED
+from relais_analysis.privacy.masked import SUPPRESSED
 from relais_analysis.indicators.scope import for_province
 from relais_analysis.indicators.tables import publish_tables, write_tables
 from paths import FIXTURES

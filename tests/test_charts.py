@@ -25,10 +25,11 @@ from relais_analysis.indicators import tables
 from relais_analysis.outputs import charts
 from relais_analysis.indicators import coverage
 from relais_analysis.geography import reference
-from relais_analysis.privacy import suppression as privacy
 from relais_analysis.indicators import reach
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy.suppression import SUPPRESSED
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import footnote as masked_footnote
+from relais_analysis.privacy.suppress import suppress_small_counts
 from paths import ROOT
 
 NNBSP = "\u202f"  # Babel's French thousands separator
@@ -52,7 +53,7 @@ def small(small_dataset):
 @pytest.fixture(scope="module")
 def per_year(demo) -> pd.DataFrame:
     table = reach.reach_per_year(demo)[["year", "parents", "children"]]
-    return privacy.suppress_small_counts(table, ["parents", "children"], additive_rows=False)
+    return suppress_small_counts(table, ["parents", "children"], additive_rows=False)
 
 
 def texts(ax) -> list[str]:
@@ -100,7 +101,7 @@ def test_people_per_year_in_english(per_year):
 
 
 def test_masked_and_missing_cells_draw_no_bar():
-    table = privacy.suppress_small_counts(
+    table = suppress_small_counts(
         pd.DataFrame({"year": [2022, 2023], "parents": [3, 12], "children": [7, pd.NA]}),
         ["parents", "children"], additive_rows=False,
     )
@@ -112,7 +113,7 @@ def test_masked_and_missing_cells_draw_no_bar():
     assert [(round(p.get_x() + p.get_width() / 2, 2), p.get_height()) for p in children] == [(0.2, 7)]
     assert MASKED in texts(ax) and "\u2013" in texts(ax)  # "n.p." for masked, en dash for no data
     note = footnote(ax)
-    assert privacy.footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
+    assert masked_footnote() in note and "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in note
     assert "pas de données" in note
     # the value axis reaches the threshold, so "n.p." has a scale
     assert ax.get_ylim()[1] >= 12
@@ -120,13 +121,13 @@ def test_masked_and_missing_cells_draw_no_bar():
 
 def test_people_by_province_from_small_fixture(small):
     cols = ["year", "province_nis", "province_name", "parents", "children"]
-    table = privacy.suppress_small_counts(reach.reach_by(small, 2024, "province")[cols], ["parents", "children"])
+    table = suppress_small_counts(reach.reach_by(small, 2024, "province")[cols], ["parents", "children"])
     # README: Liège 5, Namur 3, Luxembourg 1 parents; nothing in Brabant wallon and Hainaut
     assert table["parents"].tolist() == [0, 0, 5, SUPPRESSED, SUPPRESSED]
     ax = charts.people_by_province(table)
     parents = sorted(bars(ax, charts.PALETTE["parents"]), key=lambda p: p.get_y())
     assert [p.get_width() for p in parents] == [0, 0, 5]  # zeros are bars of 0, masked ones are absent
-    masked_cells = sum(privacy.is_suppressed(v) for c in ("parents", "children") for v in table[c])
+    masked_cells = sum(is_suppressed(v) for c in ("parents", "children") for v in table[c])
     assert texts(ax).count(MASKED) == masked_cells == 5
     assert tick_labels(ax) == ["Brabant wallon", "Hainaut", "Liège", "Luxembourg", "Namur"]
     assert "n.p.\u00a0: valeur non publiée pour protéger les petits effectifs" in footnote(ax)
@@ -136,7 +137,7 @@ def test_people_by_province_from_small_fixture(small):
 
 def test_activity_types_french_labels_and_widths(demo):
     table = reach.reach_by(demo, 2024, "activity_type")[["year", "type", "attendances"]]
-    table = privacy.suppress_small_counts(table, ["attendances"])
+    table = suppress_small_counts(table, ["attendances"])
     ax = charts.activity_types(table)
     drawn = dict(zip(tick_labels(ax), [p.get_width() for p in sorted(ax.patches, key=lambda p: p.get_y())]))
     expected = {charts.i18n.label(t): int(v) for t, v in zip(table["type"], table["attendances"])}
@@ -301,7 +302,7 @@ def test_save_figure_is_byte_identical(per_year, tmp_path):
 
 
 def test_save_figure_writes_table_and_alt_text(tmp_path):
-    table = privacy.suppress_small_counts(
+    table = suppress_small_counts(
         pd.DataFrame({"year": [2022, 2023], "parents": [3, 12], "children": [7, 9]}),
         ["parents", "children"], additive_rows=False,
     )

@@ -6,8 +6,11 @@ the ingest module, and checked against the input contract and the target figures
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
+import string
+import tomllib
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,6 +22,7 @@ from relais_analysis.geography import reference
 from relais_analysis.demo.dataset import DEMO_AS_OF, DEMO_SEED, write_demo
 from relais_analysis.intake.schema import ACTIVITY_TYPES, TABLES
 from paths import DEMO as DEMO_DIR
+from paths import ROOT
 
 CSV_TABLES = ("relays", "territories", "activities", "participants", "attendance")
 FILES = {f"{name}.csv" for name in CSV_TABLES} | {"dataset.json", "README.md", "questionnaires.csv"}
@@ -104,6 +108,16 @@ def test_readme_is_bilingual(generated: tuple[Path, dict]) -> None:
     assert text.index("DONNÉES SYNTHÉTIQUES") < text.index("SYNTHETIC DATA")
     assert "relais demo data/demo --seed 2022" in text
     assert "Aucune personne réelle" in text and "No real person" in text
+
+
+def test_readme_template_ships_with_the_package() -> None:
+    """The README is a template read at run time: it must be package data, and hold only the fields write_demo fills."""
+    package = ROOT / "relais_analysis"
+    template = package / "demo" / "readme_template.md"
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]
+    assert any(fnmatch.fnmatch(template.relative_to(package).as_posix(), p) for p in patterns["relais_analysis"])
+    text = template.read_text(encoding="utf-8")
+    assert {field for _, field, _, _ in string.Formatter().parse(text) if field is not None} == {"seed", "scale"}
 
 
 # --------------------------------------------------------------------------- relays and territories

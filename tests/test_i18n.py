@@ -24,7 +24,7 @@ from relais_analysis.i18n import (
     matplotlib_formatter,
     province_label,
 )
-from relais_analysis.privacy.suppression import SUPPRESSED
+from relais_analysis.privacy.masked import SUPPRESSED
 
 NNBSP = "\u202f"  # narrow no-break space: Babel's French thousands separator
 NBSP = "\u00a0"  # no-break space: before % and units

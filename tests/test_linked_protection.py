@@ -21,7 +21,8 @@ from relais_analysis.errors import PrivacyError
 from relais_analysis.privacy.linked import (
     load_protected, protect_publication, protect_scope, save_protected,
 )
-from relais_analysis.privacy.suppression import SUPPRESSED, check_publishable, is_suppressed
+from relais_analysis.privacy.checks import check_publishable
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.links import LinkedSystem, Relation, build_system, scope_of
 from relais_analysis.indicators.scope import for_province
 from relais_analysis.indicators.tables import PEOPLE_COUNTS, publish_tables, relay_tables

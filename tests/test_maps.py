@@ -36,7 +36,7 @@ from relais_analysis.geography import reference
 from relais_analysis.outputs import maps
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.outputs.offline import OfflineAssetError, save_offline_map
-from relais_analysis.privacy.suppression import SUPPRESSED, footnote
+from relais_analysis.privacy.masked import SUPPRESSED, footnote
 from paths import ARTIFACTS
 
 

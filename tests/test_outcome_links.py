@@ -20,7 +20,7 @@ from relais_analysis.config import PROVINCES
 from relais_analysis.privacy.joint_inputs import outcome_results
 from relais_analysis.privacy.linked import protect_publication
 from relais_analysis.privacy.outcome_links import mask_estimates
-from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.links import build_system, scope_of
 
 RELAYS = ("year,relay_id,relay_name,province_nis,parents,children,families,attendances,activities\n"

@@ -8,7 +8,7 @@ import pandas as pd
 from relais_analysis.outcomes import load_instruments
 from relais_analysis.outcomes.analysis import analyse_outcomes
 from relais_analysis.outcomes.charts import alt_text_change, bands_chart, change_chart, write_outcome_charts
-from relais_analysis.privacy.suppression import SUPPRESSED
+from relais_analysis.privacy.masked import SUPPRESSED
 
 
 _PROFILES = ([3, 1, 1, 3, 1, 3], [2, 2, 1, 3, 1, 3], [1, 3, 3, 1, 3, 1])  # DJG-6 scores 0, 2, 6

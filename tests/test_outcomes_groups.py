@@ -8,7 +8,8 @@ import pytest
 from relais_analysis.outcomes.analysis import analyse_outcomes
 from relais_analysis.outcomes.groups import NOT_PUBLISHED, participant_groups
 from relais_analysis.outcomes.tables import write_outcome_tables
-from relais_analysis.privacy.suppression import SUPPRESSED, check_publishable
+from relais_analysis.privacy.checks import check_publishable
+from relais_analysis.privacy.masked import SUPPRESSED
 
 
 

@@ -17,7 +17,8 @@ from relais_analysis.outcomes.sentences import (
 )
 from relais_analysis.outcomes.statistics import paired_change
 from relais_analysis.outcomes.tables import INSUFFICIENT, change_table, write_outcome_tables
-from relais_analysis.privacy.suppression import SUPPRESSED, check_publishable
+from relais_analysis.privacy.checks import check_publishable
+from relais_analysis.privacy.masked import SUPPRESSED
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from relais_analysis.cli import main
 from relais_analysis.config import PROVINCES
 from relais_analysis.privacy.joint_inputs import past_year_masks
 from relais_analysis.privacy.linked import protect_publication
-from relais_analysis.privacy.suppression import is_suppressed
+from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.privacy.links import build_system
 from relais_analysis.indicators.tables import indicator_tables, write_tables
 

@@ -1,4 +1,4 @@
-"""Tests of relais_analysis.privacy.suppression: small-cell suppression and the publishing check.
+"""Tests of the small-cell protection: relais_analysis.privacy.masked, suppress, checks and export.
 
 The example tests can be checked by hand. The property tests draw random tables
 (up to 6 x 5 counts, with zeros, small counts, larger counts and "no data") and
@@ -19,17 +19,10 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy.suppression import (
-    SUPPRESSED,
-    check_publishable,
-    footnote,
-    is_identifier_column,
-    is_suppressed,
-    masked_label,
-    suppress_small_counts,
-    to_publishable_frame,
-    write_published_csv,
-)
+from relais_analysis.privacy.checks import check_publishable, is_identifier_column
+from relais_analysis.privacy.export import to_publishable_frame, write_published_csv
+from relais_analysis.privacy.masked import SUPPRESSED, footnote, is_suppressed, masked_label
+from relais_analysis.privacy.suppress import suppress_small_counts
 
 S = SUPPRESSED
 PROVINCES = ["Brabant wallon", "Hainaut", "Liège", "Luxembourg", "Namur"]

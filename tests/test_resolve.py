@@ -6,7 +6,8 @@ import pytest
 
 from relais_analysis.geography import reference
 from relais_analysis.errors import AmbiguousPlaceError, ReferenceDataError, UnknownCommuneError
-from relais_analysis.geography.resolve import get_resolver, normalise_name, place_choices, resolve_commune
+from relais_analysis.geography.names import normalise_name
+from relais_analysis.geography.resolve import get_resolver, place_choices, resolve_commune
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from clirun import relais
 
-from relais_analysis.privacy import suppression
+from relais_analysis.privacy.checks import check_publishable
+from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.indicators import tables
 from relais_analysis.errors import ParameterError
 from paths import SMALL
@@ -27,7 +28,7 @@ def demo(demo_dataset):
 
 def _small_counts(frame: pd.DataFrame, columns: list[str], threshold: int = 5) -> list:
     values = [v for c in columns for v in frame[c].tolist()]
-    return [v for v in values if not suppression.is_suppressed(v) and not pd.isna(v) and 0 < v < threshold]
+    return [v for v in values if not is_suppressed(v) and not pd.isna(v) and 0 < v < threshold]
 
 
 def test_small_fixture_province_table_is_masked_as_by_hand(small):
@@ -35,7 +36,7 @@ def test_small_fixture_province_table_is_masked_as_by_hand(small):
     prov = pub.tables["reach_by_province"].set_index("province_name")
     # parents: Liège 5 stays, Luxembourg 1 and Namur 3 are masked, zeros stay zero
     assert prov.loc["Liège", "parents"] == 5
-    assert suppression.is_suppressed(prov.loc["Luxembourg", "parents"]) and suppression.is_suppressed(prov.loc["Namur", "parents"])
+    assert is_suppressed(prov.loc["Luxembourg", "parents"]) and is_suppressed(prov.loc["Namur", "parents"])
     assert prov.loc["Hainaut", "parents"] == 0 and prov.loc["Brabant wallon", "parents"] == 0
     # the region row (8 parents, 5 children) is published in reach_per_year
     region = pub.tables["reach_per_year"].set_index("year").loc[2024]
@@ -49,7 +50,7 @@ def test_no_small_count_survives(small, demo, province):
         for name, frame in pub.tables.items():
             counts = [c for c in tables.PEOPLE_COUNTS[name][0] if c in frame.columns]
             assert _small_counts(frame, counts) == [], name
-            suppression.check_publishable(frame, count_columns=counts)
+            check_publishable(frame, count_columns=counts)
 
 
 def test_threshold_is_configurable(demo):
@@ -64,9 +65,9 @@ def test_threshold_is_configurable(demo):
 def test_rates_masked_with_their_counts(demo):
     pub = tables.publish_tables(tables.indicator_tables(demo, 2024))
     rates = pub.tables["reach_rates"]
-    masked = rates["parents"].map(suppression.is_suppressed)
+    masked = rates["parents"].map(is_suppressed)
     assert masked.any()
-    assert rates.loc[masked, "rate_per_10000"].map(suppression.is_suppressed).all()
+    assert rates.loc[masked, "rate_per_10000"].map(is_suppressed).all()
 
 
 def test_demo_headline_figures(demo):

@@ -25,6 +25,7 @@ import pandas as pd
 
 from relais_analysis.config import CRS_ANALYSIS, FIRST_GEOGRAPHY_YEAR, PROVINCES, reference_dir
 from relais_analysis.errors import ParameterError, ReferenceDataError
+from relais_analysis.geography.names import normalise_name
 
 #: First year in which the 2025 commune codes are in force.
 MERGER_YEAR = 2025
@@ -40,11 +41,19 @@ __all__ = [
     "load_provinces",
     "localities",
     "mergers",
+    "reference_file",
     "vintage",
 ]
 
 
-def _ref_path(name: str) -> Path:
+def reference_file(name: str) -> Path:
+    """Path of a file of the validated reference geography (``data/reference/<name>``).
+
+    Raises
+    ------
+    ReferenceDataError
+        If the file does not exist (the message says how to rebuild it).
+    """
     path = reference_dir() / name
     if not path.exists():
         raise ReferenceDataError(
@@ -57,7 +66,7 @@ def _ref_path(name: str) -> Path:
 @functools.lru_cache(maxsize=None)
 def _all_communes() -> pd.DataFrame:
     df = pd.read_csv(
-        _ref_path("communes.csv"),
+        reference_file("communes.csv"),
         dtype={"nis": str, "arrondissement_nis": str, "province_nis": str, "name_de": str},
         keep_default_na=False,
         na_values={"valid_to": [""]},
@@ -69,7 +78,7 @@ def _all_communes() -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=None)
 def _merger_table() -> pd.DataFrame:
-    df = pd.read_csv(_ref_path("mergers_2025.csv"), dtype=str)
+    df = pd.read_csv(reference_file("mergers_2025.csv"), dtype=str)
     walloon = set(_all_communes()["nis"])
     return df[df["old_nis"].isin(walloon)].reset_index(drop=True)
 
@@ -121,8 +130,6 @@ def check_province(province: object) -> str | None:
     """
     if province is None or (isinstance(province, str) and province.strip().lower() in {"", "none", "wallonie", "wallonia"}):
         return None
-    from relais_analysis.geography.resolve import normalise_name
-
     text = str(province).strip()
     if text in PROVINCES:
         return text
@@ -174,7 +181,7 @@ def communes_table(year: int) -> pd.DataFrame:
 @functools.lru_cache(maxsize=4)
 def _geometries(web: bool) -> gpd.GeoDataFrame:
     name = "communes_web_4326.parquet" if web else "communes_3812.parquet"
-    return gpd.read_parquet(_ref_path(name)).set_index("nis")
+    return gpd.read_parquet(reference_file(name)).set_index("nis")
 
 
 def load_communes(year: int, *, web: bool = False) -> gpd.GeoDataFrame:
@@ -240,7 +247,7 @@ def load_provinces(year: int, *, web: bool = False) -> gpd.GeoDataFrame:
 
 @functools.lru_cache(maxsize=1)
 def _localities() -> pd.DataFrame:
-    return pd.read_csv(_ref_path("localities.csv"), dtype=str, keep_default_na=False)
+    return pd.read_csv(reference_file("localities.csv"), dtype=str, keep_default_na=False)
 
 
 def localities() -> pd.DataFrame:

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from relais_analysis.geography import reference
+from relais_analysis.geography.names import normalise_name
 from relais_analysis.errors import AmbiguousPlaceError, ReferenceDataError, UnknownCommuneError
-from relais_analysis.intake.schema import plain
+from relais_analysis.text_folding import plain
 
-__all__ = ["CommuneResolver", "Resolution", "get_resolver", "normalise_name", "place_choices", "resolve_commune"]
+__all__ = ["CommuneResolver", "Resolution", "get_resolver", "place_choices", "resolve_commune"]
 
 #: "5100 Jambes", "Jambes 5100", "Jambes (5100)", "Jambes (5100, Namur)", "Jambes - 5100".
 _WITH_POSTAL = (
@@ -33,28 +34,6 @@ _WITH_POSTAL = (
     re.compile(r"^(?P<name>.*?\D)\s*\((?:B-?)?(?P<pc>\d{4})\b[^)]*\)$"),
     re.compile(r"^(?P<name>.*?\D)\s*[-,]?\s+(?:B-?)?(?P<pc>\d{4})$"),
 )
-
-_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sint": "sint"}
-
-
-def normalise_name(text: str) -> str:
-    """Fold a place name for matching: lower case, no accents, no punctuation.
-
-    Examples
-    --------
-    >>> normalise_name("  La Louvière ")
-    'la louviere'
-    >>> normalise_name("St-Vith")
-    'saint vith'
-    >>> normalise_name("Braine-l’Alleud") == normalise_name("Braine-l'Alleud")
-    True
-    """
-    folded = plain(text).lower()
-    folded = re.sub(r"\(.*?\)", " ", folded)
-    folded = re.sub(r"[^a-z0-9]+", " ", folded).strip()
-    words = [_ABBREVIATIONS.get(w, w) for w in folded.split()]
-    return " ".join(words)
-
 
 def _full_key(text: str) -> str:
     """Like :func:`normalise_name` but keeping what is in brackets: ``"Celles (Tournai)"`` -> ``"celles tournai"``."""
@@ -105,7 +84,7 @@ class CommuneResolver:
                 for nis, name in zip(frame["nis"], frame[col]):
                     if isinstance(name, str) and name:
                         self._by_name.setdefault(normalise_name(name), set()).add(nis)
-        aliases = pd.read_csv(reference._ref_path("commune_aliases.csv"), dtype=str)
+        aliases = pd.read_csv(reference.reference_file("commune_aliases.csv"), dtype=str)
         for nis, alias in zip(aliases["nis"], aliases["alias"]):
             self._by_name.setdefault(normalise_name(alias), set()).add(nis)
         #: normalised commune name (fr, nl, de, alias) -> communes of that name
@@ -124,7 +103,7 @@ class CommuneResolver:
         self._postal_of_commune: dict[str, list[str]] = {}
         for pc, nis in sorted(set(zip(locs["postal_code"], locs["nis"]))):
             self._postal_of_commune.setdefault(nis, []).append(pc)
-        postal = pd.read_csv(reference._ref_path("postal_codes.csv"), dtype=str)
+        postal = pd.read_csv(reference.reference_file("postal_codes.csv"), dtype=str)
         self._postal_wallonia: dict[str, list[str]] = {}
         self._postal_other: dict[str, str] = {}
         for pc, nis19, region in zip(postal["postal_code"], postal["nis_2019"], postal["region_nis"]):
@@ -134,7 +113,7 @@ class CommuneResolver:
                     self._postal_wallonia[pc].append(nis19)
             else:
                 self._postal_other[pc] = nis19
-        belgium = pd.read_csv(reference._ref_path("municipalities_belgium.csv"), dtype=str)
+        belgium = pd.read_csv(reference.reference_file("municipalities_belgium.csv"), dtype=str)
         belgium = belgium[belgium["region_nis"] != "03000"]
         self._outside: dict[str, tuple[str, str]] = {}
         for nis, fr, nl in zip(belgium["nis"], belgium["name_fr"], belgium["name_nl"]):

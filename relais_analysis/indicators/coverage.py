@@ -28,7 +28,6 @@ Conventions
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -39,6 +38,7 @@ from relais_analysis.geography import reference
 from relais_analysis.config import CRS_ANALYSIS, CRS_WEB, WALLONIA_NIS
 from relais_analysis.errors import ParameterError
 from relais_analysis.intake.ingest import Dataset
+from relais_analysis.text_folding import strip_accents
 
 __all__ = [
     "WALLONIA_NAME",
@@ -83,7 +83,7 @@ def _natural_order(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _name_key(name: str) -> str:
     """Sort key for French names: accents and case ignored (Écaussinnes among the E)."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return strip_accents(name).casefold()
 
 
 def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:

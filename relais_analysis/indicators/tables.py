@@ -2,7 +2,7 @@
 
 :func:`indicator_tables` computes every indicator table for one year and scope
 (Wallonia or one province) from a validated dataset; :func:`publish_tables` applies
-small-cell protection (:mod:`relais_analysis.privacy.suppression`) to the counts of people in
+small-cell protection (:mod:`relais_analysis.privacy.suppress`) to the counts of people in
 them, table by table, with the additivity each table really has; and
 :func:`write_tables` writes them (checked again) with a manifest. Charts, maps,
 notebooks and the report all read these published tables, so a number a funder sees
@@ -28,7 +28,8 @@ from relais_analysis.indicators import reach
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.intake.ingest import Dataset
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy.suppression import SUPPRESSED, check_threshold, suppress_small_counts
+from relais_analysis.privacy.masked import SUPPRESSED, check_threshold
+from relais_analysis.privacy.suppress import suppress_small_counts
 from relais_analysis.privacy.publication import write_published_table
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.indicators.scope import for_province

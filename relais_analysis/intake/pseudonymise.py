@@ -16,7 +16,6 @@ import hmac
 import os
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from relais_analysis.intake.personal_data import check_no_personal_data, persona
 from relais_analysis.intake.readers import read_table_file
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.intake.schema import fold
+from relais_analysis.text_folding import strip_accents
 
 __all__ = ["PseudonymisationResult", "load_or_create_key", "probable_duplicates", "pseudonymise_file",
            "pseudonymous_code"]
@@ -91,7 +91,7 @@ def _normalise(value: object) -> str:
     text = re.sub(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1", text.strip())
     if _ISO_DATE.match(text):
         return text
-    text = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION)).encode("ascii", "ignore").decode("ascii")
+    text = strip_accents(text.translate(_PUNCTUATION))
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from relais_analysis.text_folding import plain
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -29,7 +30,6 @@ __all__ = [
     "canonical_role",
     "datapackage_descriptor",
     "fold",
-    "plain",
     "suggest",
 ]
 
@@ -110,50 +110,11 @@ GENDERS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: Typographic punctuation and spaces -> their plain forms, applied before removing accents
-#: (``unicodedata`` NFKD + ASCII would drop ``’`` instead of reading it as ``'``).
-PUNCTUATION = str.maketrans(
-    {
-        "\u2019": "'",  # right single quotation mark (Word, Excel autocorrect)
-        "\u2018": "'",  # left single quotation mark
-        "\u00b4": "'",  # acute accent used as an apostrophe
-        "\u0060": "'",  # grave accent / backtick
-        "\u02bc": "'",  # modifier letter apostrophe
-        "\u00ab": '"',  # «
-        "\u00bb": '"',  # »
-        "\u201c": '"',  # “
-        "\u201d": '"',  # ”
-        "\u2013": "-",  # en dash
-        "\u2014": "-",  # em dash
-        "\u2011": "-",  # non-breaking hyphen
-        "\u00a0": " ",  # no-break space
-        "\u202f": " ",  # narrow no-break space (French typography)
-        "\u2009": " ",  # thin space
-    }
-)
-
-
-def plain(text: object) -> str:
-    """Map typographic punctuation to plain forms, then remove accents (case kept).
-
-    The one accent-and-punctuation folding of the package: :func:`fold` (headers,
-    vocabularies) and :func:`relais_analysis.geography.resolve.normalise_name` (place names)
-    both start from it.
-
-    Examples
-    --------
-    >>> print(plain("L’Écluse – «\u00a0Wépion\u00a0»"))
-    L'Ecluse - " Wepion "
-    """
-    text = str(text).translate(PUNCTUATION)
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 def fold(text: object) -> str:
     """Fold a header or vocabulary value: lower case, no accents, single underscores.
 
     Typographic apostrophes, quotes, dashes and no-break spaces count as their plain
-    forms (see :func:`plain`), so a header typed in Word or Excel matches its alias.
+    forms (see :func:`relais_analysis.text_folding.plain`), so a header typed in Word or Excel matches its alias.
 
     Examples
     --------

@@ -14,7 +14,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
-from relais_analysis.privacy.suppression import check_threshold
+from relais_analysis.privacy.masked import check_threshold
 from relais_analysis.outcomes.groups import change_by_group
 from relais_analysis.outcomes.instruments import Instrument, load_instruments
 from relais_analysis.outcomes.scoring import score_questionnaires

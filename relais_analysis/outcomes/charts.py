@@ -22,7 +22,7 @@ import pandas as pd  # noqa: E402
 
 from relais_analysis.outputs.charts import OKABE_ITO, house_style, save_figure  # noqa: E402
 from relais_analysis.i18n import format_decimal, format_int, format_percent, matplotlib_formatter  # noqa: E402
-from relais_analysis.privacy.suppression import is_missing, is_suppressed  # noqa: E402
+from relais_analysis.privacy.masked import is_missing, is_suppressed  # noqa: E402
 from relais_analysis.outcomes.instruments import Instrument  # noqa: E402
 
 __all__ = ["alt_text_change", "bands_chart", "change_chart", "write_outcome_charts"]

@@ -51,7 +51,7 @@ def outcomes_args(p: argparse.ArgumentParser) -> None:
 def outcomes_run(args: argparse.Namespace) -> int:
     """Write the protected outcome tables and charts of one entry year; print the sentences."""
     from relais_analysis.intake.ingest import load_dataset
-    from relais_analysis.privacy.suppression import check_threshold
+    from relais_analysis.privacy.masked import check_threshold
     from relais_analysis.outcomes.chapter import OutcomeChapter
 
     threshold = check_threshold(args.threshold)

@@ -24,7 +24,8 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.intake.ingest import Dataset
-from relais_analysis.privacy.suppression import is_suppressed, suppress_small_counts
+from relais_analysis.privacy.masked import is_suppressed
+from relais_analysis.privacy.suppress import suppress_small_counts
 from relais_analysis.indicators.scope import relay_province
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import MIN_PAIRS, paired_change

@@ -16,7 +16,7 @@ import pandas as pd
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import RelaisError
 from relais_analysis.i18n import format_decimal, format_int, format_percent
-from relais_analysis.privacy.suppression import is_missing, is_suppressed
+from relais_analysis.privacy.masked import is_missing, is_suppressed
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import MIN_PAIRS, Attrition
 
@@ -45,10 +45,10 @@ class CausalWordingError(RelaisError):
 
 
 def _fold(text: str) -> str:
-    import unicodedata
+    from relais_analysis.text_folding import strip_accents
 
     text = text.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return strip_accents(text).lower()
 
 
 _FORBIDDEN = [(p, re.compile(r"\b" + re.escape(_fold(p)) + r"\b")) for p in FORBIDDEN_PHRASES]

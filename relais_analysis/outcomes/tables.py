@@ -1,11 +1,11 @@
 """Outcome tables, protected like every other published table.
 
-Every count of people goes through :func:`relais_analysis.privacy.suppression.suppress_small_counts`
+Every count of people goes through :func:`relais_analysis.privacy.suppress.suppress_small_counts`
 with the additivity the table really has (improved + unchanged + worse = pairs; bands
 add up to the wave's total; the band cross-tab adds up both ways; stayed + left =
 answered at entry). Estimates from fewer than :data:`~.statistics.MIN_PAIRS` pairs are
 not shown (``note`` says "effectif insuffisant"). CSVs go through
-:func:`relais_analysis.privacy.suppression.check_publishable` and
+:func:`relais_analysis.privacy.checks.check_publishable` and
 :func:`relais_analysis.privacy.safe_csv.write_csv`.
 """
 
@@ -16,7 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
-from relais_analysis.privacy.suppression import check_publishable, suppress_small_counts, to_publishable_frame
+from relais_analysis.privacy.checks import check_publishable
+from relais_analysis.privacy.export import to_publishable_frame
+from relais_analysis.privacy.suppress import suppress_small_counts
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import Attrition, PairedChange

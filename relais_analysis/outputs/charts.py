@@ -3,10 +3,10 @@
 Every figure function has the form ``fn(table, *, ax=None, lang="fr", ...) -> Axes``:
 it draws on ``ax`` (or on a new :class:`matplotlib.figure.Figure`, never through
 pyplot) and returns the axes. Inputs are **published** tables (the output of
-:func:`relais_analysis.privacy.suppression.suppress_small_counts`), so a count cell may hold:
+:func:`relais_analysis.privacy.suppress.suppress_small_counts`), so a count cell may hold:
 
 - a number: a bar is drawn and labelled (``1 500``, ``12,3 %`` in French);
-- :data:`~relais_analysis.privacy.suppression.SUPPRESSED`: **no bar**; the masked label
+- :data:`~relais_analysis.privacy.masked.SUPPRESSED`: **no bar**; the masked label
   (``"n.p."``, "non publié") is written where the bar would stand and the footnote
   "n.p. : valeur non publiée pour protéger les petits effectifs" is added under the
   axes (the same label for every masked cell: a secondary cell may hold any value);
@@ -50,11 +50,11 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from relais_analysis import i18n
-from relais_analysis.privacy import suppression
+from relais_analysis.privacy import masked as suppression  # the sentinel, its label and the threshold check
 from relais_analysis.indicators import reach
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
-from relais_analysis.privacy.suppression import is_missing as _is_missing
+from relais_analysis.privacy.masked import is_missing as _is_missing
 from relais_analysis.privacy.publication import write_published_table
 from relais_analysis.indicators.tables import TableSet
 
@@ -1136,7 +1136,7 @@ def save_figure(
     lang : {"fr", "en"}
         Language of the masked label in the CSV.
     count_columns : sequence of str, optional
-        Passed to :func:`relais_analysis.privacy.suppression.check_publishable`.
+        Passed to :func:`relais_analysis.privacy.checks.check_publishable`.
 
     Returns
     -------

@@ -5,7 +5,7 @@
 - a choropleth of the communes, classified with mapclassify on a colour-blind-safe
   sequential palette (ColorBrewer YlGnBu), with four statuses drawn apart and listed
   in the legend: *not covered* (white hatching: "zone blanche"), *no data* (grey),
-  *masked* (grey dots: small count hidden by :mod:`relais_analysis.privacy.suppression`) and
+  *masked* (grey dots: small count hidden by :mod:`relais_analysis.privacy.suppress`) and
   *zero* (its own class, the palette's lightest colour: zero is a result, not a gap);
 - one circle marker per relay, with a popup (name, host organisation, activities,
   parents reached);
@@ -66,7 +66,7 @@ from relais_analysis.outputs.classes import (
 )
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.outputs.offline import OfflineAssetError, escape_for_folium, make_offline_map, save_offline_map
-from relais_analysis.privacy.suppression import check_threshold, footnote, is_missing, is_suppressed, masked_label
+from relais_analysis.privacy.masked import check_threshold, footnote, is_missing, is_suppressed, masked_label
 
 __all__ = [
     "COORD_DECIMALS",

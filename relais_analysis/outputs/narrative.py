@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from relais_analysis.i18n import check_lang, format_int, format_km, format_percent, label, province_label
-from relais_analysis.privacy.suppression import is_suppressed
+from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.indicators.tables import TableSet
 
 __all__ = ["coverage_sentence", "evolution_sentence", "headline", "people_sentence", "scope_name"]

@@ -22,7 +22,7 @@ from matplotlib.path import Path as MplPath
 
 from relais_analysis import i18n
 from relais_analysis.outputs import classes
-from relais_analysis.privacy import suppression
+from relais_analysis.privacy import masked as suppression  # the sentinel, its label and the threshold check
 from relais_analysis.outputs.charts import (
     _MASKED_FACE,
     _MASKED_HATCH,

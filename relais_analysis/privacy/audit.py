@@ -29,7 +29,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from relais_analysis.errors import InputDataError
-from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.links import PEOPLE_MEASURES, Key, LinkedSystem, build_system, scope_of
 
 __all__ = ["AuditResult", "audit_folder", "audit_report", "audit_sites", "audit_system", "min_values",
@@ -125,7 +125,7 @@ def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact:
         From :func:`~relais_analysis.privacy.links.build_system`.
     masked : set of Key, optional
         Quantities masked (in addition to cells of ``system`` already holding
-        :data:`~relais_analysis.privacy.suppression.SUPPRESSED`).
+        :data:`~relais_analysis.privacy.masked.SUPPRESSED`).
     exact : bool
         Compute the exact interval of every masked quantity (two integer programs
         each); by default many quantities are proven safe together and only the

@@ -35,7 +35,7 @@ import pandas as pd
 from relais_analysis.privacy.audit import AuditResult, audit_system, min_values
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.privacy.suppression import SUPPRESSED, check_threshold, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, check_threshold, is_suppressed
 from relais_analysis.privacy.outcome_links import apply_outcome_masks, outcome_cells
 from relais_analysis.privacy.links import Key, LinkedSystem, build_system
 from relais_analysis.indicators.tables import PEOPLE_COUNTS, TableSet, publish_tables

@@ -176,7 +176,7 @@ class LinkedSystem:
     Attributes
     ----------
     values : dict
-        Quantity -> value: an int, :data:`~relais_analysis.privacy.suppression.SUPPRESSED` (in a
+        Quantity -> value: an int, :data:`~relais_analysis.privacy.masked.SUPPRESSED` (in a
         published system) or ``pd.NA`` (no data).
     cells : dict
         Quantity -> the cells showing it.
@@ -234,7 +234,7 @@ def _is_na(value: object) -> bool:
 
 
 def _is_masked(value: object) -> bool:
-    from relais_analysis.privacy.suppression import SUPPRESSED
+    from relais_analysis.privacy.masked import SUPPRESSED
 
     return value is SUPPRESSED
 
@@ -248,7 +248,7 @@ def build_system(table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_y
     ----------
     table_sets : mapping
         Scope (:func:`scope_of`) -> table name -> frame (raw counts, or published
-        frames holding :data:`~relais_analysis.privacy.suppression.SUPPRESSED`); or any label
+        frames holding :data:`~relais_analysis.privacy.masked.SUPPRESSED`); or any label
         named in ``labels``.
     default_year : int
         Year of the publication (breakdown tables without a year column).
@@ -376,7 +376,7 @@ def _absent_is_zero(system: LinkedSystem, child: str, y: int, dim: str) -> bool:
 
 def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, pd.DataFrame]], default_year: int,
                     relations: bool, labels: Mapping[str, tuple[str, int]] | None = None) -> None:
-    from relais_analysis.privacy.suppression import is_suppressed
+    from relais_analysis.privacy.masked import is_suppressed
 
     for label, tables in table_sets.items():
         scope, year = _split(label, default_year, labels)

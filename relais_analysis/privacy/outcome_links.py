@@ -237,7 +237,7 @@ def apply_outcome_masks(name: str, frame: pd.DataFrame, system: object, masked: 
                         threshold: int) -> pd.DataFrame:
     """An outcome table with the masks of a joint protection (``masked`` quantities of ``system``), estimates of
     masked rows blanked (:func:`mask_estimates`); ``attrs`` count the masked cells and rates."""
-    from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+    from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
     from relais_analysis.privacy.links import RATES as LINK_RATES
 
     result = frame.copy()

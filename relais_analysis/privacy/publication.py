@@ -26,13 +26,13 @@ import shutil
 import signal
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from relais_analysis.errors import ParameterError
+from relais_analysis.text_folding import strip_accents
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,7 +118,7 @@ def check_output_dir(path: str | Path) -> Path:
 
 
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = strip_accents(text).lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
@@ -180,7 +180,7 @@ def write_published_table(table: pd.DataFrame, path: str | Path, *, threshold: i
                           count_columns: Iterable[str] | None = None) -> Path:
     """Check a protected table and write it as CSV that a spreadsheet opens as text, never as formulas.
 
-    Same file as :func:`relais_analysis.privacy.suppression.write_published_csv` (masked cells
+    Same file as :func:`relais_analysis.privacy.export.write_published_csv` (masked cells
     ``n.p.``, no data empty, ``\\n`` line ends, the index only when it is not a plain
     ``RangeIndex``), with every text cell that a spreadsheet would run as a formula
     (``=``, ``+``, ``-``, ``@``, tab, carriage return) prefixed by ``'``
@@ -196,7 +196,8 @@ def write_published_table(table: pd.DataFrame, path: str | Path, *, threshold: i
     """
     import pandas as pd
 
-    from relais_analysis.privacy.suppression import _resolve_threshold, check_publishable, to_publishable_frame
+    from relais_analysis.privacy.checks import check_publishable
+    from relais_analysis.privacy.export import resolve_threshold as _resolve_threshold, to_publishable_frame
     from relais_analysis.privacy.safe_csv import write_csv
 
     threshold = _resolve_threshold(table, threshold)

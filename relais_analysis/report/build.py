@@ -47,7 +47,7 @@ from relais_analysis.errors import ParameterError, RelaisError
 from relais_analysis.report.exported_images import describe_images
 from relais_analysis.i18n import check_lang, province_label
 from relais_analysis.intake.ingest import Dataset, check_losses, load_dataset, write_rejections
-from relais_analysis.privacy.suppression import check_threshold
+from relais_analysis.privacy.masked import check_threshold
 from relais_analysis.report.site_pages import _git_commit, write_index, write_methodology
 
 __all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_html", "slug"]
@@ -63,9 +63,9 @@ _CDN_LOADERS = re.compile(r"<script[^>]*>(?:(?!</script>).)*(?:MathJax|mermaid)(
 
 def slug(text: str) -> str:
     """File-system friendly name: ``"Brabant wallon"`` -> ``"brabant-wallon"``."""
-    import unicodedata
+    from relais_analysis.text_folding import strip_accents
 
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = strip_accents(text).lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 

@@ -26,7 +26,7 @@ from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import check_lang, format_int, format_percent, label, province_label
 from relais_analysis.intake.ingest import Dataset, load_dataset
 from relais_analysis.outputs.narrative import coverage_sentence, evolution_sentence, headline, people_sentence, scope_name
-from relais_analysis.privacy.suppression import check_threshold, footnote, is_suppressed
+from relais_analysis.privacy.masked import check_threshold, footnote, is_suppressed
 from relais_analysis.indicators.tables import TableSet, indicator_tables, relay_tables, write_tables
 
 #: Image formats a report draws: its HTML page embeds PNG; SVG and PDF only when asked (``relais charts``).
