@@ -87,6 +87,44 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "added_population": {"fr": "Population non couverte gagnée", "en": "Uncovered population gained"},
     "communes_added": {"fr": "Communes gagnées", "en": "Municipalities gained"},
     "communes_added_names": {"fr": "Communes", "en": "Municipalities"},
+    # data quality (internal)
+    "table": {"fr": "Table", "en": "Table"},
+    "file": {"fr": "Fichier", "en": "File"},
+    "read": {"fr": "Lignes lues", "en": "Rows read"},
+    "accepted": {"fr": "Acceptées", "en": "Accepted"},
+    "rejected": {"fr": "Rejetées", "en": "Rejected"},
+    "warnings": {"fr": "Avertissements", "en": "Warnings"},
+    "column": {"fr": "Colonne", "en": "Column"},
+    "reason_fr": {"fr": "Motif", "en": "Reason"},
+    "rows": {"fr": "Lignes", "en": "Rows"},
+    "name": {"fr": "Nom", "en": "Name"},
+    "activities_without_attendance": {"fr": "Activités sans présence", "en": "Activities without attendance"},
+    "participants": {"fr": "Participants", "en": "Participants"},
+    "share_with_residence": {"fr": "Avec commune de résidence", "en": "With municipality of residence"},
+    "share_with_gender": {"fr": "Avec genre", "en": "With gender"},
+    "share_with_birth_year": {"fr": "Avec année de naissance", "en": "With birth year"},
+    # outcomes
+    "measure": {"fr": "Mesure", "en": "Measure"},
+    "instrument": {"fr": "Instrument", "en": "Instrument"},
+    "group": {"fr": "Groupe", "en": "Group"},
+    "wave": {"fr": "Vague", "en": "Wave"},
+    "n": {"fr": "Réponses", "en": "Answers"},
+    "mean": {"fr": "Moyenne", "en": "Mean"},
+    "median": {"fr": "Médiane", "en": "Median"},
+    "n_pairs": {"fr": "Parents (entrée et suivi)", "en": "Parents (entry and follow-up)"},
+    "share_improved": {"fr": "Évolué dans le bon sens", "en": "Changed for the better"},
+    "share_worse": {"fr": "Évolué dans le mauvais sens", "en": "Changed for the worse"},
+    "median_before": {"fr": "Médiane à l'entrée", "en": "Median at entry"},
+    "median_after": {"fr": "Médiane au suivi", "en": "Median at follow-up"},
+    "hl_estimate": {"fr": "Évolution médiane (Hodges-Lehmann)", "en": "Median change (Hodges-Lehmann)"},
+    "hl_ci_low": {"fr": "IC à 95 % : bas", "en": "95% CI: low"},
+    "hl_ci_high": {"fr": "IC à 95 % : haut", "en": "95% CI: high"},
+    "note": {"fr": "Note", "en": "Note"},
+    "n_entry": {"fr": "Réponses à l'entrée", "en": "Answers at entry"},
+    "n_stayed": {"fr": "Ont répondu au suivi", "en": "Answered the follow-up"},
+    "n_left": {"fr": "N'ont pas répondu au suivi", "en": "Did not answer the follow-up"},
+    "mean_entry_stayed": {"fr": "Moyenne à l'entrée : restés", "en": "Mean at entry: stayed"},
+    "mean_entry_left": {"fr": "Moyenne à l'entrée : partis", "en": "Mean at entry: left"},
     "change": {"fr": "Évolution sur un an", "en": "Change on the previous year"},
     "change_parents": {"fr": "Évolution des parents sur un an", "en": "Change in parents on the previous year"},
     "change_children": {"fr": "Évolution des enfants sur un an", "en": "Change in children on the previous year"},
@@ -98,11 +136,14 @@ _I18N_KEYS = {"retention_rate": "retention", "rate_per_10000": "reach_rate",
               "type": "activity_type"}
 #: Columns never shown (identifiers and flags the other columns already say).
 _HIDDEN = {"people_countable", "province_nis", "nis", "residence", "residence_province_nis", "communes_added_nis"}
-_PERCENT = {"share_new", "retention_rate", "share", "share_women", "share_covered", "share_within"}
-_DECIMAL = {"rate_per_10000", "rate_per_100_households"}
+_PERCENT = {"share_new", "retention_rate", "share", "share_women", "share_covered", "share_within",
+            "share_with_residence", "share_with_gender", "share_with_birth_year", "share_improved", "share_worse"}
+_DECIMAL = {"rate_per_10000", "rate_per_100_households", "mean", "median", "median_before", "median_after",
+            "hl_estimate", "hl_ci_low", "hl_ci_high", "mean_entry_stayed", "mean_entry_left"}
 _KM = {"distance_km", "radius_km"}
 _TEXTS = {"relay_id", "relay_name", "province_name", "name_fr", "residence_name", "type", "relays",
-          "nearest_relay", "communes_added_names", "activities", "children_reached"}
+          "nearest_relay", "communes_added_names", "table", "file", "column", "reason_fr", "name", "measure",
+          "instrument", "group", "wave", "note"}
 _YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
 _T = {
     "months": {"fr": "{year}\u00a0: {first}-{last}", "en": "{year}: {first}-{last}"},
@@ -112,6 +153,7 @@ _T = {
     },
     "error": {"fr": "Vue impossible : {message}", "en": "View not available: {message}"},
     "all_relays": {"fr": "(tous les relais)", "en": "(every relay)"},
+    "map": {"fr": "Carte interactive", "en": "Interactive map"},
 }
 
 
@@ -273,7 +315,9 @@ def table_html(frame: pd.DataFrame, lang: str = "fr", *, title: str | None = Non
     """:func:`french_table` as an escaped HTML table (numbers right-aligned), with an optional title."""
     shown = french_table(frame, lang, **options)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    numeric = [c not in {column_label(x, lang) for x in _TEXTS} for c in shown.columns]
+    source = list(options["columns"]) if options.get("columns") is not None else [
+        c for c in frame.columns if c not in _HIDDEN]
+    numeric = [c not in _TEXTS and c != "province_name" for c in source]
     right = ' style="text-align:right"'
     rows = "".join(
         "<tr>" + "".join(f"<td{right if num else ''}>{html.escape(str(v))}</td>" for v, num in zip(row, numeric))
@@ -286,13 +330,21 @@ def table_html(frame: pd.DataFrame, lang: str = "fr", *, title: str | None = Non
 # --------------------------------------------------------------------------- charts and map
 
 
-def figure_html(ax: Any, alt: str) -> str:
-    """A matplotlib chart (its axes) as an inline PNG ``<img>`` with its alt text, drawn in the house style."""
+def figure_html(chart: Any, alt: str) -> str:
+    """A matplotlib chart (its axes or figure) as an inline PNG ``<img>`` with its alt text, in the house style.
+
+    The figure is closed afterwards: a pyplot figure is not shown a second time at the end of the cell.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
     from relais_analysis.outputs.charts import house_style
 
+    figure = chart if isinstance(chart, Figure) else chart.figure
     buffer = io.BytesIO()
     with house_style():
-        ax.figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    plt.close(figure)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
 
@@ -314,7 +366,7 @@ def map_html(analysis: Analysis, *, indicator: str = "reach_rate", height: int =
     with tempfile.TemporaryDirectory() as folder:
         path = save_map(analysis.map(indicator=indicator), Path(folder) / "carte.html")
         document = path.read_text(encoding="utf-8")
-    return (f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(analysis.scope_label)}" '
+    return (f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(_T["map"][analysis.lang])}" '
             f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de"></iframe>')
 
 
@@ -366,26 +418,13 @@ class Explorer:
         ParameterError
             Invalid year or province, a year without activities, an unknown relay.
         """
-        from relais_analysis.analysis import Analysis, check_parameters
-        from relais_analysis.report.content import check_report_year
+        from relais_analysis.analysis import check_parameters
 
         base = self.analysis.params
-        params = check_parameters(base.data_dir, year, province=province, relay_id=relay_id, lang=base.lang,
-                                  threshold=base.threshold, as_of=base.as_of,
-                                  population_file=base.population_file, households_file=base.households_file,
-                                  accept_losses=base.accept_losses)
+        params = check_parameters(base.data_dir, year, province=province, relay_id=relay_id)
         key = (params.year, params.province, params.relay_id)
         if key not in self._cache:
-            dataset = self.analysis.dataset
-            check_report_year(params.year, dataset)
-            if params.relay_id is not None and params.relay_id not in set(dataset.relays["relay_id"]):
-                known = ", ".join(sorted(dataset.relays["relay_id"]))
-                raise ParameterError(f"Relais inconnu : {params.relay_id}. Relais connus : {known}.",
-                                     f"Unknown relay: {params.relay_id}. Known relays: {known}.")
-            other = Analysis.__new__(Analysis)
-            other.params, other.dataset = params, dataset
-            other.accepted_losses = list(self.analysis.accepted_losses)
-            self._cache[key] = other
+            self._cache[key] = with_scope(self.analysis, params.year, params.province, params.relay_id)
         return self._cache[key]
 
     def render(self, view: Callable[[Analysis], str], year: object, province: object = None,
@@ -429,3 +468,29 @@ class Explorer:
         self._handle = display(HTML(self.render(view, self.analysis.year, self.analysis.province,
                                                 self.analysis.relay_id)), display_id=True)
         return box
+
+
+def with_scope(analysis: Analysis, year: object, province: object = None, relay_id: object = None) -> Analysis:
+    """The analysis of another year or scope on the same, already validated dataset (nothing reloaded).
+
+    Raises
+    ------
+    ParameterError
+        Invalid year or province, a year without activities, an unknown relay.
+    """
+    from relais_analysis.analysis import Analysis, check_parameters
+    from relais_analysis.report.content import check_report_year
+
+    base, dataset = analysis.params, analysis.dataset
+    params = check_parameters(base.data_dir, year, province=province, relay_id=relay_id, lang=base.lang,
+                              threshold=base.threshold, as_of=base.as_of, population_file=base.population_file,
+                              households_file=base.households_file, accept_losses=base.accept_losses)
+    check_report_year(params.year, dataset)
+    if params.relay_id is not None and params.relay_id not in set(dataset.relays["relay_id"]):
+        known = ", ".join(sorted(dataset.relays["relay_id"]))
+        raise ParameterError(f"Relais inconnu : {params.relay_id}. Relais connus : {known}.",
+                             f"Unknown relay: {params.relay_id}. Known relays: {known}.")
+    other = Analysis.__new__(Analysis)
+    other.params, other.dataset, other.accepted_losses = params, dataset, list(analysis.accepted_losses)
+    return other
+
