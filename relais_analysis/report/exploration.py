@@ -397,6 +397,8 @@ class Explorer:
         self._cache: dict[tuple[int, str | None, str | None], Analysis] = {
             (self.analysis.year, self.analysis.province, self.analysis.relay_id): self.analysis}
         self._handle: Any = None
+        #: HTML of the view last displayed by :meth:`show` (updated when a widget changes).
+        self.current = ""
 
     @property
     def years(self) -> list[int]:
@@ -459,14 +461,18 @@ class Explorer:
                                      value=a.relay_id, description=label("relay", lang))
 
             def redraw(_change: object = None) -> None:
-                self._handle.update(HTML(self.render(view, year.value, province.value, relay.value)))
+                self.current = self.render(view, year.value, province.value, relay.value)
+                if self._handle is not None:
+                    self._handle.update(HTML(self.current))
+                else:  # outside a kernel, display() gives no handle
+                    display(HTML(self.current))
 
             for control in (year, province, relay):
                 control.observe(redraw, names="value")
             box = widgets.HBox([year, province, relay])
             display(box)
-        self._handle = display(HTML(self.render(view, self.analysis.year, self.analysis.province,
-                                                self.analysis.relay_id)), display_id=True)
+        self.current = self.render(view, self.analysis.year, self.analysis.province, self.analysis.relay_id)
+        self._handle = display(HTML(self.current), display_id=True)
         return box
 
 
