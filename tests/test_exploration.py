@@ -19,7 +19,7 @@ import pytest
 
 from relais_analysis.analysis import Analysis
 from relais_analysis.errors import ParameterError
-from relais_analysis.i18n import format_decimal, format_int, format_percent
+from relais_analysis.i18n import format_int, format_percent
 from relais_analysis.privacy.suppression import SUPPRESSED
 from relais_analysis.report import exploration as ex
 from relais_analysis.report import exploration_views as views

@@ -62,6 +62,11 @@ def _v(key: str, lang: str, **fields: object) -> str:
     return _V[key][lang].format(**fields)
 
 
+_STYLE = ("<style>table.relais-explore{border-collapse:collapse;margin:.3rem 0 1rem 0}"
+          "table.relais-explore th,table.relais-explore td{border:1px solid #d0d7de;padding:.2rem .5rem}"
+          "table.relais-explore td{font-variant-numeric:tabular-nums}</style>")
+
+
 def heading_html(analysis: Analysis) -> str:
     """Title of a view (scope and year, partial year marked), the partial-year note and the masking note."""
     from relais_analysis.privacy.suppression import footnote
@@ -72,7 +77,7 @@ def heading_html(analysis: Analysis) -> str:
         names = analysis.dataset.relays.set_index("relay_id")["name"]
         scope = f"{analysis.relay_id} – {names.get(analysis.relay_id, '')}"
     notes = [n for n in (partial_note(analysis), footnote(analysis.threshold, lang)) if n]
-    return (f"<h3>{html.escape(scope)} – {html.escape(label_year)}</h3>"
+    return (_STYLE + f"<h3>{html.escape(scope)} – {html.escape(label_year)}</h3>"
             + "".join(f"<p><em>{html.escape(n)}</em></p>" for n in notes))
 
 
