@@ -154,6 +154,7 @@ _T = {
     "error": {"fr": "Vue impossible : {message}", "en": "View not available: {message}"},
     "all_relays": {"fr": "(tous les relais)", "en": "(every relay)"},
     "map": {"fr": "Carte interactive", "en": "Interactive map"},
+    "wait": {"fr": "Calcul en cours…", "en": "Computing…"},
 }
 
 
@@ -461,6 +462,8 @@ class Explorer:
                                      value=a.relay_id, description=label("relay", lang))
 
             def redraw(_change: object = None) -> None:
+                if self._handle is not None:  # a new scope takes a few seconds to protect
+                    self._handle.update(HTML(f"<p><em>{html.escape(_T['wait'][lang])}</em></p>"))
                 self.current = self.render(view, year.value, province.value, relay.value)
                 if self._handle is not None:
                     self._handle.update(HTML(self.current))
