@@ -153,6 +153,7 @@ def test_widgets_redraw_the_view_in_place(small_dataset):
     box = explorer.show(lambda a: f"<p>view {a.year} {a.province} {a.relay_id}</p>")
     year, province, relay = box.children
     assert year.options == (2023, 2024, 2025)
+    assert province.label == "Wallonie" and relay.label == "(tous les relais)"  # a None value would show nothing
     assert explorer.current == "<p>view 2024 None None</p>"
     relay.value = "R3"
     assert explorer.current == "<p>view 2024 None R3</p>"
@@ -160,6 +161,8 @@ def test_widgets_redraw_the_view_in_place(small_dataset):
     assert explorer.current == "<p>view 2025 None R3</p>"
     province.value = "90000"
     assert explorer.current == "<p>view 2025 90000 R3</p>"
+    relay.value = ""
+    assert explorer.current == "<p>view 2025 90000 None</p>"
 
 
 def test_quality_view_keeps_the_scope_relays(small_dataset):

@@ -455,11 +455,12 @@ class Explorer:
         if widgets is not None:
             a = self.analysis
             year = widgets.Dropdown(options=self.years, value=a.year, description=label("year", lang))
+            # "" for Wallonia and every relay: a Dropdown whose value is None shows no selection
             province = widgets.Dropdown(
-                options=[(label("wallonia", lang), None)] + [(province_label(c, lang), c) for c in PROVINCES],
-                value=a.province, description=label("province", lang))
-            relay = widgets.Dropdown(options=[(_T["all_relays"][lang], None), *self.relays()],
-                                     value=a.relay_id, description=label("relay", lang))
+                options=[(label("wallonia", lang), "")] + [(province_label(c, lang), c) for c in PROVINCES],
+                value=a.province or "", description=label("province", lang))
+            relay = widgets.Dropdown(options=[(_T["all_relays"][lang], ""), *self.relays()],
+                                     value=a.relay_id or "", description=label("relay", lang))
 
             def redraw(_change: object = None) -> None:
                 if self._handle is not None:  # a new scope takes a few seconds to protect
