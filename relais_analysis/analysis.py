@@ -10,11 +10,14 @@ are available for the support centre's own use under a name that says so
 (:attr:`Analysis.internal_tables`); nothing in this class writes them to disk.
 
 >>> from relais_analysis.config import project_root
->>> a = Analysis(project_root() / "data" / "demo", 2024, province="Namur")
+>>> small = project_root() / "tests" / "fixtures" / "small"  # counts checkable by hand
+>>> a = Analysis(small, 2024, province="Liège")
 >>> a.year, a.province, a.scope_label
-(2024, '90000', 'Namur')
->>> int(a.tables.tables["reach_per_year"].set_index("year").loc[2024, "parents"]) > 0
-True
+(2024, '60000', 'Liège')
+>>> Analysis(small, 2024, lang="en").scope_label
+'Wallonia'
+>>> int(a.internal_tables.tables["reach_per_year"].set_index("year").loc[2024, "parents"])  # fixture README: Liège 5
+5
 """
 
 from __future__ import annotations
@@ -208,13 +211,14 @@ class Analysis:
     @property
     def scope_label(self) -> str:
         """Name of the scope: the relay code, the province's name or Wallonia's."""
+        from relais_analysis.config import WALLONIA_NIS
         from relais_analysis.i18n import province_label
 
         if self.relay_id is not None:
             return self.relay_id
         if self.province is not None:
             return PROVINCES[self.province]
-        return province_label(None, self.lang)
+        return province_label(WALLONIA_NIS, self.lang)
 
     # ------------------------------------------------------------------ tables
 
