@@ -46,7 +46,7 @@ from relais_analysis.i18n import (
     label,
     province_label,
 )
-from relais_analysis.privacy.suppression import SUPPRESSED, is_missing, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_missing, is_suppressed
 
 if TYPE_CHECKING:
     from relais_analysis.analysis import Analysis

@@ -17,7 +17,7 @@ import pandas as pd
 
 from relais_analysis.config import PROVINCES
 from relais_analysis.i18n import NO_DATA, format_decimal, format_int, label, province_label
-from relais_analysis.privacy.suppression import SUPPRESSED, is_missing, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_missing, is_suppressed
 from relais_analysis.report.exploration import (
     figure_html,
     map_html,
@@ -69,7 +69,7 @@ _STYLE = ("<style>table.relais-explore{border-collapse:collapse;margin:.3rem 0 1
 
 def heading_html(analysis: Analysis) -> str:
     """Title of a view (scope and year, partial year marked), the partial-year note and the masking note."""
-    from relais_analysis.privacy.suppression import footnote
+    from relais_analysis.privacy.masked import footnote
 
     lang, label_year = analysis.lang, year_label(analysis.year, analysis.dataset.as_of, analysis.lang)
     scope = label("wallonia", lang) if analysis.province is None else province_label(analysis.province, lang)
