@@ -1,0 +1,145 @@
+"""Cells of published tables as the charts read them: checks, numbers, spoken values.
+
+A count cell of a published table holds a number,
+:data:`~relais_analysis.privacy.suppression.SUPPRESSED` or ``pd.NA``; these helpers
+check tables, format cells (``1 500``, ``n.p.``, ``–``) and say them in alt texts.
+Texts come from the catalogue (``chart.*`` keys, :func:`relais_analysis.i18n.text`).
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from relais_analysis import i18n
+from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.errors import ParameterError
+from relais_analysis.indicators import reach
+from relais_analysis.privacy import suppression
+from relais_analysis.privacy.suppression import is_missing
+
+
+__all__ = [
+    "activity_label",
+    "check_measures",
+    "check_table",
+    "format_cell",
+    "is_number",
+    "order_types",
+    "partial_flags",
+    "plain",
+    "short_relay_name",
+    "single_year",
+    "spoken",
+    "table_threshold",
+    "with_year",
+]
+
+
+def is_number(value: object) -> bool:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        return False
+    return not bool(pd.isna(value))
+
+
+def plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def table_threshold(table: pd.DataFrame) -> int:
+    return suppression.check_threshold(table.attrs.get("threshold", DEFAULT_THRESHOLD))
+
+
+def format_cell(value: object, lang: str, threshold: int, kind: str = "int") -> str:
+    value = plain(value)
+    if kind == "percent":
+        return i18n.format_percent(value, lang, 1, threshold=threshold)
+    return i18n.format_int(value, lang, threshold=threshold)
+
+
+def spoken(value: object, noun: str, lang: str, threshold: int, kind: str = "int") -> str:
+    """A value for alt text: ``"696 parents"``, ``"parents : non publié"``, ``"parents : pas de données"``."""
+    if suppression.is_suppressed(value):
+        return i18n.text("chart.not_published_of", lang, noun=noun) if noun else i18n.label("masked", lang)
+    if is_missing(value):
+        return i18n.text("chart.no_data_of", lang, noun=noun) if noun else i18n.label("no_data", lang).lower()
+    return f"{format_cell(value, lang, threshold, kind)} {noun}".strip()
+
+
+def check_table(
+    table: object, columns: Sequence[str], function: str, keys: Sequence[str] = ("year",)
+) -> pd.DataFrame:
+    """Check that ``table`` has ``columns`` and that those not in ``keys`` hold cells."""
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(
+            f"{function} attend un tableau (pandas.DataFrame), pas {type(table).__name__}.",
+            f"{function} expects a table (pandas.DataFrame), not {type(table).__name__}.",
+        )
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ParameterError(
+            f"{function} : colonnes manquantes {missing!r} (trouvées : {list(table.columns)!r}).",
+            f"{function}: missing columns {missing!r} (found: {list(table.columns)!r}).",
+        )
+    for column in columns:
+        if column in keys:
+            continue
+        bad = [v for v in table[column].tolist() if not (is_number(v) or is_missing(v) or suppression.is_suppressed(v))]
+        if bad:
+            raise ParameterError(
+                f"{function} : la colonne {column!r} doit contenir des nombres, SUPPRESSED ou NA ; "
+                f"trouvé {bad[0]!r}.",
+                f"{function}: column {column!r} must hold numbers, SUPPRESSED or NA; found {bad[0]!r}.",
+            )
+    return table
+
+
+def single_year(table: pd.DataFrame) -> int | None:
+    if "year" not in table.columns:
+        return None
+    years = pd.unique(table["year"].dropna())
+    return int(years[0]) if len(years) == 1 else None
+
+
+def check_measures(measures: Sequence[str]) -> list[str]:
+    known = list(reach.COUNT_COLUMNS)
+    measures = [measures] if isinstance(measures, str) else list(measures)
+    bad = [m for m in measures if m not in known]
+    if bad or not measures:
+        raise ParameterError(
+            f"Mesure(s) inconnue(s) : {bad!r}. Valeurs possibles : {', '.join(known)}.",
+            f"Unknown measure(s): {bad!r}. Valid values: {', '.join(known)}.",
+        )
+    return measures
+
+
+def short_relay_name(name: object) -> str:
+    text = "" if is_missing(name) else str(name)
+    return re.sub(r"^Relais Familles Mono\s*[–-]\s*", "", text)
+
+
+def activity_label(code: object, lang: str) -> str:
+    try:
+        return i18n.label(str(code), lang)
+    except KeyError:
+        return str(code)
+
+
+def order_types(table: pd.DataFrame) -> pd.DataFrame:
+    order = {code: i for i, code in enumerate(i18n.ACTIVITY_TYPES)}
+    rank = table["type"].map(lambda c: order.get(c, len(order))).to_numpy()
+    return table.iloc[np.argsort(rank, kind="stable")]
+
+
+def with_year(title: str, year: int | None) -> str:
+    return f"{title}, {year}" if year is not None else title
+
+
+def partial_flags(table: pd.DataFrame) -> list[bool]:
+    if "next_year_partial" not in table.columns:
+        return [False] * len(table)
+    return [bool(v) if not is_missing(v) else False for v in table["next_year_partial"]]
