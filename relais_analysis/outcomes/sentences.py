@@ -95,7 +95,7 @@ def translation_flag(instrument: Instrument, lang: str = "fr") -> str:
         flags.append(text("outcome.flag.working_translation", lang))
     if not instrument.validated:
         flags.append(text("outcome.flag.not_validated", lang))
-    return text("outcome.flag.separator", lang).join(flags)
+    return text("punct.semicolon", lang).join(flags)
 
 
 def _count(value: object, lang: str, threshold: int) -> str:
