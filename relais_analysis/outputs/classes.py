@@ -62,8 +62,7 @@ def check_choice(value: object, choices: Sequence[str], name: str) -> str:
     """
     if value not in choices:
         raise ParameterError(
-            f"Valeur de {name} inconnue : {value!r}. Valeurs possibles : {', '.join(choices)}.",
-            f"Unknown {name}: {value!r}. Valid values: {', '.join(choices)}.",
+            *i18n.text_pair("output_error.unknown_choice", name=name, value=value, valid=', '.join(choices)),
         )
     return value  # type: ignore[return-value]
 
@@ -78,8 +77,7 @@ def check_k(k: object) -> int:
     """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= MAX_CLASSES:
         raise ParameterError(
-            f"Nombre de classes invalide : {k!r} (entier de 1 à {MAX_CLASSES} attendu).",
-            f"Invalid number of classes: {k!r} (expected a whole number from 1 to {MAX_CLASSES}).",
+            *i18n.text_pair("output_error.invalid_classes", k=k, max_classes=MAX_CLASSES),
         )
     return int(k)
 
@@ -94,16 +92,13 @@ def check_number(value: object, column: str, row: object) -> float:
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ParameterError(
-            f"La colonne {column!r} doit contenir des nombres ; trouvé {value!r} (ligne {row!r}).",
-            f"Column {column!r} must hold numbers; found {value!r} (row {row!r}).",
+            *i18n.text_pair("output_error.column_not_numbers", column=column, value=value, row=row),
             column=column,
         )
     number = float(value)
     if not math.isfinite(number) or number < 0:
         raise ParameterError(
-            f"La colonne {column!r} doit contenir des nombres positifs ou nuls ; "
-            f"trouvé {value!r} (ligne {row!r}).",
-            f"Column {column!r} must hold numbers >= 0; found {value!r} (row {row!r}).",
+            *i18n.text_pair("output_error.column_negative", column=column, value=value, row=row),
             column=column,
         )
     return number

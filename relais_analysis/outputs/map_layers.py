@@ -12,6 +12,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from relais_analysis import i18n
 from relais_analysis.indicators import coverage
 from relais_analysis.geography import reference
 from relais_analysis.config import CRS_WEB
@@ -35,8 +36,7 @@ INDICATORS: dict[str, tuple[str, str, str]] = {
 def _check_indicator(indicator: str) -> tuple[str, str, str]:
     if indicator not in INDICATORS:
         raise ParameterError(
-            f"Indicateur inconnu : {indicator!r}. Valeurs possibles : {', '.join(INDICATORS)}.",
-            f"Unknown indicator: {indicator!r}. Valid values: {', '.join(INDICATORS)}.",
+            *i18n.text_pair("output_error.unknown_indicator", indicator=indicator, valid=', '.join(INDICATORS)),
         )
     return INDICATORS[indicator]
 
@@ -131,8 +131,7 @@ def annual_map(
     lang = check_lang(lang)
     column, kind, label_key = _check_indicator(indicator)
     if not tables.published:
-        raise ParameterError("La carte ne s'affiche qu'à partir de tableaux publiés (masqués).",
-                             "Maps are only drawn from published (protected) tables.")
+        raise ParameterError(*i18n.text_pair("output_error.map_needs_published"))
     communes = commune_layer(dataset, tables)
     provinces = reference.load_provinces(tables.year, web=True)
     if tables.province_nis is not None:

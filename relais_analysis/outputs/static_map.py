@@ -25,7 +25,7 @@ from relais_analysis import i18n
 from relais_analysis.outputs import classes
 from relais_analysis.privacy import suppression
 from relais_analysis.outputs.charts.alt_text import join_alt_text
-from relais_analysis.outputs.charts.cells import check_table, is_number, plain, table_threshold
+from relais_analysis.outputs.charts.cells import check_table, colon, is_number, plain, table_threshold
 from relais_analysis.outputs.charts.save import save_figure
 from relais_analysis.outputs.charts.style import (
     MASKED_FACE,
@@ -84,8 +84,7 @@ def _to_analysis_crs(frame: Any, name: str) -> Any:
     if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None:
             raise ParameterError(
-                f"{name} n'a pas de système de coordonnées ; attendu {CRS_ANALYSIS} (frame.set_crs(...)).",
-                f"{name} has no coordinate reference system; expected {CRS_ANALYSIS} (frame.set_crs(...)).",
+                *i18n.text_pair("output_error.static_map_no_crs", name=name, crs=CRS_ANALYSIS),
             )
         return frame.to_crs(CRS_ANALYSIS) if frame.crs != CRS_ANALYSIS else frame
     if isinstance(frame, pd.DataFrame) and {"latitude", "longitude"} <= set(frame.columns):
@@ -93,8 +92,7 @@ def _to_analysis_crs(frame: Any, name: str) -> Any:
         points = gpd.points_from_xy(xy["longitude"], xy["latitude"], crs=CRS_WEB)
         return gpd.GeoDataFrame(frame.loc[xy.index], geometry=points, crs=CRS_WEB).to_crs(CRS_ANALYSIS)
     raise ParameterError(
-        f"{name} doit être un GeoDataFrame (ou un tableau avec latitude/longitude pour les relais).",
-        f"{name} must be a GeoDataFrame (or a table with latitude/longitude for relays).",
+        *i18n.text_pair("output_error.static_map_not_geodataframe", name=name),
     )
 
 
@@ -309,12 +307,12 @@ def alt_text_choropleth(
     threshold = table_threshold(communes)
     found = _classify(communes[column].tolist(), scheme, k, lang, value_kind)
     counts = [int((found.codes == i).sum()) for i in range(len(found.labels))]
-    items = [f"{t}{i18n.text('punct.colon', lang)}{_communes_n(n, lang)}" for t, n in zip(found.labels, counts)]
+    items = [f"{t}{colon(lang)}{_communes_n(n, lang)}" for t, n in zip(found.labels, counts)]
     for code, name in ((-1, suppression.footnote(threshold, lang)), (-2, i18n.label("no_data", lang).lower())):
         n = int((found.codes == code).sum())
         if n:
-            items.append(f"{name}{i18n.text('punct.colon', lang)}{_communes_n(n, lang)}")
-    head = f"{i18n.text('chart.map_of', lang, n=len(communes))}{i18n.text('punct.colon', lang)}{legend_title or column}. "
+            items.append(f"{name}{colon(lang)}{_communes_n(n, lang)}")
+    head = f"{i18n.text('chart.map_of', lang, n=len(communes))}{colon(lang)}{legend_title or column}. "
     head += i18n.text("chart.classes", lang, k=len(found.labels), scheme=i18n.text(f"chart.{scheme}", lang))
     tail = [i18n.text("chart.relays_n", lang, n=len(relays))] if relays is not None else []
     return join_alt_text(head, items, lang, tail)

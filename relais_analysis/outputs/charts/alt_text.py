@@ -16,6 +16,7 @@ from relais_analysis.outputs.charts.cells import (
     activity_label,
     check_measures,
     check_table,
+    colon,
     order_types,
     partial_flags,
     short_relay_name,
@@ -42,7 +43,7 @@ __all__ = [
 
 def join_alt_text(title: str, items: list[str], lang: str, tail: Sequence[str] = ()) -> str:
     body = i18n.text("punct.semicolon", lang).join(items)
-    text = f"{title}{i18n.text('punct.colon', lang)}{body}." if items else f"{title}."
+    text = f"{title}{colon(lang)}{body}." if items else f"{title}."
     return " ".join([text, *[f"{t}." for t in tail if t]])
 
 
@@ -65,7 +66,7 @@ def alt_text_people_per_year(table: pd.DataFrame, lang: str = "fr", *, partial_y
     threshold = table_threshold(table)
     nouns = {m: i18n.label(m, lang).lower() for m in ("parents", "children")}
     items = [
-        f"{int(row.year)}{i18n.text('punct.colon', lang)}"
+        f"{int(row.year)}{colon(lang)}"
         + ", ".join(spoken(getattr(row, m), nouns[m], lang, threshold) for m in ("parents", "children"))
         for row in table.itertuples(index=False)
     ]
@@ -79,7 +80,7 @@ def _alt_by_group(table: pd.DataFrame, categories: list[str], measures: list[str
     items = []
     for name, (_, row) in zip(categories, table.iterrows()):
         said = ", ".join(spoken(row[m], i18n.label(m, lang).lower(), lang, threshold) for m in measures)
-        items.append(f"{name}{i18n.text('punct.colon', lang)}{said}")
+        items.append(f"{name}{colon(lang)}{said}")
     return join_alt_text(title, items, lang, tail)
 
 
@@ -138,7 +139,7 @@ def alt_text_activity_types(table: pd.DataFrame, lang: str = "fr", *, measure: s
     threshold = table_threshold(table)
     ordered = order_types(table)
     items = [
-        f"{activity_label(code, lang)}{i18n.text('punct.colon', lang)}{spoken(value, '', lang, threshold)}"
+        f"{activity_label(code, lang)}{colon(lang)}{spoken(value, '', lang, threshold)}"
         for code, value in zip(ordered["type"], ordered[measure])
     ]
     title = with_year(i18n.text("chart.title_by_type", lang, measure=i18n.label(measure, lang)), single_year(table))
@@ -164,7 +165,7 @@ def alt_text_new_vs_returning(table: pd.DataFrame, lang: str = "fr", *, partial_
         ]
         if "parents" in table.columns:
             parts.append(_of_parents(row["parents"], lang, threshold))
-        items.append(f"{int(row['year'])}{i18n.text('punct.colon', lang)}{', '.join(parts)}")
+        items.append(f"{int(row['year'])}{colon(lang)}{', '.join(parts)}")
     tail = [i18n.text("chart.partial_year", lang, year=partial_year)] if partial_year in [int(y) for y in table["year"]] else []
     return join_alt_text(i18n.text("chart.title_new_returning", lang), items, lang, tail)
 
@@ -192,7 +193,7 @@ def alt_text_retention_rate(table: pd.DataFrame, lang: str = "fr") -> str:
     items = []
     for (_, row), partial in zip(table.iterrows(), partial_flags(table)):
         year = int(row["year"])
-        text = f"{year} → {year + 1}{i18n.text('punct.colon', lang)}{spoken(row['retention_rate'], '', lang, threshold, 'percent')}"
+        text = f"{year} → {year + 1}{colon(lang)}{spoken(row['retention_rate'], '', lang, threshold, 'percent')}"
         details = []
         if "seen_next_year" in table.columns and "parents" in table.columns:
             seen = spoken(row["seen_next_year"], "", lang, threshold)

@@ -28,6 +28,7 @@ from relais_analysis.outputs.charts.reach_charts import (
     people_per_year,
     retention_rate,
 )
+from relais_analysis.outputs.charts.cells import colon
 from relais_analysis.outputs.charts.save import save_figure
 from relais_analysis.privacy import suppression
 
@@ -96,11 +97,10 @@ def figures_from_tables(
     """
     i18n.check_lang(lang)
     if not tables.published:
-        raise ParameterError("Les graphiques ne se dessinent qu'à partir de tableaux publiés (masqués).",
-                             "Charts are only drawn from published (protected) tables.")
+        raise ParameterError(*i18n.text_pair("output_error.chart_needs_published"))
     year, t = tables.year, tables.tables
     partial = year if (as_of is not None and as_of.year == year and (as_of.month, as_of.day) != (12, 31)) else None
-    notes = [f"{i18n.label('source', lang)}{i18n.text('punct.colon', lang)}{i18n.label('synthetic_data', lang)}"] if synthetic else []
+    notes = [f"{i18n.label('source', lang)}{colon(lang)}{i18n.label('synthetic_data', lang)}"] if synthetic else []
     out = Path(out_dir)
     results: dict[str, list[Path]] = {}
 

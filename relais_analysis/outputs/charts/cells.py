@@ -27,6 +27,7 @@ __all__ = [
     "activity_label",
     "check_measures",
     "check_table",
+    "colon",
     "format_cell",
     "is_number",
     "order_types",
@@ -38,6 +39,11 @@ __all__ = [
     "table_threshold",
     "with_year",
 ]
+
+
+def colon(lang: str) -> str:
+    """``"\u00a0: "`` in French, ``": "`` in English (catalogue key ``punct.colon``)."""
+    return i18n.text("punct.colon", lang)
 
 
 def is_number(value: object) -> bool:
@@ -76,14 +82,13 @@ def check_table(
     """Check that ``table`` has ``columns`` and that those not in ``keys`` hold cells."""
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(
-            f"{function} attend un tableau (pandas.DataFrame), pas {type(table).__name__}.",
-            f"{function} expects a table (pandas.DataFrame), not {type(table).__name__}.",
+            *i18n.text_pair("output_error.chart_not_a_table", function=function, type_name=type(table).__name__),
         )
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ParameterError(
-            f"{function} : colonnes manquantes {missing!r} (trouvées : {list(table.columns)!r}).",
-            f"{function}: missing columns {missing!r} (found: {list(table.columns)!r}).",
+            *i18n.text_pair("output_error.chart_missing_columns", function=function, missing=missing,
+                            found=list(table.columns)),
         )
     for column in columns:
         if column in keys:
@@ -91,9 +96,7 @@ def check_table(
         bad = [v for v in table[column].tolist() if not (is_number(v) or is_missing(v) or suppression.is_suppressed(v))]
         if bad:
             raise ParameterError(
-                f"{function} : la colonne {column!r} doit contenir des nombres, SUPPRESSED ou NA ; "
-                f"trouvé {bad[0]!r}.",
-                f"{function}: column {column!r} must hold numbers, SUPPRESSED or NA; found {bad[0]!r}.",
+                *i18n.text_pair("output_error.chart_column_not_numbers", function=function, column=column, value=bad[0]),
             )
     return table
 
@@ -111,8 +114,7 @@ def check_measures(measures: Sequence[str]) -> list[str]:
     bad = [m for m in measures if m not in known]
     if bad or not measures:
         raise ParameterError(
-            f"Mesure(s) inconnue(s) : {bad!r}. Valeurs possibles : {', '.join(known)}.",
-            f"Unknown measure(s): {bad!r}. Valid values: {', '.join(known)}.",
+            *i18n.text_pair("output_error.unknown_measures", bad=bad, valid=', '.join(known)),
         )
     return measures
 

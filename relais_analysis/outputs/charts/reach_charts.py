@@ -18,6 +18,7 @@ from relais_analysis.outputs.charts.cells import (
     activity_label,
     check_measures,
     check_table,
+    colon,
     format_cell,
     is_number,
     order_types,
@@ -345,7 +346,7 @@ def _draw_stack(
         elif not is_number(value):
             marks.missing = True
     short = {"new_parents": i18n.text("chart.new_short", lang), "returning_parents": i18n.text("chart.returning_short", lang)}
-    lines = [(f"{short[m]}{i18n.text('punct.colon', lang)}{format_cell(v, lang, threshold)}", MUTED_COLOR) for m, v in pending]
+    lines = [(f"{short[m]}{colon(lang)}{format_cell(v, lang, threshold)}", MUTED_COLOR) for m, v in pending]
     if total is not None:
         lines.append((format_cell(total, lang, threshold), TEXT_COLOR))
         marks.masked |= suppression.is_suppressed(total)

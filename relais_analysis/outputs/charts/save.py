@@ -68,8 +68,7 @@ def _check_formats(formats: Sequence[str]) -> list[str]:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ParameterError(
-            f"Format(s) d'image inconnu(s) : {bad!r}. Valeurs possibles : {', '.join(FORMATS)}.",
-            f"Unknown image format(s): {bad!r}. Valid values: {', '.join(FORMATS)}.",
+            *i18n.text_pair("output_error.unknown_image_formats", bad=bad, valid=', '.join(FORMATS)),
         )
     return formats
 
@@ -131,8 +130,7 @@ def save_figure(
     formats = _check_formats(formats)
     if not isinstance(alt_text, str) or not alt_text.strip():
         raise ParameterError(
-            "Texte alternatif manquant : décrivez la figure (voir les fonctions alt_text_*).",
-            "Missing alt text: describe the figure (see the alt_text_* functions).",
+            *i18n.text_pair("output_error.missing_alt_text"),
         )
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)

@@ -249,8 +249,7 @@ def add_relays(
         lat, lon = row["latitude"], row["longitude"]
         if is_missing(lat) or is_missing(lon):
             raise ParameterError(
-                f"Le relais {row['relay_id']!r} (ligne {index!r}) n'a pas de coordonnées.",
-                f"Relay {row['relay_id']!r} (row {index!r}) has no coordinates.",
+                *i18n.text_pair("output_error.relay_without_coordinates", relay_id=row['relay_id'], index=index),
             )
         folium.CircleMarker(
             location=[round(float(lat), COORD_DECIMALS), round(float(lon), COORD_DECIMALS)],

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import folium
 
+from relais_analysis import i18n
 from relais_analysis.outputs.maps.tiles import OSM_TILE_URL, network_tiles
 from relais_analysis.outputs.offline import OfflineAssetError, save_offline_map
 
@@ -51,12 +52,7 @@ def save_map(m: folium.Map, path: str | Path, *, allow_network: bool = False) ->
         return save_offline_map(m, path)
     if not allow_network:
         raise OfflineAssetError(
-            "Cette carte a un fond OpenStreetMap (tiles=True), chargé depuis Internet. "
-            "Recréez-la sans fond (tiles=False) ou enregistrez-la avec "
-            "save_map(..., allow_network=True) pour une publication en ligne.",
-            "This map has an OpenStreetMap background (tiles=True), loaded from the "
-            "internet. Rebuild it without tiles (tiles=False) or save it with "
-            "save_map(..., allow_network=True) for online publication.",
+            *i18n.text_pair("output_error.tiles_need_network"),
             urls=[OSM_TILE_URL],
         )
     for element in tiles:

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from relais_analysis import i18n
 from relais_analysis.config import CRS_WEB
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.outputs.classes import check_number
@@ -45,10 +46,8 @@ def check_columns(frame: pd.DataFrame, required: Iterable[str], table: str) -> N
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ParameterError(
-            f"Colonnes absentes du tableau {table} : {missing!r}. "
-            f"Colonnes présentes : {list(frame.columns)!r}.",
-            f"Columns missing from the {table} table: {missing!r}. "
-            f"Columns present: {list(frame.columns)!r}.",
+            *i18n.text_pair("output_error.map_missing_columns", table=table, missing=missing,
+                            found=list(frame.columns)),
         )
 
 
@@ -56,20 +55,15 @@ def to_web(frame: gpd.GeoDataFrame, table: str) -> gpd.GeoDataFrame:
     """``frame`` in EPSG:4326 (the only reprojection of the package happens here)."""
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ParameterError(
-            f"Le tableau {table} doit être un GeoDataFrame, pas {type(frame).__name__}.",
-            f"The {table} table must be a GeoDataFrame, not {type(frame).__name__}.",
+            *i18n.text_pair("output_error.map_not_geodataframe", table=table, type_name=type(frame).__name__),
         )
     if frame.crs is None:
         raise ParameterError(
-            f"Le tableau {table} n'a pas de système de coordonnées (crs) : "
-            "utilisez geo.load_communes(year, web=True) ou set_crs().",
-            f"The {table} table has no coordinate reference system (crs): "
-            "use geo.load_communes(year, web=True) or set_crs().",
+            *i18n.text_pair("output_error.map_no_crs", table=table),
         )
     if frame.geometry.isna().any() or frame.geometry.is_empty.any():
         raise ParameterError(
-            f"Le tableau {table} contient des géométries vides.",
-            f"The {table} table holds empty geometries.",
+            *i18n.text_pair("output_error.map_empty_geometries", table=table),
         )
     return frame if frame.crs == CRS_WEB else frame.to_crs(CRS_WEB)
 
@@ -81,12 +75,8 @@ def refuse_small_counts(values: pd.Series, column: str, table: str, threshold: i
             continue
         if 0 < check_number(value, column, row) < threshold:
             raise PrivacyError(
-                f"Le tableau {table} contient un effectif non masqué de {value!r} dans la "
-                f"colonne {column!r} (ligne {row!r}) : les effectifs de 1 à {threshold - 1} "
-                "doivent être masqués (privacy.suppress_small_counts) avant la carte.",
-                f"The {table} table holds an unmasked count of {value!r} in column "
-                f"{column!r} (row {row!r}): counts from 1 to {threshold - 1} must be masked "
-                "(privacy.suppress_small_counts) before mapping.",
+                *i18n.text_pair("output_error.unmasked_count", table=table, value=value, column=column, row=row,
+                                highest_small=threshold - 1),
                 column=column,
             )
 
@@ -107,9 +97,7 @@ def check_covered(values: pd.Series) -> list[bool]:
     for row, value in values.items():
         if not isinstance(value, (bool, np.bool_)):
             raise ParameterError(
-                f"La colonne 'covered' doit contenir True ou False ; trouvé {value!r} "
-                f"(ligne {row!r}).",
-                f"Column 'covered' must hold True or False; found {value!r} (row {row!r}).",
+                *i18n.text_pair("output_error.covered_not_boolean", value=value, row=row),
                 column="covered",
             )
         flags.append(bool(value))
@@ -122,18 +110,16 @@ def prepare_communes(
     """Validated communes in EPSG:4326 and the status of each."""
     if not isinstance(value_column, str) or not value_column:
         raise ParameterError(
-            f"value_column doit être un nom de colonne, pas {value_column!r}.",
-            f"value_column must be a column name, not {value_column!r}.",
+            *i18n.text_pair("output_error.value_column_invalid", value_column=value_column),
         )
     check_columns(communes, (*REQUIRED_COMMUNE_COLUMNS, value_column), "communes")
     communes = to_web(communes, "communes")
     if communes.empty:
-        raise ParameterError("Aucune commune à cartographier.", "No commune to map.")
+        raise ParameterError(*i18n.text_pair("output_error.no_commune"))
     duplicated = sorted(set(communes.loc[communes["nis"].duplicated(), "nis"].astype(str)))
     if duplicated:
         raise ParameterError(
-            f"Communes en double dans le tableau communes : {duplicated!r}.",
-            f"Duplicated communes in the communes table: {duplicated!r}.",
+            *i18n.text_pair("output_error.duplicated_communes", duplicated=duplicated),
             column="nis",
         )
     refuse_small_counts(communes["parents"], "parents", "communes", threshold)
