@@ -29,7 +29,6 @@ from relais_analysis.outputs.charts.reach_charts import STACK
 from relais_analysis.privacy import suppression
 from relais_analysis.privacy.suppression import is_missing
 
-
 __all__ = [
     "alt_text_activity_types",
     "alt_text_new_vs_returning",
@@ -42,6 +41,7 @@ __all__ = [
 
 
 def join_alt_text(title: str, items: list[str], lang: str, tail: Sequence[str] = ()) -> str:
+    """``"<title> : <item> ; <item>."`` followed by the ``tail`` sentences."""
     body = i18n.text("punct.semicolon", lang).join(items)
     text = f"{title}{colon(lang)}{body}." if items else f"{title}."
     return " ".join([text, *[f"{t}." for t in tail if t]])

@@ -32,7 +32,6 @@ from relais_analysis.outputs.charts.cells import colon
 from relais_analysis.outputs.charts.save import save_figure
 from relais_analysis.privacy import suppression
 
-
 __all__ = [
     "figures_from_tables",
 ]

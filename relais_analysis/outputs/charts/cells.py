@@ -22,7 +22,6 @@ from relais_analysis.indicators import reach
 from relais_analysis.privacy import suppression
 from relais_analysis.privacy.suppression import is_missing
 
-
 __all__ = [
     "activity_label",
     "check_measures",
@@ -47,20 +46,30 @@ def colon(lang: str) -> str:
 
 
 def is_number(value: object) -> bool:
+    """Whether ``value`` is a real number (not a bool, not NaN)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         return False
     return not bool(pd.isna(value))
 
 
 def plain(value: object) -> object:
+    """A numpy scalar as the Python number it holds; anything else unchanged."""
     return value.item() if isinstance(value, np.generic) else value
 
 
 def table_threshold(table: pd.DataFrame) -> int:
+    """The threshold of a published table (``attrs["threshold"]``, else 5), checked.
+
+    Raises
+    ------
+    ParameterError
+        If the table's threshold is invalid.
+    """
     return suppression.check_threshold(table.attrs.get("threshold", DEFAULT_THRESHOLD))
 
 
 def format_cell(value: object, lang: str, threshold: int, kind: str = "int") -> str:
+    """A cell as drawn: ``"1\u202f500"``, ``"12,3\u00a0%"`` (``kind="percent"``), masked label or dash."""
     value = plain(value)
     if kind == "percent":
         return i18n.format_percent(value, lang, 1, threshold=threshold)
@@ -102,6 +111,7 @@ def check_table(
 
 
 def single_year(table: pd.DataFrame) -> int | None:
+    """The table's year if it holds exactly one, else ``None``."""
     if "year" not in table.columns:
         return None
     years = pd.unique(table["year"].dropna())
@@ -109,6 +119,13 @@ def single_year(table: pd.DataFrame) -> int | None:
 
 
 def check_measures(measures: Sequence[str]) -> list[str]:
+    """``measures`` as a list of known count columns.
+
+    Raises
+    ------
+    ParameterError
+        If a measure is unknown or none is given.
+    """
     known = list(reach.COUNT_COLUMNS)
     measures = [measures] if isinstance(measures, str) else list(measures)
     bad = [m for m in measures if m not in known]
@@ -120,11 +137,13 @@ def check_measures(measures: Sequence[str]) -> list[str]:
 
 
 def short_relay_name(name: object) -> str:
+    """A relay's name without the leading "Relais Familles Mono – "."""
     text = "" if is_missing(name) else str(name)
     return re.sub(r"^Relais Familles Mono\s*[–-]\s*", "", text)
 
 
 def activity_label(code: object, lang: str) -> str:
+    """Label of an activity type code; an unknown code as it is."""
     try:
         return i18n.label(str(code), lang)
     except KeyError:
@@ -132,16 +151,19 @@ def activity_label(code: object, lang: str) -> str:
 
 
 def order_types(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the fixed display order of :data:`relais_analysis.i18n.ACTIVITY_TYPES`, unknown codes last."""
     order = {code: i for i, code in enumerate(i18n.ACTIVITY_TYPES)}
     rank = table["type"].map(lambda c: order.get(c, len(order))).to_numpy()
     return table.iloc[np.argsort(rank, kind="stable")]
 
 
 def with_year(title: str, year: int | None) -> str:
+    """``"<title>, <year>"``, or ``title`` when there is no single year."""
     return f"{title}, {year}" if year is not None else title
 
 
 def partial_flags(table: pd.DataFrame) -> list[bool]:
+    """Per row, whether the following year is incomplete (``next_year_partial``)."""
     if "next_year_partial" not in table.columns:
         return [False] * len(table)
     return [bool(v) if not is_missing(v) else False for v in table["next_year_partial"]]

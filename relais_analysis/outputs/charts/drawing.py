@@ -23,7 +23,6 @@ from relais_analysis.outputs.charts.cells import format_cell, is_number, plain
 from relais_analysis.outputs.charts.style import MUTED_COLOR, PALETTE, TEXT_COLOR
 from relais_analysis.privacy import suppression
 
-
 __all__ = [
     "Marks",
     "add_footnote",
@@ -197,6 +196,7 @@ def fix_ticks(ax: Axes) -> None:
 
 
 def legend(ax: Axes, handles: list[Any], title: str) -> None:
+    """Legend above the axes, in one row, with the title above it."""
     ax.legend(
         handles=handles,
         loc="lower left",
@@ -211,12 +211,14 @@ def legend(ax: Axes, handles: list[Any], title: str) -> None:
 
 
 def measure_patch(measure: str, lang: str) -> Patch:
+    """Legend swatch of a measure, in its palette colour."""
     return Patch(facecolor=PALETTE[measure], label=i18n.label(measure, lang))
 
 
 def grouped_hbars(
     ax: Axes, table: pd.DataFrame, categories: list[str], measures: Sequence[str], lang: str, threshold: int
 ) -> Marks:
+    """Horizontal bars of ``measures`` side by side per category; returns the placeholders written."""
     y = np.arange(len(categories), dtype=float)
     width = 0.8 / len(measures)
     marks = Marks()
@@ -232,4 +234,5 @@ def grouped_hbars(
 
 
 def hbar_height(n: int, measures: int) -> float:
+    """Figure height (inches) for ``n`` categories of ``measures`` bars."""
     return 1.2 + n * (0.12 + 0.18 * measures)

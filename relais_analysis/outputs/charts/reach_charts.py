@@ -45,7 +45,6 @@ from relais_analysis.outputs.charts.style import MUTED_COLOR, PALETTE, TEXT_COLO
 from relais_analysis.privacy import suppression
 from relais_analysis.privacy.suppression import is_missing
 
-
 __all__ = [
     "STACK",
     "activity_types",

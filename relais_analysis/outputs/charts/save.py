@@ -21,7 +21,6 @@ from relais_analysis.errors import ParameterError
 from relais_analysis.outputs.charts.style import PNG_DPI, house_style
 from relais_analysis.privacy.publication import write_published_table
 
-
 __all__ = [
     "FORMATS",
     "save_figure",

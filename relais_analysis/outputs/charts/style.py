@@ -16,7 +16,6 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-
 __all__ = [
     "GRID_COLOR",
     "HOUSE_RC",
@@ -134,5 +133,6 @@ def house_style() -> Iterator[None]:
 
 
 def new_axes(figsize: tuple[float, float], layout: str = "constrained") -> Axes:
+    """Axes of a new figure (never through pyplot)."""
     figure = Figure(figsize=figsize, layout=layout)
     return figure.add_subplot()

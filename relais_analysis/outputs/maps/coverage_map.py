@@ -17,7 +17,6 @@ from relais_analysis.outputs.maps.validation import REQUIRED_RELAY_COLUMNS, chec
 from relais_analysis.outputs.offline import make_offline_map
 from relais_analysis.privacy.suppression import check_threshold
 
-
 __all__ = [
     "coverage_map",
 ]

@@ -23,7 +23,6 @@ from relais_analysis.outputs.offline import escape_for_folium
 from relais_analysis.outputs.maps.validation import REQUIRED_COMMUNE_COLUMNS
 from relais_analysis.privacy.suppression import is_missing, is_suppressed, masked_label
 
-
 __all__ = [
     "BORDER",
     "COORD_DECIMALS",
@@ -168,6 +167,7 @@ def add_communes(
     lang: str,
     threshold: int,
 ) -> folium.GeoJson:
+    """The commune choropleth with its tooltips (pre-formatted, escaped), added to ``m``."""
     ids = [str(nis) for nis in communes["nis"]]
     values = communes[value_column].tolist()
     properties = [
@@ -244,6 +244,13 @@ def _relay_popup(row: pd.Series, lang: str, threshold: int) -> str:
 def add_relays(
     m: folium.Map, relays: pd.DataFrame, lang: str, threshold: int
 ) -> folium.FeatureGroup:
+    """One circle marker per relay with tooltip and popup, as a feature group of ``m``.
+
+    Raises
+    ------
+    ParameterError
+        If a relay has no coordinates.
+    """
     group = folium.FeatureGroup(name=escape_text(i18n.label("relays", lang)))
     for index, row in relays.iterrows():
         lat, lon = row["latitude"], row["longitude"]

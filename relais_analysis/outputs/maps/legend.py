@@ -26,7 +26,6 @@ from relais_analysis.outputs.maps.layers import (
 )
 from relais_analysis.privacy.suppression import footnote
 
-
 __all__ = [
     "furniture",
     "legend_html",
@@ -82,6 +81,7 @@ def legend_html(
     territories: bool,
     provinces: bool,
 ) -> str:
+    """Legend rows (classes, masked, no data, not covered, symbols) as escaped HTML."""
     rows = [_legend_row(_swatch(color), text) for color, text in classes.legend()]
     rows.append('<div class="rfm-sep"></div>')
     rows.append(_legend_row(_swatch(f"url(#{DOTS_ID})"), footnote(threshold, lang)))
@@ -112,6 +112,7 @@ def legend_html(
 
 
 def title_html(title: str, synthetic: bool, lang: str) -> str:
+    """Title box content, with the synthetic-data banner when asked."""
     html = f'<div class="rfm-title-text">{escape_text(title)}</div>'
     if synthetic:
         html += f'<div class="rfm-synthetic">{escape_text(i18n.text("map.synthetic_banner", lang))}</div>'
@@ -119,6 +120,7 @@ def title_html(title: str, synthetic: bool, lang: str) -> str:
 
 
 def source_html(source: str, synthetic: bool, lang: str) -> str:
+    """The source line ("Source : ..."), escaped."""
     text = i18n.text("map.source_prefix", lang) + source
     if synthetic:
         text += " \u2014 " + i18n.label("synthetic_data", lang)

@@ -10,7 +10,6 @@ from relais_analysis import i18n
 from relais_analysis.outputs.maps.tiles import OSM_TILE_URL, network_tiles
 from relais_analysis.outputs.offline import OfflineAssetError, save_offline_map
 
-
 __all__ = [
     "save_map",
 ]

@@ -9,7 +9,6 @@ from folium.template import Template
 
 from relais_analysis import i18n
 
-
 __all__ = [
     "NetworkTiles",
     "OSM_TILE_URL",
@@ -63,4 +62,5 @@ class NetworkTiles(MacroElement):
 
 
 def network_tiles(m: folium.Map) -> list[NetworkTiles]:
+    """The tile elements of ``m`` (empty for an offline map)."""
     return [child for child in m._children.values() if isinstance(child, NetworkTiles)]

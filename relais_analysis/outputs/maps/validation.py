@@ -19,7 +19,6 @@ from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.outputs.classes import check_number
 from relais_analysis.privacy.suppression import is_missing, is_suppressed
 
-
 __all__ = [
     "REQUIRED_COMMUNE_COLUMNS",
     "REQUIRED_RELAY_COLUMNS",
@@ -43,6 +42,13 @@ REQUIRED_RELAY_COLUMNS = (
 
 
 def check_columns(frame: pd.DataFrame, required: Iterable[str], table: str) -> None:
+    """Check that ``frame`` has the ``required`` columns.
+
+    Raises
+    ------
+    ParameterError
+        Listing the missing and present columns.
+    """
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ParameterError(
@@ -93,6 +99,13 @@ def commune_status(covered: object, value: object) -> str:
 
 
 def check_covered(values: pd.Series) -> list[bool]:
+    """The ``covered`` column as a list of bools.
+
+    Raises
+    ------
+    ParameterError
+        If a value is not a boolean.
+    """
     flags = []
     for row, value in values.items():
         if not isinstance(value, (bool, np.bool_)):
