@@ -35,7 +35,8 @@ has exactly ``fr`` and ``en``; ``{name}`` fields are filled by :meth:`str.format
   :class:`~relais_analysis.errors.RelaisError` (``ParameterError(*text_pair(...))``);
 - :func:`text_keys` ``(prefix)``: the keys under a prefix (``"province."``...);
 - :func:`templates` ``(prefix, lang)``: the unfilled texts under a prefix, by short name;
-- :func:`label` ``(name, lang)`` is ``text("label." + name, lang)``.
+- :func:`label` ``(name, lang)`` is ``text("label." + name, lang)``;
+- :func:`catalogue` ``()``: every key -> ``{"fr", "en"}``, read-only.
 
 To add a text: add a table to the domain's file (or a new ``<domain>.toml``; the
 folder is package data as a whole), with both ``fr`` and ``en`` and the same fields
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_DATA",
     "SUPPORTED_LANGS",
+    "catalogue",
     "check_lang",
     "format_date",
     "format_decimal",

@@ -166,8 +166,12 @@ def _is_error_call(node: ast.AST) -> bool:
 
 
 def _french_strings(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    relative = path.relative_to(PACKAGE).as_posix()
+    return _french_strings_in(path.read_text(encoding="utf-8"), path.relative_to(PACKAGE).as_posix())
+
+
+def _french_strings_in(source: str, relative: str) -> list[str]:
+    """French-looking string constants of ``source`` (module ``relative``), docstrings and allowed ones apart."""
+    tree = ast.parse(source)
     skip_errors = relative in ERRORS_NOT_MIGRATED
     skip: set[int] = set()
     for node in ast.walk(tree):
@@ -191,16 +195,12 @@ def _french_strings(path: Path) -> list[str]:
 
 def test_scan_finds_french_text() -> None:
     """The scan itself: an inline French label or error message is found, a docstring is not."""
-    sample = PACKAGE / "outputs" / "_scan_sample.py"
     source = ('"""Module docstring, en français."""\n'
               'TITLE = {"fr": "Parents touchés", "en": "Parents reached"}\n'
-              'raise ParameterError("Valeur inconnue.", "Unknown value.")\n')
-    try:
-        sample.write_text(source, encoding="utf-8")
-        assert _french_strings(sample) == ["outputs/_scan_sample.py:2: 'Parents touchés'",
-                                           "outputs/_scan_sample.py:3: 'Valeur inconnue.'"]
-    finally:
-        sample.unlink()
+              'raise ParameterError("Valeur inconnue pour la carte.", "Unknown value for the map.")\n')
+    assert _french_strings_in(source, "outputs/sample.py") == [
+        "outputs/sample.py:2: 'Parents touchés'", "outputs/sample.py:3: 'Valeur inconnue pour la carte.'"]
+    assert _french_strings_in(source, "outcomes/sentences.py") == ["outcomes/sentences.py:2: 'Parents touchés'"]
 
 
 @pytest.mark.parametrize("path", MIGRATED, ids=lambda p: p.relative_to(PACKAGE).as_posix())
