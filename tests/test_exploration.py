@@ -21,8 +21,8 @@ from relais_analysis.analysis import Analysis
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import format_int, format_percent
 from relais_analysis.privacy.masked import SUPPRESSED
-from relais_analysis.report.build import exploration as ex
-from relais_analysis.report.build import exploration_views as views
+from relais_analysis.report import exploration as ex
+from relais_analysis.report import exploration_views as views
 from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
 from paths import DEMO, ROOT, SMALL
 
