@@ -33,7 +33,7 @@ import io
 import json
 import numbers
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -204,11 +204,16 @@ def column_spec(column: str, values: pd.Series | None = None) -> ColumnSpec:
     ('Part de femmes (%)', 'Share of women (%)')
     >>> column_spec("mystery", pd.Series([1.5])).kind
     'number'
+    >>> column_spec("activities").kind, column_spec("activities", pd.Series(["1", "2-3"])).kind
+    ('integer', 'text')
     """
-    if column in COLUMNS:
-        return COLUMNS[column]
-    kind = "text"
     present = [] if values is None else [v for v in values.tolist() if not _missing(v) and not is_suppressed(v)]
+    if column in COLUMNS:
+        spec = COLUMNS[column]
+        if spec.kind in ("integer", "number", "share") and any(isinstance(v, str) for v in present):
+            return replace(spec, kind="text")  # e.g. "activities" as classes ("2-3") in activities_per_parent
+        return spec
+    kind = "text"
     if present and all(isinstance(v, (bool, np.bool_)) for v in present):
         kind = "boolean"
     elif present and all(isinstance(v, numbers.Number) for v in present):
