@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.i18n import check_lang
-from relais_analysis.privacy.published_csv import _YES_NO, column_spec
+from relais_analysis.privacy.published_columns import YES_NO, column_spec
 from relais_analysis.privacy.safe_csv import neutralise_cell
 from relais_analysis.privacy.suppression import check_publishable, footnote, is_suppressed, masked_label
 
@@ -67,7 +67,7 @@ def _value(value: object, kind: str, lang: str, label: str) -> tuple[object, str
     except (TypeError, ValueError):
         pass
     if isinstance(value, (bool, np.bool_)):
-        return _YES_NO[lang][0 if value else 1], None
+        return YES_NO[lang][0 if value else 1], None
     if isinstance(value, numbers.Number):
         number = float(value)
         if kind == "share":
@@ -102,7 +102,7 @@ def write_published_workbook(tables: Mapping[str, pd.DataFrame], path: str | Pat
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from relais_analysis.privacy.published_csv import COLUMNS
+    from relais_analysis.privacy.published_columns import COLUMNS
 
     lang = check_lang(lang)
     for name, frame in tables.items():  # every check before anything is written
