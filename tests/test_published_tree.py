@@ -245,7 +245,9 @@ def _libreoffice_cells(paths: list[Path], tmp_path: Path) -> dict[str, list]:
     copies = []
     for i, path in enumerate(paths):  # unique names: LibreOffice writes <stem>.xlsx
         copies.append(shutil.copy(path, inputs / f"f{i}_{path.name}"))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/profile", "--headless", "--convert-to", "xlsx",
+    # a French-language spreadsheet's import: ';' (published tables, issue 12) or ',' (figures' data), UTF-8
+    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/profile", "--headless",
+                    "--infilter=CSV:44/59,34,76", "--convert-to", "xlsx",
                     "--outdir", str(tmp_path / "lo-out"), *map(str, copies)],
                    env={**os.environ, "HOME": str(home)}, capture_output=True, timeout=300, check=True)
     cells = {}
