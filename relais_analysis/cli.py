@@ -124,8 +124,9 @@ def _indicators(args: argparse.Namespace) -> int:
     raw, published, year, threshold = analysis.internal_tables, analysis.tables, analysis.year, analysis.threshold
     dataset = analysis.dataset
     files = analysis.write_tables(args.out)
-    print(f"{len(files) - 1} tableaux publiables écrits dans / publishable tables written to {args.out} "
-          f"({published.total_suppressed} case(s) masquée(s) < {threshold})")
+    csvs, books = [p for p in files if p.suffix == ".csv"], [p.name for p in files if p.suffix == ".xlsx"]
+    print(f"{len(csvs)} tableaux publiables écrits dans / publishable tables written to {args.out} "
+          f"(CSV{''.join(' + ' + b for b in books)}) ({published.total_suppressed} case(s) masquée(s) < {threshold})")
     if args.unsafe_internal:  # beside --out, never inside the folder that gets published
         internal = args.out.resolve().parent / f"{args.out.resolve().name}-INTERNE_NE_PAS_PUBLIER"
         write_tables(raw, internal, prefix="INTERNE_NE_PAS_PUBLIER_")

@@ -7,6 +7,7 @@ import pytest
 
 from relais_analysis.geography import reference
 from relais_analysis.errors import InputDataError
+from relais_analysis.privacy.published_csv import file_stem, read_published_table
 from relais_analysis.geography.population import load_households, load_statbel_population, with_population
 
 
@@ -64,10 +65,10 @@ def test_newer_population_file_feeds_the_indicators(tmp_path):
     result = relais("indicators", "--year", "2024", "--data", str(small), "--out", str(tmp_path / "out"),
                     "--population", str(tmp_path / "TF_SOC_POP_STRUCT_2025.txt"))
     assert result.returncode == 0, result.stderr
-    coverage = pd.read_csv(tmp_path / "out" / "population_coverage.csv", dtype={"province_nis": str})
+    coverage = read_published_table(tmp_path / "out" / f"{file_stem('population_coverage')}.csv")
     wallonia = coverage.set_index("province_nis").loc["03000"]
     assert wallonia["population"] == 2 * 3_645_243 and wallonia["population_covered"] == 2 * 441_584
-    rates = pd.read_csv(tmp_path / "out" / "reach_rates.csv", dtype={"nis": str}).set_index("nis")
+    rates = read_published_table(tmp_path / "out" / f"{file_stem('reach_rates')}.csv").set_index("nis")
     assert rates.loc["62063", "population"] == 2 * 197_217
     missing = doubled[doubled["CD_REFNIS"] != "62063"]
     missing.to_csv(tmp_path / "partial.txt", sep="|", index=False)

@@ -25,6 +25,7 @@ import pytest
 from clirun import relais  # in-process; the odd build, Ctrl-C and the failing notebook keep a real process
 
 from relais_analysis.indicators import tables
+from relais_analysis.privacy.published_csv import COLUMNS, file_stem, machine_table_name, read_published_text
 from relais_analysis.errors import ParameterError
 from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.privacy.publication import Staging, descendants
@@ -32,7 +33,7 @@ from relais_analysis.report.build import plan_jobs
 from paths import DEMO, ROOT, SMALL
 
 THRESHOLD = 5
-PUBLISHABLE_SUFFIXES = {".html", ".csv", ".png", ".svg", ".json", ".txt", ".pdf"}
+PUBLISHABLE_SUFFIXES = {".html", ".csv", ".png", ".svg", ".json", ".txt", ".pdf", ".xlsx"}  # .xlsx: tableaux.xlsx (issue 12)
 TEXT_SUFFIXES = {".html", ".csv", ".svg", ".json", ".txt"}
 #: Columns of published CSVs that count people (or their attendances and activities), from every table.
 PEOPLE_COLUMNS = {c for columns, *_ in tables.PEOPLE_COUNTS.values() for c in columns}
@@ -111,8 +112,9 @@ def _published_problems(site: Path, data: Path) -> list[str]:
             if len(value) >= 6 and value in text:
                 problems.append(f"rejected value {value!r} in {rel}")
         if path.suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            counted = set(tables.PEOPLE_COUNTS[path.stem][0]) if path.stem in tables.PEOPLE_COUNTS else PEOPLE_COLUMNS
+            frame = read_published_text(path)  # machine column names, whatever the language of the file
+            stem = machine_table_name(path.stem)
+            counted = set(tables.PEOPLE_COUNTS[stem][0]) if stem in tables.PEOPLE_COUNTS else PEOPLE_COLUMNS
             for column in counted & set(frame.columns):  # e.g. not "activities" in activities_per_parent (a class)
                 for value in frame[column]:
                     if re.fullmatch(r"-?\d+(\.\d+)?", value) and 0 < float(value) < THRESHOLD:
@@ -149,10 +151,10 @@ def test_the_walk_finds_what_it_looks_for(demo_site, tmp_path):
     code = load_dataset(DEMO).participants["participant_id"].iloc[0]
     (site / "provinces" / "namur" / "notes.txt").write_text(f"{code} {tmp_path}", encoding="utf-8")
     shutil.copy(demo_site.internal / "wallonie" / "annual_report.executed.ipynb", site)
-    csv = site / "provinces" / "namur" / "tableaux" / "reach_by_relay.csv"
-    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    frame.loc[0, "parents"] = "3"
-    frame.to_csv(csv, index=False)
+    csv = site / "provinces" / "namur" / "tableaux" / f"{file_stem('reach_by_relay')}.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False, sep=";", encoding="utf-8-sig")
+    frame.loc[0, COLUMNS["parents"].header("fr")] = "3"
+    frame.to_csv(csv, index=False, sep=";", encoding="utf-8-sig")
     problems = "\n".join(_published_problems(site, DEMO))
     for expected in ("internal file type: annual_report.executed.ipynb", "absolute local path in provinces/namur/notes",
                      f"code {code!r}", "count 3 of"):
@@ -243,7 +245,9 @@ def _libreoffice_cells(paths: list[Path], tmp_path: Path) -> dict[str, list]:
     copies = []
     for i, path in enumerate(paths):  # unique names: LibreOffice writes <stem>.xlsx
         copies.append(shutil.copy(path, inputs / f"f{i}_{path.name}"))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/profile", "--headless", "--convert-to", "xlsx",
+    # a French-language spreadsheet's import: ';' (published tables, issue 12) or ',' (figures' data), UTF-8
+    subprocess.run([soffice, f"-env:UserInstallation=file://{home}/profile", "--headless",
+                    "--infilter=CSV:44/59,34,76", "--convert-to", "xlsx",
                     "--outdir", str(tmp_path / "lo-out"), *map(str, copies)],
                    env={**os.environ, "HOME": str(home)}, capture_output=True, timeout=300, check=True)
     cells = {}
@@ -256,9 +260,10 @@ def _libreoffice_cells(paths: list[Path], tmp_path: Path) -> dict[str, list]:
 def test_no_formula_survives_in_a_spreadsheet(odd_build, tmp_path):
     _, _, out = odd_build
     brabant = out / "2024" / "provinces" / "brabant-wallon"
-    paths = [out / "2024" / "wallonie" / "tableaux" / "reach_by_relay.csv", brabant / "tableaux" / "reach_by_relay.csv",
+    relays = f"{file_stem('reach_by_relay')}.csv"
+    paths = [out / "2024" / "wallonie" / "tableaux" / relays, brabant / "tableaux" / relays,
              brabant / "figures" / "people_by_relay.csv"]
-    names = {v for p in paths for v in pd.read_csv(p, dtype=str, keep_default_na=False)["relay_name"]}
+    names = {v for p in paths for v in read_published_text(p)["relay_name"]}
     assert {"'" + name for name in FORMULAS.values()} <= names  # the names are there, made inert
     control = tmp_path / "control.csv"  # the same names written naively: LibreOffice does run them
     pd.DataFrame({"relay_name": list(FORMULAS.values()), "parents": [5, 6, 7]}).to_csv(control, index=False)
@@ -441,7 +446,7 @@ def test_index_names_every_table_for_readers(demo_site):
     page = (demo_site.site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="[^"]*tableaux/([^"/]+)\.csv">([^<]+)</a>', page)
     stems = {stem for stem, _ in links}
-    assert {"outcomes_change", "outcomes_bands_djg6", "reach_by_relay"} <= stems
+    assert {"outcomes_change", "outcomes_bands_djg6", file_stem("reach_by_relay")} <= stems
     for stem, text in links:
         assert "_" not in text and text != stem, (stem, text)
     assert "niveaux à l&#x27;entrée et au suivi : DJG-6" in page or "niveaux à l'entrée et au suivi : DJG-6" in page

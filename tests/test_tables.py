@@ -12,6 +12,7 @@ from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.indicators import tables
 from relais_analysis.errors import ParameterError
+from relais_analysis.privacy.published_csv import file_stem, read_published_text
 from paths import SMALL
 
 
@@ -82,9 +83,9 @@ def test_write_tables_and_manifest(small, tmp_path):
     files = tables.write_tables(pub, tmp_path)
     manifest = json.loads((tmp_path / "tables.json").read_text())
     assert manifest["suppressed_cells"] == pub.total_suppressed > 0
-    csv = pd.read_csv(tmp_path / "reach_by_province.csv", dtype=str)
+    csv = read_published_text(tmp_path / f"{file_stem('reach_by_province')}.csv")
     assert csv.set_index("province_name").loc["Luxembourg", "parents"] == "n.p."
-    assert len(files) == len(pub.tables) + 1
+    assert len(files) == len(pub.tables) + 2  # the CSV files, tableaux.xlsx and tables.json
     raw = tables.indicator_tables(small, 2024)
     with pytest.raises(ParameterError):
         tables.write_tables(raw, tmp_path / "x")
@@ -99,7 +100,7 @@ def test_cli_indicators(tmp_path):
     internal = tmp_path / "out-INTERNE_NE_PAS_PUBLIER"  # beside --out, never inside what gets published
     assert (internal / "INTERNE_NE_PAS_PUBLIER_reach_by_province.csv").exists()
     assert not any("INTERNE" in p.name for p in out.rglob("*"))
-    published = pd.read_csv(out / "reach_by_province.csv", dtype=str)
+    published = read_published_text(out / f"{file_stem('reach_by_province')}.csv")
     assert "n.p." in set(published["parents"])
     bad = relais("indicators", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--threshold", "2")
     assert bad.returncode == 2 and "at least 3" in bad.stderr and "Traceback" not in bad.stderr

@@ -31,7 +31,7 @@ from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.i18n import catalogue
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold
 from relais_analysis.privacy.suppress import suppress_small_counts
-from relais_analysis.privacy.publication import write_published_table
+from relais_analysis.privacy.published_csv import machine_table_name
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.indicators.scope import for_province
 
@@ -89,7 +89,10 @@ def table_title(name: str, lang: str = "fr", short_names: Mapping[str, str] | No
     "niveaux à l'entrée et au suivi : DJG-6"
     >>> table_title("unknown_table", "en")
     'unknown_table'
+    >>> table_title("personnes_touchees_par_relais")  # a published file's name
+    'par relais'
     """
+    name = machine_table_name(name)
     if name in TABLE_TITLES:
         return TABLE_TITLES[name][lang]
     if name in OUTCOME_TABLE_TITLES:
@@ -103,6 +106,7 @@ def table_title(name: str, lang: str = "fr", short_names: Mapping[str, str] | No
 
 def table_order(name: str) -> tuple[int, str]:
     """Sort key of a published table on the index: reach and coverage first, then outcomes."""
+    name = machine_table_name(name)
     if name in TABLE_TITLES:
         return list(TABLE_TITLES).index(name), name
     for k, prefix in enumerate(OUTCOME_TABLE_TITLES):
@@ -334,19 +338,27 @@ def _mask_all_categories(frame: pd.DataFrame, counts: list[str], total_col: str 
 
 
 def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", prefix: str = "") -> list[Path]:
-    """Write each table as CSV plus ``tables.json`` (names, files, masked cells).
+    """Write each table as CSV plus ``tables.json`` (names, files, columns, masked cells).
 
-    Published sets go through :func:`relais_analysis.privacy.publication.write_published_table`
-    (which refuses any small count left); an unprotected set is written only with a
-    ``prefix`` that says so (e.g. ``"INTERNE_NE_PAS_PUBLIER_"``).
+    Published sets go through :func:`relais_analysis.privacy.published_csv.write_excel_csv`
+    (which refuses any small count left): files named and headed in ``lang``, ``;`` and
+    decimal comma in French, UTF-8 with BOM, opened by a double click in Excel; the
+    manifest names every column in both languages with its type and unit (the contract
+    :func:`relais_analysis.privacy.published_csv.read_published_table` reads back), and
+    one workbook (``tableaux.xlsx``) holds every table on its own sheet. An unprotected
+    set is written as plain CSV with machine names, only with a ``prefix`` that says so
+    (e.g. ``"INTERNE_NE_PAS_PUBLIER_"``).
 
     Raises
     ------
     PrivacyError
         A published table still holds a count between 1 and threshold - 1.
     ParameterError
-        An unprotected set without a warning prefix.
+        An unprotected set without a warning prefix, or an invalid ``lang``.
     """
+    from relais_analysis.privacy.published_csv import file_stem, manifest_entry, write_excel_csv
+    from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES, write_published_workbook
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not tables.published and not prefix:
@@ -356,18 +368,28 @@ def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", pre
         )
     written, manifest = [], []
     for name, frame in tables.tables.items():
-        path = out_dir / f"{prefix}{name}.csv"
         counts = [c for c in PEOPLE_COUNTS[name][0] if c in frame.columns]
         if tables.published:  # checked, then formula-like text neutralised (relay names reach Excel)
-            write_published_table(frame, path, threshold=tables.threshold, lang=lang, count_columns=counts)
+            path = write_excel_csv(frame, out_dir / f"{prefix}{file_stem(name, lang)}.csv",
+                                   threshold=tables.threshold, lang=lang, count_columns=counts)
+            entry = manifest_entry(name, path.name, frame, lang,
+                                   {lg: table_title(name, lg) for lg in ("fr", "en")})
         else:
-            write_csv(frame, path)
+            path = write_csv(frame, out_dir / f"{prefix}{name}.csv")
+            entry = {"table": name, "file": path.name}
         written.append(path)
-        manifest.append({"table": name, "file": path.name, "people_count_columns": counts,
+        manifest.append({**entry, "people_count_columns": counts,
                          "suppressed_cells": tables.suppressed_cells.get(name, 0)})
     meta = {"year": tables.year, "province_nis": tables.province_nis, "relay_id": tables.relay_id,
             "published": tables.published,
             "threshold": tables.threshold, "suppressed_cells": tables.total_suppressed, "tables": manifest}
+    if tables.published:
+        book = write_published_workbook(
+            tables.tables, out_dir / f"{prefix}{WORKBOOK_NAMES[lang]}", lang=lang, threshold=tables.threshold,
+            titles={n: table_title(n, lang) for n in tables.tables},
+            count_columns={n: [c for c in PEOPLE_COUNTS[n][0] if c in f.columns] for n, f in tables.tables.items()})
+        meta["workbook"] = book.name
+        written.append(book)
     manifest_path = out_dir / f"{prefix}tables.json"
     manifest_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return [*written, manifest_path]

@@ -293,7 +293,10 @@ def read_published_folder(folder: str | Path) -> dict[int, dict[str, dict[str, p
 
     Every ``tables.json`` under ``folder`` (written by
     :func:`relais_analysis.indicators.tables.write_tables`) names a year, a scope and the
-    count columns of its tables. A count cell that is not a number is masked
+    count columns of its tables; each file is read through its contract
+    (:func:`relais_analysis.privacy.published_csv.read_published_text`: French or English
+    headers back to machine names, shares in percent back to proportions with their
+    printed precision). A count cell that is not a number is masked
     (any label), an empty one is "no data".
 
     Raises
@@ -303,6 +306,7 @@ def read_published_folder(folder: str | Path) -> dict[int, dict[str, dict[str, p
     """
     from relais_analysis.indicators.tables import RATES as _  # noqa: F401  (keeps the table registry importable)
     from relais_analysis.privacy.links import RATES
+    from relais_analysis.privacy.published_csv import read_published_text
 
     folder = Path(folder)
     manifests = sorted(folder.rglob("tables.json")) if folder.is_dir() else []
@@ -316,7 +320,7 @@ def read_published_folder(folder: str | Path) -> dict[int, dict[str, dict[str, p
             year = int(meta["year"])
             tables: dict[str, pd.DataFrame] = {}
             for entry in meta["tables"]:
-                frame = pd.read_csv(manifest.parent / entry["file"], dtype=str, keep_default_na=False)
+                frame = read_published_text(manifest.parent / entry["file"])  # machine names and notation
                 counts = set(entry.get("people_count_columns", []))
                 rates = set(RATES.get(entry["table"], {}))
                 for column in frame.columns:
@@ -342,10 +346,11 @@ def _outcome_tables(folder: Path) -> dict[str, pd.DataFrame]:
     """The outcome chapter's CSV tables beside a manifest (named ``outcomes_*.csv``, read by their names)."""
     from relais_analysis.privacy.outcome_links import outcome_count_columns
     from relais_analysis.privacy.links import RATES
+    from relais_analysis.privacy.published_csv import read_published_text
 
     tables = {}
     for path in sorted(folder.glob("outcomes_*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = read_published_text(path)
         name = path.stem
         counts = set(outcome_count_columns(name, frame))
         rates = set(RATES.get(name, {}))

@@ -33,12 +33,13 @@ from typing import TYPE_CHECKING
 
 from relais_analysis.errors import ParameterError
 from relais_analysis.text_folding import strip_accents
+from relais_analysis.privacy.published_csv import read_published_table  # noqa: F401  (the reader of this door)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "check_site_root", "descendants", "internal_root", "relay_folders",
-           "holding_sigint", "safe_file_stem", "stop_processes", "write_published_table"]
+           "holding_sigint", "read_published_table", "safe_file_stem", "stop_processes", "write_published_table"]
 
 #: Folder, beside the yearly published folders, of what must never be published.
 INTERNAL_DIR = "interne"

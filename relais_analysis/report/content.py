@@ -484,7 +484,10 @@ class AnnualReport(_Content):
         """Link to the self-contained interactive map written beside the report."""
         text = {"fr": "Ouvrir la carte interactive (fonctionne hors ligne)",
                 "en": "Open the interactive map (works offline)"}[self.params.lang]
-        return f'<p class="relais-map-link"><a href="carte.html">{html.escape(text)}</a></p>'
+        book = {"fr": ("tableaux.xlsx", "Tous les tableaux dans un classeur Excel"),  # issue 12: written by write_tables
+                "en": ("tables.xlsx", "All tables in one Excel workbook")}[self.params.lang]
+        return (f'<p class="relais-map-link"><a href="carte.html">{html.escape(text)}</a> · '
+                f'<a href="tableaux/{book[0]}">{html.escape(book[1])}</a></p>')
 
 
 _HEADINGS = {
