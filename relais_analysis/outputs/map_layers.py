@@ -12,12 +12,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from relais_analysis.indicators import coverage
+from relais_analysis.indicators import territory
 from relais_analysis.geography import reference
 from relais_analysis.config import CRS_WEB
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import check_lang, label, province_label
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.outputs.maps import coverage_map
 from relais_analysis.indicators.tables import TableSet
 
@@ -46,7 +46,7 @@ def _check_indicator(indicator: str) -> tuple[str, str, dict[str, str]]:
 
 def relay_layer(dataset: Dataset, tables: TableSet) -> pd.DataFrame:
     """Active relays with WGS84 position and their published activities and parents."""
-    points = coverage.relay_points(dataset, tables.year)
+    points = territory.relay_points(dataset, tables.year)
     if tables.province_nis is not None:
         points = points[points["relay_id"].isin(tables.tables["reach_by_relay"]["relay_id"])]
     wgs = points.to_crs(CRS_WEB)
@@ -87,7 +87,7 @@ def commune_layer(dataset: Dataset, tables: TableSet) -> gpd.GeoDataFrame:
 
 def territory_layer(dataset: Dataset, tables: TableSet) -> gpd.GeoDataFrame:
     """One outline per relay territory (union of its communes), WGS84."""
-    assignments = coverage.territory_communes(dataset, tables.year)
+    assignments = territory.territory_communes(dataset, tables.year)
     communes = reference.load_communes(tables.year, web=True)[["nis", "geometry"]]
     joined = communes.merge(assignments, on="nis")
     if tables.province_nis is not None:
@@ -146,7 +146,7 @@ def annual_map(
         source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes, population au 1er janvier 2020)",
                   "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities, population on 1 January 2020)"}
     else:
-        name = dataset.population_source.split(" (SHA-256")[0]
+        name = dataset.population_source.name
         source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes ; population : {name})",
                   "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities; population: {name})"}
     source = source[lang]
