@@ -85,12 +85,12 @@ def attendance_facts(dataset: Dataset, year: int | None = None) -> pd.DataFrame:
         (base-vintage code or NA), the text columns as categoricals. Integer codes make
         the distinct counts cheap; map them back through the dataset's tables when
         needed. Internal: never publish it. Built once per dataset and kept in
-        ``dataset.attendance_facts``.
+        ``dataset.derived.attendance_facts``.
     """
-    facts = dataset.attendance_facts
+    facts = dataset.derived.attendance_facts
     if facts is None:  # computed once per dataset: the joins dominate reach's cost at 10^6 rows
         facts = _build_facts(dataset)
-        dataset.attendance_facts = facts
+        dataset.derived.attendance_facts = facts
     if year is None:
         return facts
     return facts[facts["year"].to_numpy() == year]

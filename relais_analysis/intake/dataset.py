@@ -3,9 +3,10 @@
 :func:`relais_analysis.intake.ingest.load_dataset` builds a :class:`Dataset`; every later
 stage reads it. Besides the tables, it carries two typed derived fields, never compared
 or shown: the :class:`AttendanceIndex` that ingest computes while checking the
-attendance references, and the attendance facts that
-:func:`relais_analysis.indicators.reach.attendance_facts` memoises. Neither is carried
-over by :func:`dataclasses.replace` (a copy whose tables changed recomputes them).
+attendance references, and the :class:`Derived` tables that later stages compute once
+(the attendance facts of :func:`relais_analysis.indicators.reach.attendance_facts`).
+Neither is carried over by :func:`dataclasses.replace` (a copy whose tables changed
+recomputes them).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pandas as pd
 from relais_analysis.geography.population import BUNDLED_POPULATION, PopulationSource
 from relais_analysis.intake.losses import TABLE_ORDER, row_losses
 
-__all__ = ["REJECTION_COLUMNS", "AttendanceIndex", "Dataset", "TableReport"]
+__all__ = ["REJECTION_COLUMNS", "AttendanceIndex", "Dataset", "Derived", "TableReport"]
 
 #: Columns of ``Dataset.rejections`` and ``Dataset.warnings``; ``sheet`` is empty for CSV files.
 REJECTION_COLUMNS = ["table", "file", "sheet", "row", "column", "value", "reason_fr", "reason_en", "suggestion"]
@@ -60,6 +61,20 @@ class AttendanceIndex:
 
     def __len__(self) -> int:
         return len(self.activity_rows)
+
+
+@dataclass
+class Derived:
+    """Tables later stages derive from a dataset and keep with it: computed once, never compared or shown.
+
+    Attributes
+    ----------
+    attendance_facts : DataFrame or None
+        One row per attendance joined with its activity and participant, built by
+        :func:`relais_analysis.indicators.reach.attendance_facts` on first use.
+    """
+
+    attendance_facts: pd.DataFrame | None = None
 
 
 @dataclass
@@ -110,9 +125,9 @@ class Dataset:
         Set by :func:`~relais_analysis.intake.ingest.load_dataset` (not an argument of
         the constructor): the activity and participant row of each attendance row.
         None on a copy made with :func:`dataclasses.replace` or without attendance.
-    attendance_facts : DataFrame or None
-        Memo of :func:`relais_analysis.indicators.reach.attendance_facts` (not an
-        argument of the constructor); internal, never published.
+    derived : Derived
+        Tables computed once from this dataset by later stages (not an argument of
+        the constructor); internal, never published.
     """
 
     relays: pd.DataFrame
@@ -136,7 +151,7 @@ class Dataset:
     population: pd.Series | None = None
     population_source: PopulationSource = BUNDLED_POPULATION
     attendance_index: AttendanceIndex | None = field(default=None, init=False, repr=False, compare=False)
-    attendance_facts: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    derived: Derived = field(default_factory=Derived, init=False, repr=False, compare=False)
 
     @property
     def has_people(self) -> bool:
