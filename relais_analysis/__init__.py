@@ -24,7 +24,8 @@ from relais_analysis.errors import (
     UnknownCommuneError,
 )
 from relais_analysis.geography.reference import codes_to_year, communes_table, load_communes, load_provinces
-from relais_analysis.intake.ingest import Dataset, load_dataset, write_rejections
+from relais_analysis.intake.dataset import Dataset
+from relais_analysis.intake.ingest import load_dataset, write_rejections
 from relais_analysis.geography.resolve import resolve_commune
 
 __all__ = [

@@ -154,7 +154,7 @@ def demo_site_2025(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
 
 
 def _fingerprint(dataset) -> dict[str, int]:
-    """A hash of every table of a :class:`~relais_analysis.intake.ingest.Dataset` (values, index and column names)."""
+    """A hash of every table of a :class:`~relais_analysis.intake.dataset.Dataset` (values, index and column names)."""
     import dataclasses
 
     import pandas as pd

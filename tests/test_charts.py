@@ -23,7 +23,7 @@ from relais_analysis.outputs import classes
 from relais_analysis.outputs import static_map
 from relais_analysis.indicators import tables
 from relais_analysis.outputs import charts
-from relais_analysis.indicators import coverage
+from relais_analysis.indicators import territory
 from relais_analysis.geography import reference
 from relais_analysis.indicators import reach
 from relais_analysis.errors import ParameterError, PrivacyError
@@ -236,7 +236,7 @@ def communes_2024() -> pd.DataFrame:
 
 
 def test_choropleth_draws_every_commune_with_scale_bar(demo, communes_2024):
-    relays = coverage.relay_points(demo, 2024)
+    relays = territory.relay_points(demo, 2024)
     ax = static_map.choropleth(communes_2024, column="rate", relays=relays, provinces=reference.load_provinces(2024),
                            legend_title="Taux")
     collections = {c.get_gid(): c for c in ax.collections}

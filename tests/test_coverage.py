@@ -1,5 +1,8 @@
 """Coverage: territories, distances, rates and next-relay suggestions on the small fixture.
 
+Modules :mod:`~relais_analysis.indicators.territory`, :mod:`~relais_analysis.indicators.access`,
+:mod:`~relais_analysis.indicators.rates` and :mod:`~relais_analysis.indicators.planning`.
+
 The fixture (tests/fixtures/small) has four relays:
 
 - R1 Liège (62063, coordinates given), territory Liège 62063 + Seraing 62096;
@@ -24,9 +27,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from relais_analysis.indicators import coverage
+from relais_analysis.indicators import access, planning, rates, territory
 from relais_analysis.geography import reference as geo
 from relais_analysis.errors import ParameterError
+from paths import SMALL
 
 
 POP = {
@@ -41,6 +45,19 @@ POP = {
 COVERED_2024 = set(POP)
 COVERED_POP = sum(POP.values())  # 441 584, the covered communes of 2024
 WALLONIA_POP = 3_645_243
+
+
+def _population_of_territories_csv() -> int:
+    """Population of every commune named in the fixture's territories.csv, from the 2024 reference table.
+
+    Computed without the territory module: each row of the fixture's territories.csv is valid in 2024 (R3's
+    until 30 June, R2's Huy from 1 July), so every commune it names, by code or by French name, is covered.
+    """
+    table = geo.communes_table(2024)
+    by_name = dict(zip(table["name_fr"], table["nis"]))
+    named = pd.read_csv(SMALL / "territories.csv", dtype=str)["commune"]
+    codes = {name if name.isdigit() else by_name[name] for name in named}
+    return int(table.set_index("nis").loc[sorted(codes), "population"].sum())
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +77,7 @@ def _with_territories(dataset, rows: list[dict]):
 
 
 def test_active_relays_by_year(dataset):
-    r2024 = coverage.active_relays(dataset, 2024)
+    r2024 = territory.active_relays(dataset, 2024)
     assert list(r2024["relay_id"]) == ["R1", "R2", "R3", "R4"]
     assert r2024.set_index("relay_id")["closed_during_year"].to_dict() == {
         "R1": False, "R2": False, "R3": True, "R4": False}
@@ -68,16 +85,16 @@ def test_active_relays_by_year(dataset):
     assert list(r2024.columns) == ["relay_id", "name", "organisation", "commune", "opened", "closed",
                                    "closed_during_year"]
 
-    r2025 = coverage.active_relays(dataset, 2025)
+    r2025 = territory.active_relays(dataset, 2025)
     assert list(r2025["relay_id"]) == ["R1", "R2", "R4"]  # R3 closed in June 2024
     assert r2025.set_index("relay_id").loc["R4", "commune"] == "82039"  # merged vintage
     assert not r2025["closed_during_year"].any()
 
-    assert list(coverage.active_relays(dataset, 2022)["relay_id"]) == ["R1", "R2", "R3"]  # R4 opened 2023
+    assert list(territory.active_relays(dataset, 2022)["relay_id"]) == ["R1", "R2", "R3"]  # R4 opened 2023
 
 
 def test_relay_points(dataset):
-    points = coverage.relay_points(dataset, 2024)
+    points = territory.relay_points(dataset, 2024)
     assert points.crs.to_epsg() == 3812
     assert points.set_index("relay_id")["location_source"].to_dict() == {
         "R1": "coordinates", "R2": "commune", "R3": "coordinates", "R4": "commune"}
@@ -90,14 +107,14 @@ def test_relay_points(dataset):
     assert by_id["R2"].equals(communes.loc["92094", "geometry"].representative_point())
     assert by_id["R4"].equals(communes.loc["82003", "geometry"].representative_point())
     # 2025: R4's commune is the merged Bastogne.
-    points_2025 = coverage.relay_points(dataset, 2025).set_index("relay_id")
+    points_2025 = territory.relay_points(dataset, 2025).set_index("relay_id")
     merged = geo.load_communes(2025).set_index("nis").loc["82039", "geometry"]
     assert points_2025.loc["R4", "commune"] == "82039"
     assert merged.contains(points_2025.geometry["R4"])
 
 
 def test_territory_communes(dataset):
-    t2024 = coverage.territory_communes(dataset, 2024)
+    t2024 = territory.territory_communes(dataset, 2024)
     assert set(zip(t2024["relay_id"], t2024["nis"])) == {
         ("R1", "62063"), ("R1", "62096"),
         ("R2", "92094"), ("R2", "92003"), ("R2", "61031"),
@@ -106,10 +123,10 @@ def test_territory_communes(dataset):
     }
     assert not t2024.duplicated().any()
 
-    t2023 = coverage.territory_communes(dataset, 2023)  # Huy not yet R2's
+    t2023 = territory.territory_communes(dataset, 2023)  # Huy not yet R2's
     assert ("R2", "61031") not in set(zip(t2023["relay_id"], t2023["nis"]))
 
-    t2025 = coverage.territory_communes(dataset, 2025)
+    t2025 = territory.territory_communes(dataset, 2025)
     assert set(zip(t2025["relay_id"], t2025["nis"])) == {
         ("R1", "62063"), ("R1", "62096"),
         ("R2", "92094"), ("R2", "92003"), ("R2", "61031"),
@@ -126,7 +143,7 @@ def test_territory_needs_relay_open_during_validity(dataset):
         {"relay_id": "R1", "commune": "62096", "valid_from": None, "valid_to": "2023-12-31"},
         {"relay_id": "R1", "commune": "62063", "valid_from": "2024-12-31", "valid_to": None},
     ])
-    t = coverage.territory_communes(ds, 2024)
+    t = territory.territory_communes(ds, 2024)
     assert list(zip(t["relay_id"], t["nis"])) == [("R1", "62063")]
 
 
@@ -134,7 +151,7 @@ def test_territory_needs_relay_open_during_validity(dataset):
 
 
 def test_commune_coverage_2024(dataset):
-    table = coverage.commune_coverage(dataset, 2024)
+    table = territory.commune_coverage(dataset, 2024)
     assert len(table) == 262 and table["nis"].is_unique
     covered = table.loc[table["covered"]].set_index("nis")
     assert set(covered.index) == COVERED_2024
@@ -150,7 +167,7 @@ def test_commune_coverage_2024(dataset):
 
 
 def test_commune_coverage_2025_after_merger(dataset):
-    table = coverage.commune_coverage(dataset, 2025)
+    table = territory.commune_coverage(dataset, 2025)
     assert len(table) == 261
     covered = table.loc[table["covered"]].set_index("nis")
     assert set(covered.index) == {"62063", "62096", "92094", "92003", "61031", "82039"}
@@ -161,11 +178,11 @@ def test_commune_coverage_2025_after_merger(dataset):
 
 
 def test_commune_coverage_province_filter(dataset):
-    table = coverage.commune_coverage(dataset, 2024, province="Liège")
+    table = territory.commune_coverage(dataset, 2024, province="Liège")
     assert len(table) == 84 and set(table["province_nis"]) == {"60000"}
     assert set(table.loc[table["covered"], "nis"]) == {"62063", "62096", "61031"}
     with pytest.raises(ParameterError):
-        coverage.commune_coverage(dataset, 2024, province="Limburg")
+        territory.commune_coverage(dataset, 2024, province="Limburg")
 
 
 def test_relays_listed_in_natural_order(dataset):
@@ -176,23 +193,23 @@ def test_relays_listed_in_natural_order(dataset):
                              territories=pd.concat([dataset.territories, extra.astype({"relay_id": "string",
                                                                                        "commune": "string"})],
                                                    ignore_index=True))
-    seraing = coverage.commune_coverage(ds, 2024).set_index("nis").loc["62096"]
+    seraing = territory.commune_coverage(ds, 2024).set_index("nis").loc["62096"]
     assert seraing["relays"] == "R1, R3, R10"
     assert seraing["n_relays"] == 3
 
 
 def test_uncovered_communes(dataset):
-    blank = coverage.uncovered_communes(dataset, 2024)
+    blank = territory.uncovered_communes(dataset, 2024)
     assert len(blank) == 262 - 7
     assert not blank["covered"].any()
     assert blank["population"].is_monotonic_decreasing
     assert blank.iloc[0]["name_fr"] == "Charleroi"  # the largest commune without a relay
     assert not set(blank["nis"]) & COVERED_2024
-    assert len(coverage.uncovered_communes(dataset, 2025)) == 261 - 6
+    assert len(territory.uncovered_communes(dataset, 2025)) == 261 - 6
 
 
 def test_population_coverage(dataset):
-    table = coverage.population_coverage(dataset, 2024)
+    table = territory.population_coverage(dataset, 2024)
     assert list(table["province_nis"]) == ["20002", "50000", "60000", "80000", "90000", "03000"]
     region = table.iloc[-1]
     assert region["province_name"] == "Wallonie"
@@ -204,6 +221,7 @@ def test_population_coverage(dataset):
     assert {nis: int(reference[nis]) for nis in POP} == POP
     assert int(reference.sum()) == WALLONIA_POP
     assert region["population_covered"] == COVERED_POP
+    assert region["population_covered"] == _population_of_territories_csv()  # independent of the hand-typed POP
     assert region["share_covered"] == pytest.approx(COVERED_POP / WALLONIA_POP)
     provinces = table.set_index("province_nis")
     assert provinces.loc["60000", "population_covered"] == 197_217 + 64_192 + 21_238
@@ -214,7 +232,7 @@ def test_population_coverage(dataset):
     assert table.iloc[:-1][["n_communes", "communes_covered", "population", "population_covered"]].sum().tolist() == [
         262, 7, WALLONIA_POP, COVERED_POP]
 
-    t2025 = coverage.population_coverage(dataset, 2025).set_index("province_nis")
+    t2025 = territory.population_coverage(dataset, 2025).set_index("province_nis")
     assert t2025.loc["03000", "n_communes"] == 261 and t2025.loc["03000", "communes_covered"] == 6
     assert t2025.loc["03000", "population_covered"] == COVERED_POP  # same people, one commune fewer
     assert t2025.loc["80000", "n_communes"] == 43
@@ -222,19 +240,19 @@ def test_population_coverage(dataset):
 
 def test_population_coverage_without_territories(dataset):
     empty = _with_territories(dataset, [])
-    table = coverage.population_coverage(empty, 2024).set_index("province_nis")
+    table = territory.population_coverage(empty, 2024).set_index("province_nis")
     assert table.loc["03000", "population"] == WALLONIA_POP
     assert table.loc["03000", "population_covered"] == 0
     assert table.loc["03000", "communes_covered"] == 0
     assert (table["share_covered"] == 0).all()
-    assert len(coverage.uncovered_communes(empty, 2024)) == 262
+    assert len(territory.uncovered_communes(empty, 2024)) == 262
 
 
 # --------------------------------------------------------------------------- distances
 
 
 def test_access_distances(dataset):
-    table = coverage.access_distances(dataset, 2024)
+    table = access.access_distances(dataset, 2024)
     assert len(table) == 262 and table["nis"].is_unique
     rows = table.set_index("nis")
     assert rows.loc["62063", "nearest_relay"] == "R1"
@@ -246,20 +264,20 @@ def test_access_distances(dataset):
     assert 30 < rows.loc["81001", "distance_km"] < 45
     # Recompute one distance with plain shapely.
     communes = geo.load_communes(2024).set_index("nis")
-    r4 = coverage.relay_points(dataset, 2024).set_index("relay_id").geometry["R4"]
+    r4 = territory.relay_points(dataset, 2024).set_index("relay_id").geometry["R4"]
     arlon = communes.loc["81001", "geometry"].representative_point()
     assert rows.loc["81001", "distance_km"] == pytest.approx(arlon.distance(r4) / 1000)
     assert (table["distance_km"] >= 0).all()
 
 
 def test_access_distances_detour_factor(dataset):
-    straight = coverage.access_distances(dataset, 2024)
-    road = coverage.access_distances(dataset, 2024, detour_factor=1.3)
+    straight = access.access_distances(dataset, 2024)
+    road = access.access_distances(dataset, 2024, detour_factor=1.3)
     np.testing.assert_allclose(road["distance_km"], straight["distance_km"] * 1.3)
     assert (road["nearest_relay"] == straight["nearest_relay"]).all()
     for bad in (0.9, 0, -1, float("nan"), "abc"):
         with pytest.raises(ParameterError):
-            coverage.access_distances(dataset, 2024, detour_factor=bad)
+            access.access_distances(dataset, 2024, detour_factor=bad)
 
 
 def test_access_distances_ties_no_duplicates(dataset):
@@ -267,22 +285,22 @@ def test_access_distances_ties_no_duplicates(dataset):
     twin = dataset.relays.loc[dataset.relays["relay_id"] == "R2"].assign(relay_id="R10")
     ds = dataclasses.replace(dataset, relays=pd.concat([twin, dataset.relays], ignore_index=True)
                              .astype({"relay_id": "string"}))
-    table = coverage.access_distances(ds, 2024)
+    table = access.access_distances(ds, 2024)
     assert len(table) == 262 and table["nis"].is_unique
     assert table.set_index("nis").loc["92094", "nearest_relay"] == "R2"
     assert "R10" not in set(table["nearest_relay"])
 
 
 def test_access_distances_province_and_no_relay(dataset):
-    lux = coverage.access_distances(dataset, 2024, province="80000")
+    lux = access.access_distances(dataset, 2024, province="80000")
     assert len(lux) == 44 and set(lux["province_nis"]) == {"80000"}
     nobody = dataclasses.replace(dataset, relays=dataset.relays.iloc[0:0])
-    table = coverage.access_distances(nobody, 2024)
+    table = access.access_distances(nobody, 2024)
     assert len(table) == 262 and table["nearest_relay"].isna().all() and table["distance_km"].isna().all()
 
 
 def test_population_within(dataset):
-    table = coverage.population_within(dataset, 2024, radii_km=(20, 5, 10, 10))
+    table = access.population_within(dataset, 2024, radii_km=(20, 5, 10, 10))
     assert sorted(set(table["radius_km"])) == [5.0, 10.0, 20.0]
     assert len(table) == 3 * 6
     assert list(table.columns[:6]) == ["radius_km", "province_nis", "province_name", "population_within",
@@ -292,7 +310,7 @@ def test_population_within(dataset):
     communes = table.pivot(index="province_nis", columns="radius_km", values="communes_within")
     assert (communes[5.0] <= communes[10.0]).all() and (communes[10.0] <= communes[20.0]).all()
     # Consistent with access_distances.
-    distances = coverage.access_distances(dataset, 2024)
+    distances = access.access_distances(dataset, 2024)
     region = table.loc[(table["province_nis"] == "03000") & (table["radius_km"] == 10.0)].iloc[0]
     assert region["population_within"] == distances.loc[distances["distance_km"] <= 10, "population"].sum()
     assert region["share_within"] == pytest.approx(region["population_within"] / WALLONIA_POP)
@@ -300,13 +318,13 @@ def test_population_within(dataset):
     liege_5 = table.loc[(table["province_nis"] == "60000") & (table["radius_km"] == 5.0)].iloc[0]
     assert liege_5["population_within"] >= 197_217
     # A radius spanning Wallonia reaches everybody; a detour shrinks the reach.
-    everything = coverage.population_within(dataset, 2024, radii_km=[500])
+    everything = access.population_within(dataset, 2024, radii_km=[500])
     assert (everything["share_within"] == 1.0).all()
-    road = coverage.population_within(dataset, 2024, radii_km=[10], detour_factor=1.3)
+    road = access.population_within(dataset, 2024, radii_km=[10], detour_factor=1.3)
     assert road.iloc[-1]["population_within"] <= region["population_within"]
     for bad in ([0], [-5], [], ["x"]):
         with pytest.raises(ParameterError):
-            coverage.population_within(dataset, 2024, radii_km=bad)
+            access.population_within(dataset, 2024, radii_km=bad)
 
 
 # --------------------------------------------------------------------------- rates
@@ -314,7 +332,7 @@ def test_population_within(dataset):
 
 def test_reach_rates_arithmetic(dataset):
     parents = pd.Series({"62063": 20, "82039": 3, "92094": 0})
-    table = coverage.reach_rates(dataset, 2025, parents, min_population=20_000)
+    table = rates.reach_rates(dataset, 2025, parents, min_population=20_000)
     assert len(table) == 261
     rows = table.set_index("nis")
     assert rows.loc["62063", "parents"] == 20
@@ -335,7 +353,7 @@ def test_reach_rates_base_codes_and_households(dataset):
         "households_total": [7_000, 1_500, 95_000, 9_500],
         "households_single_parent": [700, 150, 12_000, 60],
     })
-    table = coverage.reach_rates(dataset, 2025, parents, households=households)
+    table = rates.reach_rates(dataset, 2025, parents, households=households)
     rows = table.set_index("nis")
     assert rows.loc["82039", "parents"] == 3
     assert rows.loc["82039", "single_parent_households"] == 850
@@ -349,19 +367,19 @@ def test_reach_rates_base_codes_and_households(dataset):
 
 def test_reach_rates_rejects_bad_input(dataset):
     with pytest.raises(ParameterError):
-        coverage.reach_rates(dataset, 2024, pd.Series({"62063": -1}))
+        rates.reach_rates(dataset, 2024, pd.Series({"62063": -1}))
     with pytest.raises(ParameterError):
-        coverage.reach_rates(dataset, 2024, pd.Series({"99999": 1}))
+        rates.reach_rates(dataset, 2024, pd.Series({"99999": 1}))
     with pytest.raises(ParameterError):
-        coverage.reach_rates(dataset, 2024, {"62063": 1})
+        rates.reach_rates(dataset, 2024, {"62063": 1})
     with pytest.raises(ParameterError):
-        coverage.reach_rates(dataset, 2024, pd.Series({"62063": 1}), min_population=-5)
+        rates.reach_rates(dataset, 2024, pd.Series({"62063": 1}), min_population=-5)
     with pytest.raises(ParameterError):
-        coverage.reach_rates(dataset, 2024, pd.Series({"62063": 1}), households=pd.DataFrame({"nis": ["62063"]}))
+        rates.reach_rates(dataset, 2024, pd.Series({"62063": 1}), households=pd.DataFrame({"nis": ["62063"]}))
 
 
 def test_territory_vs_residence_2024(dataset):
-    table = coverage.territory_vs_residence(dataset, 2024).set_index("relay_id")
+    table = rates.territory_vs_residence(dataset, 2024).set_index("relay_id")
     cols = ["parents", "in_own_territory", "in_other_territory", "uncovered", "unknown_residence"]
     # R1: P01 (Liège, own), P03 (Seraing, own), P13 (Arlon, uncovered).
     assert table.loc["R1", cols].tolist() == [3, 2, 0, 1, 0]
@@ -376,9 +394,9 @@ def test_territory_vs_residence_2024(dataset):
 
 
 def test_territory_vs_residence_other_years(dataset):
-    t2023 = coverage.territory_vs_residence(dataset, 2023).set_index("relay_id")
+    t2023 = rates.territory_vs_residence(dataset, 2023).set_index("relay_id")
     assert t2023["parents"].to_dict() == {"R1": 1, "R2": 0, "R3": 0, "R4": 0}  # A7: P01
-    t2025 = coverage.territory_vs_residence(dataset, 2025).set_index("relay_id")
+    t2025 = rates.territory_vs_residence(dataset, 2025).set_index("relay_id")
     assert list(t2025.index) == ["R1", "R2", "R4"]
     assert t2025.loc["R4", ["parents", "in_own_territory"]].tolist() == [1, 1]  # Bertogne is in 82039
 
@@ -388,7 +406,7 @@ def test_territory_vs_residence_other_territory(dataset):
     participants = dataset.participants.copy()
     participants.loc[participants["participant_id"] == "P13", "residence"] = "92094"
     ds = dataclasses.replace(dataset, participants=participants)
-    table = coverage.territory_vs_residence(ds, 2024).set_index("relay_id")
+    table = rates.territory_vs_residence(ds, 2024).set_index("relay_id")
     assert table.loc["R1", ["parents", "in_own_territory", "in_other_territory", "uncovered"]].tolist() == [3, 2, 1, 0]
     # A parent attending two relays counts for each: P09 (Huy) at R2 and R3.
     assert table.loc["R2", "in_own_territory"] == 3 and table.loc["R3", "in_own_territory"] == 1
@@ -409,9 +427,9 @@ def _brute_force_gains(year: int, radius_km: float, uncovered: set[str], weights
 
 
 def test_next_relay_first_pick_is_best(dataset):
-    result = coverage.next_relay_suggestions(dataset, 2024, k=5, radius_km=10)
+    result = planning.next_relay_suggestions(dataset, 2024, k=5, radius_km=10)
     assert list(result["rank"]) == [1, 2, 3, 4, 5]
-    uncovered = set(coverage.uncovered_communes(dataset, 2024)["nis"])
+    uncovered = set(territory.uncovered_communes(dataset, 2024)["nis"])
     population = geo.communes_table(2024).set_index("nis")["population"]
     gains = _brute_force_gains(2024, 10, uncovered, population)
     first = result.iloc[0]
@@ -430,9 +448,9 @@ def test_next_relay_first_pick_is_best(dataset):
 
 def test_next_relay_stops_when_demand_runs_out(dataset):
     # Only Luxembourg, with a radius covering the whole province: one site suffices.
-    result = coverage.next_relay_suggestions(dataset, 2024, k=5, radius_km=200, province="Luxembourg")
+    result = planning.next_relay_suggestions(dataset, 2024, k=5, radius_km=200, province="Luxembourg")
     assert len(result) == 1
-    uncovered_lux = coverage.uncovered_communes(dataset, 2024, province="80000")
+    uncovered_lux = territory.uncovered_communes(dataset, 2024, province="80000")
     assert result.iloc[0]["communes_added"] == len(uncovered_lux) == 44 - 2
     assert result.iloc[0]["added_population"] == 286_752 - 16_276 - 3_656
 
@@ -444,22 +462,22 @@ def test_next_relay_households_weight(dataset):
         "households_total": table["population"] // 2,
         "households_single_parent": table["population"] // 20,
     })
-    result = coverage.next_relay_suggestions(dataset, 2025, k=3, radius_km=15, households=households)
+    result = planning.next_relay_suggestions(dataset, 2025, k=3, radius_km=15, households=households)
     assert "added_households" in result.columns and "added_population" not in result.columns
-    uncovered = set(coverage.uncovered_communes(dataset, 2025)["nis"])
+    uncovered = set(territory.uncovered_communes(dataset, 2025)["nis"])
     weights = households.set_index("nis")["households_single_parent"]
     gains = _brute_force_gains(2025, 15, uncovered, weights)
     assert result.iloc[0]["added_households"] == gains.max()
     with pytest.raises(ParameterError):
-        coverage.next_relay_suggestions(dataset, 2024, households=households.iloc[:10])
+        planning.next_relay_suggestions(dataset, 2024, households=households.iloc[:10])
 
 
 def test_next_relay_parameters(dataset):
     for kwargs in ({"k": 0}, {"k": -1}, {"k": 2.5}, {"radius_km": 0}, {"radius_km": -3}, {"detour_factor": 0.5}):
         with pytest.raises(ParameterError):
-            coverage.next_relay_suggestions(dataset, 2024, **kwargs)
+            planning.next_relay_suggestions(dataset, 2024, **kwargs)
 
 
 def test_invalid_year(dataset):
     with pytest.raises(ParameterError):
-        coverage.commune_coverage(dataset, 2010)
+        territory.commune_coverage(dataset, 2010)

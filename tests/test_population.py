@@ -75,3 +75,48 @@ def test_newer_population_file_feeds_the_indicators(tmp_path):
     bad = relais("indicators", "--year", "2024", "--data", str(small), "--out", str(tmp_path / "out2"),
                  "--population", str(tmp_path / "partial.txt"))
     assert bad.returncode == 2 and "Population missing for 1 commune" in bad.stderr
+
+
+def test_population_file_provenance(tmp_path, small_dataset):
+    import hashlib
+
+    from relais_analysis.geography.population import BUNDLED_POPULATION, PopulationSource, use_population_file
+
+    path = _statbel_file(tmp_path / "TF_SOC_POP_STRUCT_2025.txt")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    dataset = use_population_file(small_dataset, path)
+    assert dataset.population_source == PopulationSource("TF_SOC_POP_STRUCT_2025.txt", digest, 2025)
+    assert not dataset.population_source.bundled
+    assert str(dataset.population_source) == f"TF_SOC_POP_STRUCT_2025.txt (SHA-256 {digest})"
+    assert int(dataset.population.sum()) == 3_645_243
+    assert small_dataset.population_source is BUNDLED_POPULATION  # the original is left as it was
+    renamed = tmp_path / "population.txt"
+    renamed.write_bytes(path.read_bytes())
+    assert use_population_file(small_dataset, renamed).population_source == PopulationSource(
+        "population.txt", digest, None)  # no year in the name: none guessed
+
+
+def test_population_provenance_where_it_is_shown(tmp_path, small_dataset):
+    """The methodology page shows name and SHA-256; the map's source line the file name only."""
+    import hashlib
+
+    from relais_analysis.geography.population import use_population_file
+    from relais_analysis.indicators.tables import indicator_tables, publish_tables
+    from relais_analysis.outputs.map_layers import annual_map
+    from relais_analysis.report.site_pages import write_methodology
+
+    path = _statbel_file(tmp_path / "TF_SOC_POP_STRUCT_2025.txt")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    dataset = use_population_file(small_dataset, path)
+    page = write_methodology(tmp_path, dataset, [], year=2024, lang="fr", threshold=5).read_text(encoding="utf-8")
+    assert f"Population utilisée : TF_SOC_POP_STRUCT_2025.txt (SHA-256 {digest})." in page
+    bundled = write_methodology(tmp_path, small_dataset, [], year=2024, lang="fr", threshold=5)
+    assert ("Population utilisée : Statbel, population au 1er janvier 2020 (data/reference)."
+            in bundled.read_text(encoding="utf-8"))
+
+    published = publish_tables(indicator_tables(dataset, 2024))
+    for lang, text in (("fr", "(communes ; population : TF_SOC_POP_STRUCT_2025.txt)"),
+                       ("en", "(municipalities; population: TF_SOC_POP_STRUCT_2025.txt)")):
+        html = annual_map(dataset, published, lang=lang).get_root().render()
+        assert text in html
+        assert digest not in html and "SHA-256" not in html

@@ -9,6 +9,9 @@ rates are also expressed per 100 single-parent households.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +21,62 @@ from relais_analysis.geography.reference import communes_table
 from relais_analysis.intake.readers import read_table_file
 from relais_analysis.geography.resolve import get_resolver
 
-__all__ = ["load_households", "load_statbel_population", "use_population_file", "with_population"]
+__all__ = ["BUNDLED_POPULATION", "PopulationSource", "load_households", "load_statbel_population",
+           "population_file_year", "use_population_file", "with_population"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PopulationSource:
+    """Where the population denominators of a dataset come from.
+
+    Attributes
+    ----------
+    name : str
+        File name of a Statbel ``TF_SOC_POP_STRUCT_YYYY`` file, or ``"data/reference"``
+        for the figures bundled with the reference geography.
+    sha256 : str or None
+        SHA-256 hex digest of the file; None for the bundled figures.
+    year : int or None
+        Year of the 1 January population: 2020 for the bundled figures, the
+        ``YYYY`` of a Statbel file name, None when the name does not tell.
+
+    Examples
+    --------
+    ``str()`` gives the text shown in the methodology note:
+
+    >>> str(BUNDLED_POPULATION)
+    'Statbel, population au 1er janvier 2020 (data/reference)'
+    >>> str(PopulationSource("TF_SOC_POP_STRUCT_2025.txt", "ab12", 2025))
+    'TF_SOC_POP_STRUCT_2025.txt (SHA-256 ab12)'
+    """
+
+    name: str
+    sha256: str | None = None
+    year: int | None = None
+
+    @property
+    def bundled(self) -> bool:
+        """Whether these are the figures bundled with the reference geography."""
+        return self.sha256 is None
+
+    def __str__(self) -> str:
+        if self.bundled:
+            return f"Statbel, population au 1er janvier {self.year} ({self.name})"
+        return f"{self.name} (SHA-256 {self.sha256})"
+
+
+#: The population bundled with the reference geography (1 January 2020).
+BUNDLED_POPULATION = PopulationSource("data/reference", None, 2020)
+
+
+def population_file_year(name: str) -> int | None:
+    """The year of a Statbel ``TF_SOC_POP_STRUCT_YYYY`` file name, or None.
+
+    >>> population_file_year("TF_SOC_POP_STRUCT_2025.zip"), population_file_year("pop.txt")
+    (2025, None)
+    """
+    found = re.search(r"TF_SOC_POP_STRUCT_(\d{4})", name, flags=re.IGNORECASE)
+    return int(found.group(1)) if found else None
 
 
 def _read_any(path: Path) -> pd.DataFrame:
@@ -155,20 +213,18 @@ def use_population_file(dataset, path: str | Path):
     Returns
     -------
     Dataset
-        A copy whose ``population`` is the file's, with ``population_source`` naming
-        the file and its SHA-256 (shown in the methodology note).
+        A copy whose ``population`` is the file's, with ``population_source`` a
+        :class:`PopulationSource` naming the file, its SHA-256 and year (shown in the
+        methodology note and the maps' source line).
 
     Raises
     ------
     InputDataError, ReferenceDataError
         The file cannot be read, or it misses Walloon communes.
     """
-    import dataclasses
-    import hashlib
-
     path = Path(path)
     figures = load_statbel_population(path)
     with_population(communes_table(2024), figures)  # refuse a file that misses communes, before any use
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return dataclasses.replace(dataset, population=figures,
-                               population_source=f"{path.name} (SHA-256 {digest})")
+    source = PopulationSource(path.name, digest, population_file_year(path.name))
+    return dataclasses.replace(dataset, population=figures, population_source=source)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 
 __all__ = ["completeness_by_relay", "rejections_summary"]
 

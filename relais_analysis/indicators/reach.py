@@ -1,6 +1,6 @@
 """People reached: unique parents, children and families, attendances, retention.
 
-Pure functions from a validated :class:`~relais_analysis.intake.ingest.Dataset` to tidy
+Pure functions from a validated :class:`~relais_analysis.intake.dataset.Dataset` to tidy
 DataFrames. Counting rules (also in the methodology note of every report):
 
 - A person counts **once per group and year**, however many activities they
@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 from relais_analysis.geography import reference
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import ParameterError
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.indicators.scope import relay_province
 
 __all__ = [
@@ -84,12 +84,13 @@ def attendance_facts(dataset: Dataset, year: int | None = None) -> pd.DataFrame:
         ``province_nis`` (of the relay), ``role``, ``gender``, ``residence``
         (base-vintage code or NA), the text columns as categoricals. Integer codes make
         the distinct counts cheap; map them back through the dataset's tables when
-        needed. Internal: never publish it.
+        needed. Internal: never publish it. Built once per dataset and kept in
+        ``dataset.derived.attendance_facts``.
     """
-    facts = dataset.cache.get("attendance_facts")
+    facts = dataset.derived.attendance_facts
     if facts is None:  # computed once per dataset: the joins dominate reach's cost at 10^6 rows
         facts = _build_facts(dataset)
-        dataset.cache["attendance_facts"] = facts
+        dataset.derived.attendance_facts = facts
     if year is None:
         return facts
     return facts[facts["year"].to_numpy() == year]
@@ -110,9 +111,9 @@ def _take(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
 def _build_facts(dataset: Dataset) -> pd.DataFrame:
     act = _activities(dataset, None)
     people = dataset.participants
-    known = dataset.cache.get("attendance_positions")  # computed by ingest while checking references
-    if known is not None and len(known[0]) == len(dataset.attendance):
-        a_pos, p_pos = known
+    index = dataset.attendance_index  # computed by ingest while checking references
+    if index is not None and len(index) == len(dataset.attendance):
+        a_pos, p_pos = index.activity_rows, index.participant_rows
     else:
         a_pos = _positions(dataset.attendance["activity_id"], act["activity_id"])
         p_pos = _positions(dataset.attendance["participant_id"], people["participant_id"])

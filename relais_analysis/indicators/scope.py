@@ -13,7 +13,7 @@ import dataclasses
 
 from relais_analysis.geography import reference
 from relais_analysis.errors import ParameterError
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 
 __all__ = ["for_province", "for_relay", "relay_province"]
 

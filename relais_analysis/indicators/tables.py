@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from relais_analysis.indicators import coverage
+from relais_analysis.indicators import access, planning, rates, territory
 from relais_analysis.geography import reference
 from relais_analysis.indicators import reach
 from relais_analysis.config import DEFAULT_THRESHOLD
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.i18n import catalogue
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold
@@ -224,23 +224,23 @@ def indicator_tables(dataset: Dataset, year: int, *, province: object = None,
             shared[name] = compute()
         return shared[name]
 
-    origin = regional("origin", lambda: coverage.territory_vs_residence(dataset, year))
+    origin = regional("origin", lambda: rates.territory_vs_residence(dataset, year))
     if code is not None:
         origin = origin[origin["relay_id"].isin(t["reach_by_relay"]["relay_id"])]
     t["territory_vs_residence"] = origin
-    t["reach_rates"] = coverage.reach_rates(dataset, year,
-                                            regional("by_residence", lambda: reach.parents_by_residence(dataset, year)),
-                                            households=households, province=code)
+    t["reach_rates"] = rates.reach_rates(dataset, year,
+                                         regional("by_residence", lambda: reach.parents_by_residence(dataset, year)),
+                                         households=households, province=code)
     if counts_only:
         return TableSet(year, code, {n: f.reset_index(drop=True) for n, f in t.items()},
                         people_countable=dataset.has_people)
-    prov_cov = regional("population_coverage", lambda: coverage.population_coverage(dataset, year))
+    prov_cov = regional("population_coverage", lambda: territory.population_coverage(dataset, year))
     t["population_coverage"] = prov_cov if code is None else prov_cov[prov_cov["province_nis"] == code]
-    t["commune_coverage"] = coverage.commune_coverage(dataset, year, province=code)
-    t["access_distances"] = coverage.access_distances(dataset, year, province=code)
-    within = regional("population_within", lambda: coverage.population_within(dataset, year))
+    t["commune_coverage"] = territory.commune_coverage(dataset, year, province=code)
+    t["access_distances"] = access.access_distances(dataset, year, province=code)
+    within = regional("population_within", lambda: access.population_within(dataset, year))
     t["population_within"] = within[within["province_nis"] == (code or "03000")].reset_index(drop=True)
-    t["next_relay_suggestions"] = coverage.next_relay_suggestions(dataset, year, households=households,
+    t["next_relay_suggestions"] = planning.next_relay_suggestions(dataset, year, households=households,
                                                                   province=code)
     for name, frame in t.items():
         t[name] = frame.reset_index(drop=True)
@@ -273,13 +273,13 @@ def relay_tables(dataset: Dataset, year: int, relay_id: str, *, shared: dict | N
     if shared.get("key") != (id(dataset), year):
         shared.clear()
         shared["key"] = (id(dataset), year)
-    for name, compute in (("origin", coverage.territory_vs_residence), ("territory", coverage.territory_communes),
-                          ("communes", coverage.commune_coverage)):
+    for name, compute in (("origin", rates.territory_vs_residence), ("territory", territory.territory_communes),
+                          ("communes", territory.commune_coverage)):
         if name not in shared:
             shared[name] = compute(dataset, year)
-    origin, territory, communes = shared["origin"], shared["territory"], shared["communes"]
+    origin, assigned, communes = shared["origin"], shared["territory"], shared["communes"]
     t["territory_vs_residence"] = origin[origin["relay_id"] == relay_id].reset_index(drop=True)
-    mine = communes[communes["nis"].isin(territory.loc[territory["relay_id"] == relay_id, "nis"])]
+    mine = communes[communes["nis"].isin(assigned.loc[assigned["relay_id"] == relay_id, "nis"])]
     t["commune_coverage"] = mine.reset_index(drop=True)
     for name, frame in t.items():
         t[name] = frame.reset_index(drop=True)

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from relais_analysis.errors import DataLossError
 
 if TYPE_CHECKING:
-    from relais_analysis.intake.ingest import Dataset
+    from relais_analysis.intake.dataset import Dataset
 
 __all__ = ["LOSS_THRESHOLD", "TABLE_ORDER", "check_losses", "loss_problems", "row_losses"]
 
@@ -53,7 +53,7 @@ def row_losses(status: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     ``status`` maps a table name to one row per input row: ``accepted`` (bool) and the
     keys ``relay_id``, ``activity_id``, ``participant_id`` where the table has them
-    (see :meth:`relais_analysis.intake.ingest.Dataset.losses`). Vectorised: under a second for
+    (see :meth:`relais_analysis.intake.dataset.Dataset.losses`). Vectorised: under a second for
     10^6 attendance rows.
 
     A row that its keys tie to no relay (a rejected participant without attendance, a

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.i18n import format_decimal, format_int, format_percent, templates, text
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.privacy.masked import is_missing, is_suppressed, masked_label
 from relais_analysis.outcomes.analysis import OutcomeResults, analyse_outcomes
 from relais_analysis.outcomes.charts import write_outcome_charts

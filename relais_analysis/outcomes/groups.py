@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.privacy.suppress import suppress_small_counts
 from relais_analysis.indicators.scope import relay_province

@@ -297,7 +297,7 @@ def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame,
                           reports: dict, rejections, notes: list[str]) -> pd.DataFrame:
     """The step :func:`relais_analysis.intake.ingest.load_dataset` runs: validate, record the row accounting.
 
-    Adds a :class:`~relais_analysis.intake.ingest.TableReport` to ``reports`` and the rejected rows
+    Adds a :class:`~relais_analysis.intake.dataset.TableReport` to ``reports`` and the rejected rows
     to ``rejections`` (a list of frames, or ingest's collector with a ``rejections`` list) when
     the folder holds a questionnaires table; returns the accepted rows (an empty frame otherwise).
 
@@ -306,7 +306,7 @@ def ingest_questionnaires(raws: dict[str, RawTable], participants: pd.DataFrame,
     InputDataError, PersonalDataError
         As :func:`validate_questionnaires`.
     """
-    from relais_analysis.intake.ingest import TableReport
+    from relais_analysis.intake.dataset import TableReport
 
     raw = raws.get("questionnaires")
     accepted, rejected, n_read = validate_questionnaires(raw, participants, as_of, strict=strict, notes=notes)

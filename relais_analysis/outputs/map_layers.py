@@ -13,12 +13,12 @@ import geopandas as gpd
 import pandas as pd
 
 from relais_analysis import i18n
-from relais_analysis.indicators import coverage
+from relais_analysis.indicators import territory
 from relais_analysis.geography import reference
 from relais_analysis.config import CRS_WEB
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import check_lang, label, province_label, text
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.outputs.maps import coverage_map
 from relais_analysis.indicators.tables import TableSet
 
@@ -43,7 +43,7 @@ def _check_indicator(indicator: str) -> tuple[str, str, str]:
 
 def relay_layer(dataset: Dataset, tables: TableSet) -> pd.DataFrame:
     """Active relays with WGS84 position and their published activities and parents."""
-    points = coverage.relay_points(dataset, tables.year)
+    points = territory.relay_points(dataset, tables.year)
     if tables.province_nis is not None:
         points = points[points["relay_id"].isin(tables.tables["reach_by_relay"]["relay_id"])]
     wgs = points.to_crs(CRS_WEB)
@@ -84,7 +84,7 @@ def commune_layer(dataset: Dataset, tables: TableSet) -> gpd.GeoDataFrame:
 
 def territory_layer(dataset: Dataset, tables: TableSet) -> gpd.GeoDataFrame:
     """One outline per relay territory (union of its communes), WGS84."""
-    assignments = coverage.territory_communes(dataset, tables.year)
+    assignments = territory.territory_communes(dataset, tables.year)
     communes = reference.load_communes(tables.year, web=True)[["nis", "geometry"]]
     joined = communes.merge(assignments, on="nis")
     if tables.province_nis is not None:
@@ -141,7 +141,7 @@ def annual_map(
     if dataset.population is None:
         source = text("map.source_default_population", lang, year=tables.year)
     else:
-        name = dataset.population_source.split(" (SHA-256")[0]
+        name = dataset.population_source.name
         source = text("map.source_population_file", lang, year=tables.year, name=name)
     return coverage_map(
         communes, relay_layer(dataset, tables), value_column=column, value_label=text(label_key, lang), title=title,

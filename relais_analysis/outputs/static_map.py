@@ -196,7 +196,7 @@ def choropleth(
     column : str
         Value to map: numbers, SUPPRESSED or NA.
     relays : GeoDataFrame or DataFrame, optional
-        Relay points (e.g. :func:`relais_analysis.indicators.coverage.relay_points`), or a table
+        Relay points (e.g. :func:`relais_analysis.indicators.territory.relay_points`), or a table
         with ``latitude``/``longitude`` (WGS84; rows without coordinates are skipped).
     provinces : geopandas.GeoDataFrame, optional
         Province polygons (:func:`relais_analysis.geography.reference.load_provinces`): outlines drawn.

@@ -46,7 +46,8 @@ from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from relais_analysis.errors import ParameterError, RelaisError
 from relais_analysis.report.exported_images import describe_images
 from relais_analysis.i18n import check_lang, province_label
-from relais_analysis.intake.ingest import Dataset, check_losses, load_dataset, write_rejections
+from relais_analysis.intake.dataset import Dataset
+from relais_analysis.intake.ingest import check_losses, load_dataset, write_rejections
 from relais_analysis.privacy.masked import check_threshold
 from relais_analysis.report.site_pages import _git_commit, write_index, write_methodology
 

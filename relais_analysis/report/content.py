@@ -24,7 +24,8 @@ from relais_analysis.outputs import static_map
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import check_lang, format_int, format_percent, label, province_label
-from relais_analysis.intake.ingest import Dataset, load_dataset
+from relais_analysis.intake.dataset import Dataset
+from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.outputs.narrative import coverage_sentence, evolution_sentence, headline, people_sentence, scope_name
 from relais_analysis.privacy.masked import check_threshold, footnote, is_suppressed
 from relais_analysis.indicators.tables import TableSet, indicator_tables, relay_tables, write_tables
@@ -382,7 +383,7 @@ class AnnualReport(_Content):
         rates = self.tables.tables["reach_rates"].set_index("nis")
         communes = communes[communes["nis"].isin(rates.index)].copy()
         communes["value"] = communes["nis"].map(rates["rate_per_10000"])
-        from relais_analysis.indicators.coverage import relay_points
+        from relais_analysis.indicators.territory import relay_points
 
         points = relay_points(self.dataset, self.params.year)
         if self.params.province:

@@ -19,7 +19,7 @@ from relais_analysis import __version__
 from relais_analysis.geography import reference
 from relais_analysis.config import project_root
 from relais_analysis.i18n import format_date, format_int
-from relais_analysis.intake.ingest import Dataset
+from relais_analysis.intake.dataset import Dataset
 from relais_analysis.indicators.tables import table_order, table_title
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ province : la somme des provinces peut dépasser le total régional.</li>
 <li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
 personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
 <li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants ; signalé instable sous
-1 000 habitants. Population utilisée : {html.escape(dataset.population_source)}.</li>
+1 000 habitants. Population utilisée : {html.escape(str(dataset.population_source))}.</li>
 <li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
 proche.</li>
 </ul>

@@ -29,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
-from relais_analysis.intake.ingest import Dataset, load_dataset
+from relais_analysis.intake.dataset import Dataset
+from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.workbooks.registry import Registry, read_registry
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.workbooks.reader import WorkbookData, identify_relay, read_workbook, table_for_sheet
