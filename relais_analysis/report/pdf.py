@@ -31,6 +31,10 @@ __all__ = [
 #: A4 margins; the bottom one leaves room for the page-number footer.
 PAGE_MARGINS = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 
+_STYLE_SCRIPT = """
+(css) => { const style = document.createElement("style"); style.textContent = css; document.body.appendChild(style); }
+"""
+
 # Runs in the page before printing: relative links (file: URLs once opened) become text + site path.
 _UNLINK_SCRIPT = """
 ([root, prefix]) => {
@@ -135,7 +139,7 @@ def print_pdf(page: Path, target: Path, *, lang: str | None = None) -> Path:
             tab.goto(page.as_uri(), wait_until="load")
             if lang not in ("fr", "en"):
                 lang = "en" if (tab.evaluate("document.documentElement.lang") or "").startswith("en") else "fr"
-            tab.add_style_tag(content=print_css())
+            tab.evaluate(_STYLE_SCRIPT, print_css())  # last in the page: wins over the page's own styles
             tab.evaluate(_UNLINK_SCRIPT, [root, text("print.site_link", lang)])
             tab.pdf(path=str(target), format="A4", print_background=True, margin=PAGE_MARGINS,
                     display_header_footer=True, header_template="<span></span>",
