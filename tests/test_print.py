@@ -130,12 +130,12 @@ def test_links_to_the_site_become_text_and_web_links_stay(tmp_path: Path) -> Non
     (site / "index.html").write_text("<html lang='fr'><body>index</body></html>", encoding="utf-8")
     page = site / "wallonie" / "rapport.html"
     page.write_text(
-        "<html lang='fr'><head><meta charset='utf-8'></head><body>"
+        "<html lang='fr'><head><meta charset='utf-8'></head><body><main class='jp-Notebook'>"  # a notebook export
         "<h1 id='haut'>Rapport</h1>"
         "<p>Le <a href='tableaux/parents.csv'>tableau des parents</a>, la "
         "<a href='../methodologie.html'>fiche méthodologique</a>, "
         "<a href='https://www.iweps.be/'>IWEPS</a> et <a href='#haut'>le haut</a>.</p>"
-        "<iframe src='carte.html' title='carte'></iframe></body></html>",
+        "<iframe src='carte.html' title='carte'></iframe></main></body></html>",
         encoding="utf-8",
     )
     pdf = print_pdf(page, tmp_path / "rapport.pdf")
@@ -148,6 +148,16 @@ def test_links_to_the_site_become_text_and_web_links_stay(tmp_path: Path) -> Non
     uris = link_uris(reader)
     assert uris == ["https://www.iweps.be/"]  # the only link left that leaves the page
     assert b"file://" not in pdf.read_bytes()
+
+
+@pytest.mark.browser
+def test_other_pages_keep_their_own_print_rules(tmp_path: Path) -> None:
+    """A page that is not a notebook export (the questionnaire) gets no report stylesheet."""
+    page = tmp_path / "questionnaire.html"
+    page.write_text("<html lang='fr'><body><p><a href='https://www.iweps.be/'>IWEPS</a></p></body></html>",
+                    encoding="utf-8")
+    text = _fold(pypdf.PdfReader(print_pdf(page, tmp_path / "q.pdf")).pages[0].extract_text())
+    assert "IWEPS" in text and "https://www.iweps.be/" not in text and "page 1 / 1" in text
 
 
 @pytest.mark.browser

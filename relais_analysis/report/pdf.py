@@ -6,8 +6,9 @@ The PDF is meant to be e-mailed alone, without the site around it, so before pri
   plain text followed by where to find it: "(voir le site du rapport : wallonie/tableaux/x.csv)";
   links inside the page (``#...``) and to the web (``https:``) are kept;
 - the print stylesheet (``templates/print.css``: no heading alone at the bottom of a page, no
-  figure cut across pages, web addresses printed after their links) is applied, also to pages
-  that do not include it themselves.
+  figure cut across pages, web addresses printed after their links), which report pages include
+  (``style_html`` of :mod:`relais_analysis.report.content`), is added to a notebook export
+  that lacks it; other pages (the questionnaire has its own print rules) are printed as they are.
 
 Each page gets a "page X / Y" footer. Nothing is fetched from the network while printing.
 """
@@ -31,8 +32,17 @@ __all__ = [
 #: A4 margins; the bottom one leaves room for the page-number footer.
 PAGE_MARGINS = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 
+# A notebook export without the print stylesheet gets it, last in the page; other pages (the questionnaire,
+# which has its own print rules) are printed as they are.
 _STYLE_SCRIPT = """
-(css) => { const style = document.createElement("style"); style.textContent = css; document.body.appendChild(style); }
+([css, marker]) => {
+    if (!document.querySelector(".jp-Notebook")) return false;
+    if (Array.from(document.querySelectorAll("style")).some((s) => s.textContent.includes(marker))) return false;
+    const style = document.createElement("style");
+    style.textContent = css;
+    document.body.appendChild(style);
+    return true;
+}
 """
 
 # Runs in the page before printing: relative links (file: URLs once opened) become text + site path.
@@ -139,7 +149,8 @@ def print_pdf(page: Path, target: Path, *, lang: str | None = None) -> Path:
             tab.goto(page.as_uri(), wait_until="load")
             if lang not in ("fr", "en"):
                 lang = "en" if (tab.evaluate("document.documentElement.lang") or "").startswith("en") else "fr"
-            tab.evaluate(_STYLE_SCRIPT, print_css())  # last in the page: wins over the page's own styles
+            css = print_css()
+            tab.evaluate(_STYLE_SCRIPT, [css, css.splitlines()[0]])
             tab.evaluate(_UNLINK_SCRIPT, [root, text("print.site_link", lang)])
             tab.pdf(path=str(target), format="A4", print_background=True, margin=PAGE_MARGINS,
                     display_header_footer=True, header_template="<span></span>",
