@@ -98,8 +98,8 @@ def footer_template(lang: str = "fr") -> str:
 
 
 def _site_root(page: Path) -> Path:
-    """The published site's root: the nearest folder above ``page`` holding ``index.html``."""
-    for folder in page.parents:
+    """The published site's root: the nearest of the 3 folders above ``page`` holding ``index.html``."""
+    for folder in list(page.parents)[:3]:  # YEAR/index.html, YEAR/PROVINCE/rapport.html, YEAR/relais/X/...
         if (folder / "index.html").exists():
             return folder
     return page.parent
