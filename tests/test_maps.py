@@ -247,7 +247,7 @@ def test_zero_not_styled_as_no_data(tables: dict[str, Any], fr_map: MapFile) -> 
     zero_fill, no_data_fill = fill_of(zero), fill_of(no_data)
     assert len(zero_fill) == 1 and len(no_data_fill) == 1 and zero_fill != no_data_fill
     assert fill_of(masked) == {"url(#rfm-masked)"}
-    assert fill_of(~covered) == {"url(#rfm-hatch)"}
+    assert fill_of(~covered) == {"url(#rfm-not-covered)"}  # dots; hatching means masked (issue 12)
     page = fr_map[1].read_text("utf-8")
     assert legend_swatches(page)[0] == zero_fill.pop()  # the "0" row of the legend
     assert no_data_fill.pop() not in legend_swatches(page)

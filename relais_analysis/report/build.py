@@ -45,6 +45,7 @@ from relais_analysis.report.content import check_report_year
 from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from relais_analysis.errors import ParameterError, RelaisError
 from relais_analysis.report.exported_images import describe_images
+from relais_analysis.report.pdf import print_pdf  # the one call below; questionnaire_form imports it from here too
 from relais_analysis.i18n import check_lang, province_label
 from relais_analysis.intake.dataset import Dataset
 from relais_analysis.intake.ingest import check_losses, load_dataset, write_rejections
@@ -566,34 +567,3 @@ def _run_all(jobs: list[ReportJob], workers: int, progress: bool, reuse_kernels:
     """Run ``jobs`` in a fresh pool of ``workers`` processes (see :class:`_Workers`)."""
     with _Workers(workers, reuse_kernels) as pool:
         return pool.run(jobs, progress)
-
-
-def print_pdf(page: Path, target: Path) -> Path:
-    """Print an HTML page to PDF with Debian's headless Chromium (through Playwright).
-
-    Raises
-    ------
-    ParameterError
-        When Chromium or Playwright is not installed, with how to install them.
-    """
-    chromium = Path(os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium"))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise ParameterError("Playwright n'est pas installé (pip install playwright).",
-                             "Playwright is not installed (pip install playwright).") from exc
-    if not chromium.exists():
-        raise ParameterError(
-            f"Chromium introuvable ({chromium}) : installez-le (apt-get install chromium) pour --pdf.",
-            f"Chromium not found ({chromium}): install it (apt-get install chromium) to use --pdf.",
-        )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
-        tab = browser.new_page()
-        tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
-                  else route.abort())
-        tab.goto(page.resolve().as_uri(), wait_until="load")
-        tab.pdf(path=str(target), format="A4", print_background=True,
-                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
-        browser.close()
-    return target

@@ -248,8 +248,10 @@ class _Content:
     tables: TableSet
 
     def style_html(self) -> str:
-        """CSS of the exported report (key-figure boxes, tables); inline, no network."""
-        return f"<style>{_REPORT_CSS}</style>"
+        """CSS of the exported report (key-figure boxes, tables, print stylesheet); inline, no network."""
+        from relais_analysis.report.pdf import print_css
+
+        return f"<style>{_REPORT_CSS}{print_css()}</style>"
 
     def banner_html(self) -> str:
         """Red "données synthétiques" banner on demo data, and an orange one when losses were accepted."""

@@ -4,8 +4,9 @@
 
 - a choropleth of the communes, classified with mapclassify on a colour-blind-safe
   sequential palette (ColorBrewer YlGnBu), with four statuses drawn apart and listed
-  in the legend: *not covered* (white hatching: "zone blanche"), *no data* (grey),
-  *masked* (grey dots: small count hidden by :mod:`relais_analysis.privacy.suppress`) and
+  in the legend: *not covered* (grey dots on white: "zone blanche"), *no data* (grey),
+  *masked* (grey hatching on white, as on the printed map: small count hidden by
+  :mod:`relais_analysis.privacy.suppress`) and
   *zero* (its own class, the palette's lightest colour: zero is a result, not a gap);
 - one circle marker per relay, with a popup (name, host organisation, activities,
   parents reached);

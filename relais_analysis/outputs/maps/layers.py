@@ -28,6 +28,8 @@ __all__ = [
     "COORD_DECIMALS",
     "DOTS_ID",
     "HATCH_ID",
+    "MASKED_FILL",
+    "MASKED_STROKE",
     "NO_DATA_FILL",
     "PROVINCE_STYLE",
     "RELAY_FILL",
@@ -47,10 +49,15 @@ __all__ = [
 COORD_DECIMALS = 4
 
 
-HATCH_ID = "rfm-hatch"  # SVG pattern of communes not covered
+# One symbol, one meaning on every map and in the guide: hatching is a masked value (as on the printed
+# map, relais_analysis.outputs.static_map); a commune no relay covers is dotted.
+HATCH_ID = "rfm-masked"  # SVG pattern of masked values: grey hatching on white
 
 
-DOTS_ID = "rfm-masked"  # SVG pattern of masked values
+DOTS_ID = "rfm-not-covered"  # SVG pattern of communes not covered: grey dots on white
+
+
+MASKED_FILL, MASKED_STROKE = "#FFFFFF", "#737373"  # the printed map's (charts.style.MASKED_FACE, MASKED_HATCH)
 
 
 NO_DATA_FILL = "#bdbdbd"
@@ -87,11 +94,11 @@ def cell_text(value: object, fmt: Callable[[Any], str], lang: str, threshold: in
 
 def _fill(status: str, value: object, classes: MapClasses) -> str:
     if status == "not_covered":
-        return f"url(#{HATCH_ID})"
+        return f"url(#{DOTS_ID})"
     if status == "no_data":
         return NO_DATA_FILL
     if status == "masked":
-        return f"url(#{DOTS_ID})"
+        return f"url(#{HATCH_ID})"
     return classes.color_for(float(value))  # type: ignore[arg-type]
 
 

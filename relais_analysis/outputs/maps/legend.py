@@ -17,6 +17,8 @@ from relais_analysis.outputs.classes import MapClasses
 from relais_analysis.outputs.maps.layers import (
     DOTS_ID,
     HATCH_ID,
+    MASKED_FILL,
+    MASKED_STROKE,
     NO_DATA_FILL,
     PROVINCE_STYLE,
     RELAY_FILL,
@@ -45,10 +47,10 @@ _CSS = _template_text("map_furniture.css")
 _PATTERNS = f"""<svg class="rfm-defs" width="0" height="0" aria-hidden="true" focusable="false"
  style="position:absolute;width:0;height:0;overflow:hidden"><defs>
 <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="6" height="6"
- patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>
-<line x1="0" y1="0" x2="0" y2="6" stroke="#9a9a9a" stroke-width="1.6"/></pattern>
+ patternTransform="rotate(45)"><rect width="6" height="6" fill="{MASKED_FILL}"/>
+<line x1="0" y1="0" x2="0" y2="6" stroke="{MASKED_STROKE}" stroke-width="1.6"/></pattern>
 <pattern id="{DOTS_ID}" patternUnits="userSpaceOnUse" width="5" height="5">
-<rect width="5" height="5" fill="#e3e3e3"/><circle cx="2.5" cy="2.5" r="1.1" fill="#5e5e5e"/>
+<rect width="5" height="5" fill="#ffffff"/><circle cx="2.5" cy="2.5" r="1.1" fill="#8c8c8c"/>
 </pattern></defs></svg>"""
 
 
@@ -84,9 +86,9 @@ def legend_html(
     """Legend rows (classes, masked, no data, not covered, symbols) as escaped HTML."""
     rows = [_legend_row(_swatch(color), text) for color, text in classes.legend()]
     rows.append('<div class="rfm-sep"></div>')
-    rows.append(_legend_row(_swatch(f"url(#{DOTS_ID})"), footnote(threshold, lang)))
+    rows.append(_legend_row(_swatch(f"url(#{HATCH_ID})"), footnote(threshold, lang)))  # hatching: masked
     rows.append(_legend_row(_swatch(NO_DATA_FILL), i18n.label("no_data", lang)))
-    rows.append(_legend_row(_swatch(f"url(#{HATCH_ID})"), i18n.label("not_covered", lang)))
+    rows.append(_legend_row(_swatch(f"url(#{DOTS_ID})"), i18n.label("not_covered", lang)))  # dots: not covered
     symbols = []
     if relays:
         circle = (
@@ -132,6 +134,8 @@ class _MapFurniture(MacroElement):
 
     The boxes are written into the page body (already escaped) and moved into Leaflet
     control corners by a short script, so they never cover the zoom or layer controls.
+    The legend is a ``<details>`` box: open on a desktop, folded (its title still shown,
+    a tap opens it) on a screen at most 640 px wide or 480 px high.
     The SVG hatch/dot patterns used by communes and legend swatches are defined here.
     The map is fitted to ``bounds`` without animation (folium's ``fit_bounds`` animates
     the first zoom, and Leaflet ignores any zoom asked for during that animation).

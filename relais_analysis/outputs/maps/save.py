@@ -7,6 +7,7 @@ from pathlib import Path
 import folium
 
 from relais_analysis import i18n
+from relais_analysis.outputs.maps.legend import map_language
 from relais_analysis.outputs.maps.tiles import OSM_TILE_URL, network_tiles
 from relais_analysis.outputs.offline import OfflineAssetError, save_offline_map
 
@@ -71,8 +72,6 @@ def save_map(m: folium.Map, path: str | Path, *, allow_network: bool = False) ->
 
 def _declare_language(out: Path, m: folium.Map) -> Path:
     """Write the map's language on the saved page's ``<html>`` tag (branca's template has none)."""
-    from relais_analysis.outputs.maps.legend import map_language
-
     lang = map_language(m)
     if lang is None:
         return out
