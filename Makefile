@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -c "from relais_analysis.report import ensure_kernel; ensure_kernel()"
+	$(BIN)/python -c "from relais_analysis.report.build import ensure_kernel; ensure_kernel()"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv/ and install the project with its test extras
@@ -40,7 +40,7 @@ reference: $(STAMP) ## Rebuild data/reference from ../shared/reference (needs th
 	$(BIN)/python scripts/build_reference.py
 
 contract: $(STAMP) ## Regenerate data/datapackage.json from relais_analysis/intake/schema.py
-	$(BIN)/python -c "from relais_analysis.schema import write_datapackage; write_datapackage('data/datapackage.json')"
+	$(BIN)/python -c "from relais_analysis.intake.schema import write_datapackage; write_datapackage('data/datapackage.json')"
 
 vendor: $(STAMP) ## Re-vendor the JavaScript/CSS used by offline maps (needs npm)
 	$(BIN)/python scripts/vendor_assets.py
