@@ -60,6 +60,33 @@ def browser_page(chromium: Browser) -> Iterator[OfflinePage]:
         context.close()
 
 
+# --------------------------------------------------------------------------- parallel runs (pytest-xdist)
+# ``make test`` runs the suite on every core (``-n auto --dist loadgroup``). A session fixture is built once per
+# worker, a module fixture once per worker that runs a test of its module: the tests sharing a costly build are
+# sent to one worker, so that each build happens once. Tests that use ``demo_site`` go together (group
+# "demo_site"); the other tests of a module that has module-scoped fixtures stay together (group: the module).
+# Nothing here lists test files: a new file gets the same treatment. Without xdist, these marks do nothing.
+
+SHARED_BUILDS = ("demo_site",)  # session fixtures worth one build per run, not one per worker
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook would otherwise run first)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        names = getattr(item, "fixturenames", ())
+        shared = next((name for name in SHARED_BUILDS if name in names), None)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared))
+            continue
+        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        module_scoped = any(d.scope == "module" for defs in definitions.values() for d in defs)
+        module = getattr(item, "module", None)
+        if module_scoped and module is not None:
+            item.add_marker(pytest.mark.xdist_group(module.__name__))
+
+
 # --------------------------------------------------------------------------- LibreOffice
 # Tests using this fixture should be marked ``@pytest.mark.libreoffice``.
 
@@ -128,11 +155,16 @@ class ReportBuild:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
-    """The demo report site, built once (``relais report --year 2024``)."""
+    """The demo report site, built once (``relais report --year 2024 --workers 1``).
+
+    One worker on warm kernels: every notebook after the first (Wallonia) runs on the kernel that ran the one
+    before it, which ``test_report.py`` compares with a fresh kernel. (Under xdist the other cores are busy with
+    other tests; the published files do not depend on the number of workers.)
+    """
     from relais_analysis.report.build import build_report
 
     out = tmp_path_factory.mktemp("demo-site")
-    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
+    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
     return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
 
 
