@@ -61,30 +61,34 @@ def browser_page(chromium: Browser) -> Iterator[OfflinePage]:
 
 
 # --------------------------------------------------------------------------- parallel runs (pytest-xdist)
-# ``make test`` runs the suite on every core (``-n auto --dist loadgroup``). A session fixture is built once per
-# worker, a module fixture once per worker that runs a test of its module: the tests sharing a costly build are
-# sent to one worker, so that each build happens once. Tests that use ``demo_site`` go together (group
-# "demo_site"); the other tests of a module that has module-scoped fixtures stay together (group: the module).
-# Nothing here lists test files: a new file gets the same treatment. Without xdist, these marks do nothing.
-
-SHARED_BUILDS = ("demo_site",)  # session fixtures worth one build per run, not one per worker
+# ``make test`` runs the suite with one worker per core (``-n auto --dist loadfile``): each test file runs whole on
+# one worker, so a module fixture (the odd build, the small site) is built once. A session fixture would be built
+# once per worker: ``demo_site`` is built by the first worker that needs it and read by the others (a file lock in
+# the run's temporary folder). ``--dist loadgroup`` would do this with marks, but pytest-xdist 3.8 cannot group
+# under pytest 9.2 (it renames ``item._nodeid``, which pytest 9.2 no longer reads). Nothing here lists test files.
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its hook would otherwise run first)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        names = getattr(item, "fixturenames", ())
-        shared = next((name for name in SHARED_BUILDS if name in names), None)
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared))
-            continue
-        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        module_scoped = any(d.scope == "module" for defs in definitions.values() for d in defs)
-        module = getattr(item, "module", None)
-        if module_scoped and module is not None:
-            item.add_marker(pytest.mark.xdist_group(module.__name__))
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, compute):
+    """``compute(folder)`` once per test run: under xdist the first worker computes, the others load its pickle."""
+    import pickle
+
+    try:
+        import fcntl
+    except ImportError:  # no POSIX file locks: each worker computes its own
+        fcntl = None
+    if "PYTEST_XDIST_WORKER" not in os.environ or fcntl is None:
+        return compute(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by its workers
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / f"{name}.pickle"
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        folder = shared / name
+        folder.mkdir()
+        value = compute(folder)
+        done.write_bytes(pickle.dumps(value))
+        return value
 
 
 # --------------------------------------------------------------------------- LibreOffice
@@ -155,7 +159,7 @@ class ReportBuild:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
-    """The demo report site, built once (``relais report --year 2024 --workers 1``).
+    """The demo report site, built once per run (``relais report --year 2024 --workers 1``).
 
     One worker on warm kernels: every notebook after the first (Wallonia) runs on the kernel that ran the one
     before it, which ``test_report.py`` compares with a fresh kernel. (Under xdist the other cores are busy with
@@ -163,9 +167,11 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     """
     from relais_analysis.report.build import build_report
 
-    out = tmp_path_factory.mktemp("demo-site")
-    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
-    return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+    def build(out: Path) -> ReportBuild:
+        result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
+        return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+
+    return _once_per_run(tmp_path_factory, "demo-site", build)
 
 
 # --------------------------------------------------------------------------- datasets
