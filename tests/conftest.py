@@ -60,6 +60,37 @@ def browser_page(chromium: Browser) -> Iterator[OfflinePage]:
         context.close()
 
 
+# --------------------------------------------------------------------------- parallel runs (pytest-xdist)
+# ``make test`` runs the suite with one worker per core (``-n auto --dist loadfile``): each test file runs whole on
+# one worker, so a module fixture (the odd build, the small site) is built once. A session fixture would be built
+# once per worker: ``demo_site`` is built by the first worker that needs it and read by the others (a file lock in
+# the run's temporary folder). ``--dist loadgroup`` would do this with marks, but pytest-xdist 3.8 cannot group
+# under pytest 9.2 (it renames ``item._nodeid``, which pytest 9.2 no longer reads). Nothing here lists test files.
+
+
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, compute):
+    """``compute(folder)`` once per test run: under xdist the first worker computes, the others load its pickle."""
+    import pickle
+
+    try:
+        import fcntl
+    except ImportError:  # no POSIX file locks: each worker computes its own
+        fcntl = None
+    if "PYTEST_XDIST_WORKER" not in os.environ or fcntl is None:
+        return compute(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, shared by its workers
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        done = shared / f"{name}.pickle"
+        if done.exists():
+            return pickle.loads(done.read_bytes())
+        folder = shared / name
+        folder.mkdir()
+        value = compute(folder)
+        done.write_bytes(pickle.dumps(value))
+        return value
+
+
 # --------------------------------------------------------------------------- LibreOffice
 # Tests using this fixture should be marked ``@pytest.mark.libreoffice``.
 
@@ -128,12 +159,19 @@ class ReportBuild:
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
-    """The demo report site, built once (``relais report --year 2024``)."""
+    """The demo report site, built once per run (``relais report --year 2024 --workers 1``).
+
+    One worker on warm kernels: every notebook after the first (Wallonia) runs on the kernel that ran the one
+    before it, which ``test_report.py`` compares with a fresh kernel. (Under xdist the other cores are busy with
+    other tests; the published files do not depend on the number of workers.)
+    """
     from relais_analysis.report.build import build_report
 
-    out = tmp_path_factory.mktemp("demo-site")
-    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
-    return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+    def build(out: Path) -> ReportBuild:
+        result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
+        return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+
+    return _once_per_run(tmp_path_factory, "demo-site", build)
 
 
 @pytest.fixture(scope="session")

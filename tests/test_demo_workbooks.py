@@ -13,11 +13,9 @@ from openpyxl import load_workbook
 from relais_analysis.geography import reference
 from relais_analysis.workbooks.assemble import assemble
 from relais_analysis.cli import main
-from relais_analysis.config import demo_dir
 from relais_analysis.demo.dataset import DEMO_AS_OF
 from relais_analysis.demo.workbooks import MANIFEST_NAME, PLANTED, write_demo_workbooks
 from relais_analysis.workbooks.feedback import write_feedback
-from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.indicators.reach import reach_per_year
 
 
@@ -44,8 +42,8 @@ def test_nineteen_workbooks_and_a_manifest(written) -> None:
     assert {p.name for p in folder.iterdir()} == {p.name for p in result.workbooks} | {MANIFEST_NAME}
 
 
-def test_assembled_numbers_are_exactly_the_demo(assembled) -> None:
-    demo = load_dataset(demo_dir())
+def test_assembled_numbers_are_exactly_the_demo(assembled, demo_dataset) -> None:
+    demo = demo_dataset  # load_dataset(data/demo), once per session
     mine = reach_per_year(assembled.dataset)
     pd.testing.assert_frame_equal(mine, reach_per_year(demo))
     year_2024 = mine.set_index("year").loc[2024]
@@ -93,7 +91,7 @@ def test_cli_demo_workbooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "19 classeurs" in capsys.readouterr().out
 
 
-def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assembled) -> None:
+def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assembled, demo_dataset) -> None:
     from relais_analysis.outcomes.analysis import analyse_outcomes
     from relais_analysis.outcomes.groups import participant_groups
 
@@ -101,7 +99,7 @@ def test_assembled_questionnaires_give_exactly_the_demo_outcomes(written, assemb
     sheet = load_workbook(folder / "R07_Mouscron.xlsx", read_only=True)["Questionnaire"]
     first = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
     assert first[1] in {"entrée", "suivi"} and any(v in {"oui", "non", "plus ou moins"} for v in first[4:] if v)
-    demo = load_dataset(demo_dir())
+    demo = demo_dataset  # load_dataset(data/demo), once per session
     mine = assembled.dataset
     assert len(mine.questionnaires) == len(demo.questionnaires) == 5500
     ours = analyse_outcomes(mine.questionnaires, groups=participant_groups(mine))

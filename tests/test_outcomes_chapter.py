@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
 from relais_analysis.outcomes.sentences import check_no_causal_wording
-from paths import DEMO, SMALL
+from paths import DEMO
 
 
 
@@ -39,9 +38,9 @@ def test_province_and_relay_lines_come_from_the_protected_group_tables(demo):
     assert "non publié" in text or "effectif insuffisant" in text
 
 
-def test_years_and_datasets_without_questionnaires(demo):
+def test_years_and_datasets_without_questionnaires(demo, small_dataset):
     assert "Aucun questionnaire" in OutcomeChapter(demo, 2025).html()
-    small = OutcomeChapter(load_dataset(SMALL), 2024)
+    small = OutcomeChapter(small_dataset, 2024)
     assert small.results is None and "Aucun questionnaire" in small.html() and small.write("/nonexistent") == []
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
+from clirun import relais
 
 from relais_analysis.cli import main
 from relais_analysis.outcomes import load_instruments
@@ -52,9 +52,9 @@ def test_cli_html_only(tmp_path, capsys):
 
 @pytest.mark.browser
 def test_pdf_and_offline_rendering(tmp_path, browser_page):
-    # the PDF is printed in a separate process: Playwright's sync API cannot nest in the browser fixture's
-    done = subprocess.run([sys.executable, "-m", "relais_analysis", "questionnaire", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300)
+    # the PDF is printed on a thread of its own: Playwright's sync API cannot nest in the browser fixture's loop
+    with ThreadPoolExecutor(1) as thread:
+        done = thread.submit(relais, "questionnaire", str(tmp_path)).result(timeout=300)
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "questionnaire.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

@@ -24,8 +24,8 @@ def _folder(tmp_path: Path, body: str, header: str = HEADER) -> Path:
     return folder
 
 
-def test_dataset_without_questionnaires_still_loads():
-    dataset = load_dataset(SMALL)
+def test_dataset_without_questionnaires_still_loads(small_dataset):
+    dataset = small_dataset  # load_dataset(SMALL), once per session
     assert len(dataset.questionnaires) == 0
     assert "questionnaires" not in set(dataset.summary()["table"])
     assert not TABLES["questionnaires"].required

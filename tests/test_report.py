@@ -7,20 +7,20 @@ import hashlib
 import html
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import pytest
+from browser import CHROMIUM
+from clirun import relais
+from paths import ARTIFACTS, DEMO, SMALL
 
 from relais_analysis.privacy.published_csv import read_published_text
 from relais_analysis.report.build import build_report
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "data" / "demo"
-ARTIFACTS = Path(__file__).parent / "artifacts"
 THRESHOLD = 5
 PEOPLE_COLUMNS = {"parents", "children", "families", "attendances", "new_parents", "returning_parents",
                   "seen_next_year", "women", "men", "x", "unknown", "in_own_territory", "in_other_territory",
@@ -33,6 +33,41 @@ pytestmark = pytest.mark.slow
 def site(demo_site):
     """The session's demo build (conftest.py, section "report build"): result and published folder."""
     return demo_site.result, demo_site.site
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """``relais report --province wallonie --relays --pdf --workers 1`` on the small fixture, run in this process.
+
+    Wallonia then the four relay sheets, one after the other on one warm kernel (so every sheet runs on a kernel
+    that ran another notebook before it), and the regional report printed to PDF when Chromium is installed.
+    The command runs on a thread of its own: Playwright's sync API (``--pdf``) refuses to start on a thread whose
+    event loop the session's ``chromium`` fixture already holds.
+    """
+    out = tmp_path_factory.mktemp("small-site")
+    args = ["report", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--province", "wallonie",
+            "--relays", "--workers", "1"] + (["--pdf"] if CHROMIUM.exists() else [])
+    with ThreadPoolExecutor(1) as thread:
+        run = thread.submit(relais, *args).result(timeout=900)
+    return run, out
+
+
+def _built_jobs(internal: Path) -> list[tuple[str, str]]:
+    """(status, key) of each notebook of a build, in order, from its internal log ``journal.txt``."""
+    lines = (internal / "journal.txt").read_text(encoding="utf-8").splitlines()[1:]
+    return [(line.split("\t")[0], line.split("\t")[2]) for line in lines]
+
+
+_COMMIT = re.compile(rb"commit <code>[0-9a-f]+</code>")  # another commit may land between two builds
+
+
+def _assert_same_files(first: Path, second: Path) -> list[Path]:
+    """Both folders hold the same files with the same bytes (the build's commit aside); returns the files."""
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert _COMMIT.sub(b"", (first / rel).read_bytes()) == _COMMIT.sub(b"", (second / rel).read_bytes()), rel
+    return files
 
 
 class _Links(HTMLParser):
@@ -111,19 +146,25 @@ def test_no_small_count_in_any_published_table(site):
     assert checked > 1000
 
 
-def test_reproducible(tmp_path):
-    """Same data, same publication: same bytes (the regional report alone, built twice)."""
-    for run in ("a", "b"):
-        again = build_report(2024, data_dir=DEMO, out_dir=tmp_path / run, provinces=[None], workers=1,
-                             progress=False)
-        assert again.ok
-    first, second = tmp_path / "a" / "2024" / "wallonie", tmp_path / "b" / "2024" / "wallonie"
-    files = [p.relative_to(first) for p in first.rglob("*") if p.suffix in {".csv", ".png", ".svg", ".json"}]
-    assert len(files) > 30
-    for rel in files:
-        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
-    assert (first / "carte.html").read_bytes() == (second / "carte.html").read_bytes()
-    assert (first / "rapport.html").read_text(encoding="utf-8") == (second / "rapport.html").read_text(encoding="utf-8")
+def test_a_second_build_of_one_scope_on_a_fresh_kernel_publishes_the_same_bytes(demo_site, tmp_path, capfd):
+    """Same data, same publication, same bytes, and a warm kernel writes what a fresh one writes (issue 10).
+
+    The session's build ran its six reports one after the other on one warm kernel, Namur last (after five other
+    reports on that kernel). A second build of Namur alone, on a fresh kernel, publishes the same files byte for
+    byte: every build of a year protects Wallonia and the five provinces together, so Namur alone masks the same
+    cells. No line of the second build says ERROR.
+    """
+    first = demo_site.result.results[-1]
+    assert first.job.key == "namur" and "kernel" in first.seconds  # ran on the warm kernel, after the others
+    again = build_report(2024, data_dir=DEMO, out_dir=tmp_path, provinces=["Namur"], workers=1, progress=False,
+                         reuse_kernels=False)
+    assert again.ok, [r.error for r in again.results]
+    assert "kernel" not in again.results[0].seconds  # papermill started a kernel of its own
+    files = _assert_same_files(demo_site.site / "provinces" / "namur", tmp_path / "2024" / "provinces" / "namur")
+    assert len(files) > 30 and {"rapport.html", "carte.html", "summary.json"} <= {f.name for f in files}
+    assert {".csv", ".png", ".json"} <= {f.suffix for f in files}
+    captured = capfd.readouterr()
+    assert "ERROR" not in captured.out + captured.err
 
 
 @pytest.mark.parametrize("args, message", [
@@ -132,8 +173,7 @@ def test_reproducible(tmp_path):
     (["--year", "2024", "--threshold", "2"], "at least 3"),
 ])
 def test_bad_parameters_fail_before_any_kernel(args, message, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--data", str(DEMO), "--out",
-                             str(tmp_path), *args], capture_output=True, text=True)
+    result = relais("report", "--data", str(DEMO), "--out", str(tmp_path), *args)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2  # one line in French, one in English
@@ -155,31 +195,47 @@ def test_pages_open_offline_in_chromium(site, browser_page):
 
 
 @pytest.mark.browser
-def test_pdf_of_regional_report(tmp_path):
-    if not Path("/usr/bin/chromium").exists():
+def test_pdf_of_regional_report(small_site):
+    run, out = small_site
+    if not CHROMIUM.exists():
         pytest.skip("chromium not installed")
-    result = subprocess.run([sys.executable, "-m", "relais_analysis", "report", "--year", "2024", "--data", str(DEMO),
-                             "--out", str(tmp_path), "--province", "wallonie", "--pdf"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "2024" / "wallonie" / "rapport.pdf"
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    pdf = out / "2024" / "wallonie" / "rapport.pdf"
+    assert f"PDF : {pdf}" in run.stdout
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
 
 
-def test_relay_sheets_on_small_fixture(tmp_path):
-    small = Path(__file__).parent / "fixtures" / "small"
-    result = build_report(2024, data_dir=small, out_dir=tmp_path, provinces=[None], relays=True, workers=2,
-                          progress=False)
-    assert result.ok, [r.error for r in result.results if not r.ok]
-    assert [r.job.key for r in result.results] == ["wallonie", "R1", "R2", "R3", "R4"]  # R3 closed mid-2024: still listed
-    sheet = html.unescape((tmp_path / "2024" / "relais" / "r1" / "fiche.html").read_text(encoding="utf-8"))
+def test_relay_sheets_on_small_fixture(small_site):
+    run, out = small_site
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    # R3 closed mid-2024: still listed
+    assert _built_jobs(out / "interne" / "2024") == [("ok", key) for key in ["wallonie", "R1", "R2", "R3", "R4"]]
+    sheet = html.unescape((out / "2024" / "relais" / "r1" / "fiche.html").read_text(encoding="utf-8"))
     assert "Relais Liège" in sheet and "Mutualité Alpha" in sheet
     assert "le relais a organisé 2 activités" not in sheet  # 2 < 5: masked
     assert "n.p. activités" in sheet
-    regional = (tmp_path / "2024" / "wallonie" / "rapport.html").read_text(encoding="utf-8")
+    regional = (out / "2024" / "wallonie" / "rapport.html").read_text(encoding="utf-8")
     # published with the relay sheets, the regional totals are protected with them: true or "n.p.", never false
     assert re.search(r"En 2024, (8|n\.p\.) parents et (5|n\.p\.) enfants ont participé", regional)
-    index = (tmp_path / "2024" / "index.html").read_text(encoding="utf-8")
+    index = (out / "2024" / "index.html").read_text(encoding="utf-8")
     assert index.count("fiche</a>") == 4
+
+
+def test_relay_sheets_on_a_fresh_kernel_are_the_same_bytes(small_site, tmp_path, capfd):
+    """Issue 10: the four relay sheets of ``small_site`` ran on a warm kernel, each after another notebook; built
+    again with a fresh kernel per notebook, they are the same files, byte for byte (relay sheets join the
+    protection of a build when they are built, so both builds mask the same cells). No line says ERROR."""
+    run, out = small_site
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    fresh = build_report(2024, data_dir=SMALL, out_dir=tmp_path, provinces=[], relays=True, workers=1,
+                         progress=False, reuse_kernels=False)
+    assert fresh.ok, [r.error for r in fresh.results if not r.ok]
+    assert [r.job.key for r in fresh.results] == ["R1", "R2", "R3", "R4"]
+    assert not any("kernel" in r.seconds for r in fresh.results)  # a fresh kernel for each sheet
+    files = _assert_same_files(out / "2024" / "relais", tmp_path / "2024" / "relais")
+    assert len(files) > 4 * 5 and [f.name for f in files].count("fiche.html") == 4
+    captured = capfd.readouterr()
+    assert "ERROR" not in captured.out + captured.err
 
 
 @pytest.mark.parametrize("quiet", [True, False], ids=["report-manager", "jupyter-default"])
@@ -279,27 +335,6 @@ def test_warm_kernel_leaks_nothing_between_notebooks(tmp_path):
     finally:
         kernel.shutdown()
     assert not kernel.alive()
-
-
-def test_warm_kernels_write_the_same_bytes_as_fresh_ones(tmp_path, capfd):
-    """Issue 10: a build on warm kernels (one worker, so every notebook after the first reuses a kernel) sharing
-    its work through the build cache, and a build with a fresh kernel per notebook that computes everything in
-    every notebook, publish the same files, byte for byte; no line says ERROR."""
-    small = Path(__file__).parent / "fixtures" / "small"
-    for name, reuse in (("warm", True), ("fresh", False)):
-        result = build_report(2024, data_dir=small, out_dir=tmp_path / name, provinces=[None, "60000"], relays=True,
-                              workers=1, progress=False, reuse_kernels=reuse, share_work=reuse)
-        assert result.ok, [r.error for r in result.results if not r.ok]
-    assert ("kernel" in result.results[0].seconds) is False  # the fresh build did start its own kernels
-    warm, fresh = tmp_path / "warm" / "2024", tmp_path / "fresh" / "2024"
-    files = sorted(p.relative_to(warm) for p in warm.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
-    assert len(files) > 40 and {"rapport.html", "fiche.html"} <= {f.name for f in files}
-    commit = re.compile(rb"commit <code>[0-9a-f]+</code>")  # another commit may land between the two builds
-    for rel in files:
-        assert commit.sub(b"", (warm / rel).read_bytes()) == commit.sub(b"", (fresh / rel).read_bytes()), rel
-    captured = capfd.readouterr()
-    assert "ERROR" not in captured.out + captured.err
 
 
 def test_reports_draw_only_the_formats_their_pages_use(site):
