@@ -15,9 +15,12 @@ Each page gets a "page X / Y" footer. Nothing is fetched from the network while 
 
 from __future__ import annotations
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import text
@@ -138,7 +141,17 @@ def print_pdf(page: Path, target: Path, *, lang: str | None = None) -> Path:
             f"Chromium introuvable ({chromium}) : installez-le (apt-get install chromium) pour --pdf.",
             f"Chromium not found ({chromium}): install it (apt-get install chromium) to use --pdf.",
         )
-    page = Path(page).resolve()
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no event loop in this thread: print here
+        return _print(Path(page).resolve(), Path(target), lang, chromium, sync_playwright)
+    # Playwright's sync API refuses to run inside a running event loop (a notebook's kernel, a
+    # browser session already open in the caller): print on a thread of its own.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(_print, Path(page).resolve(), Path(target), lang, chromium, sync_playwright).result()
+
+
+def _print(page: Path, target: Path, lang: str | None, chromium: Path, sync_playwright: Any) -> Path:
     root = _site_root(page).as_posix().rstrip("/") + "/"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
