@@ -250,7 +250,7 @@ class AnnualReport(_Content):
             provinces = provinces[provinces["province_nis"] == self.params.province]
         return static_map.save_choropleth(communes, folder / "choropleth", relays=points, provinces=provinces,
                                           column="value", lang=self.params.lang,
-                                          legend_title=text("report.choropleth_legend", self.params.lang),
+                                          legend_title=label("reach_rate", self.params.lang),
                                           formats=formats)
 
     def key_figures_dict(self) -> dict[str, object]:
