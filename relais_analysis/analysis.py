@@ -59,12 +59,14 @@ def _none(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in ("", "None"))
 
 
-def _existing_file(value: object, fr: str, en: str) -> Path | None:
+def _existing_file(value: object, key: str) -> Path | None:
+    from relais_analysis.i18n import text_pair
+
     if _none(value):
         return None
     path = Path(str(value))
     if not path.is_file():
-        raise ParameterError(f"{fr} introuvable : {path}.", f"{en} not found: {path}.")
+        raise ParameterError(*text_pair(f"analysis.error.{key}", path=path))
     return path
 
 
@@ -96,22 +98,21 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
     relais_analysis.errors.ParameterError: Année invalide : 1999. Attendu : une année à partir de 2019 (p. ex. 2024). / Invalid year: 1999. Expected a year from 2019 on (e.g. 2024).
     """
     from relais_analysis.geography import reference
-    from relais_analysis.i18n import check_lang
+    from relais_analysis.i18n import check_lang, text_pair
     from relais_analysis.privacy.suppression import check_threshold
 
     if _none(data_dir):
-        raise ParameterError("Paramètre obligatoire manquant : dossier de données.", "Missing parameter: data folder.")
+        raise ParameterError(*text_pair("analysis.error.missing_data_dir"))
     folder = Path(str(data_dir))
     if not folder.is_dir():
-        raise ParameterError(f"Dossier de données introuvable : {folder}.", f"Data folder not found: {folder}.")
+        raise ParameterError(*text_pair("analysis.error.data_dir_not_found", path=folder))
     if isinstance(threshold, str) and threshold.strip().isdigit():  # papermill -p passes strings
         threshold = int(threshold)
     try:
         extraction = None if _none(as_of) else (as_of if isinstance(as_of, dt.date)
                                                  else dt.date.fromisoformat(str(as_of)))
     except ValueError:
-        raise ParameterError(f"Date d'extraction illisible : {as_of!r} (attendu AAAA-MM-JJ).",
-                             f"Unreadable extraction date: {as_of!r} (expected YYYY-MM-DD).") from None
+        raise ParameterError(*text_pair("analysis.error.unreadable_date", value=repr(as_of))) from None
     return AnalysisParameters(
         data_dir=folder,
         year=reference.check_year(year),
@@ -120,20 +121,11 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
         lang=check_lang(lang),
         threshold=check_threshold(DEFAULT_THRESHOLD if _none(threshold) else threshold),
         as_of=extraction,
-        population_file=_existing_file(population_file, "Fichier de population", "Population file"),
-        households_file=_existing_file(households_file, "Fichier des ménages", "Households file"),
+        population_file=_existing_file(population_file, "population_not_found"),
+        households_file=_existing_file(households_file, "households_not_found"),
         accept_losses=bool(accept_losses),
-        protected_tables=_protected_file(protected_tables),
+        protected_tables=_existing_file(protected_tables, "protected_not_found"),
     )
-
-
-def _protected_file(value: object) -> Path | None:
-    if _none(value):
-        return None
-    path = Path(str(value))
-    if not path.is_file():
-        raise ParameterError(f"Tableaux protégés introuvables : {path}.", f"Protected tables not found: {path}.")
-    return path
 
 
 def available_years(dataset: Dataset) -> list[int]:
@@ -150,13 +142,13 @@ def check_report_year(year: int, dataset: Dataset) -> int:
     ParameterError
         The message lists the years available.
     """
+    from relais_analysis.i18n import text
+
     years = available_years(dataset)
     if year not in years:
-        listed = ", ".join(map(str, years)) or "aucune / none"
-        raise ParameterError(
-            f"Pas de données pour {year}. Années disponibles : {listed}.",
-            f"No data for {year}. Years available: {listed}.",
-        )
+        raise ParameterError(*(text("analysis.error.no_data_for_year", lang, year=year,
+                                    years=", ".join(map(str, years)) or text("analysis.error.no_years", lang))
+                               for lang in ("fr", "en")))
     return year
 
 
@@ -279,9 +271,10 @@ class Analysis:
         self.accepted_losses: list[str] = list(check_losses(dataset, accept=self.params.accept_losses))
         check_report_year(self.params.year, dataset)
         if self.params.relay_id is not None and self.params.relay_id not in set(dataset.relays["relay_id"]):
-            known = ", ".join(sorted(dataset.relays["relay_id"]))
-            raise ParameterError(f"Relais inconnu : {self.params.relay_id}. Relais connus : {known}.",
-                                 f"Unknown relay: {self.params.relay_id}. Known relays: {known}.")
+            from relais_analysis.i18n import text_pair
+
+            raise ParameterError(*text_pair("analysis.error.unknown_relay", relay=self.params.relay_id,
+                                            known=", ".join(sorted(dataset.relays["relay_id"]))))
         self.dataset: Dataset = dataset
 
     # ------------------------------------------------------------------ parameters
@@ -363,8 +356,9 @@ class Analysis:
         if path is not None:
             tables = load_protected(path, year=self.year, threshold=self.threshold)[0]
             if (tables.province_nis, tables.relay_id) != (None if self.relay_id else self.province, self.relay_id):
-                raise ParameterError(f"Les tableaux protégés {path.name} sont d'un autre territoire.",
-                                     f"Protected tables {path.name} are for another scope.")
+                from relais_analysis.i18n import text_pair
+
+                raise ParameterError(*text_pair("analysis.error.other_scope", name=path.name))
             return tables
         return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold,
                                       households=self.households)

@@ -483,10 +483,12 @@ def _moved(res: JobResult, moves: dict[Path, Path]) -> JobResult:
 
 def _write_log(path: Path, results: list[JobResult], seconds: float) -> Path:
     """Build log (internal): each notebook, its time and error."""
-    lines = [f"relais_analysis {__version__}, commit {_git_commit()}, {len(results)} carnet(s), {seconds:.1f} s"]
+    lines = [text("report.batch.log_header", version=__version__, commit=_git_commit(), n=len(results),
+                  seconds=f"{seconds:.1f}")]
     for res in results:
         times = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
-        lines.append(f"{'ok' if res.ok else 'ÉCHEC'}\t{res.job.kind}\t{res.job.key}\t{times}\t{res.error}")
+        status = text("report.batch.log_ok" if res.ok else "report.batch.log_failed")
+        lines.append(f"{status}\t{res.job.kind}\t{res.job.key}\t{times}\t{res.error}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
