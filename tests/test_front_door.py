@@ -48,9 +48,14 @@ def test_a_report_publishes_the_analysis_tables(demo_site, tmp_path, key, provin
 
 
 def test_the_methodology_counts_the_protected_publication(demo_site):
-    results = demo_site.result.results
-    figures = methodology_figures(results, year=2024, threshold=5)
+    import dataclasses
+
     from relais_analysis.privacy.linked import load_protected
+
+    results = [dataclasses.replace(r, job=dataclasses.replace(r.job, parameters={  # the internal folder moved
+        **r.job.parameters, "protected_tables": str(_protected_file(demo_site, r.job.key))}))
+        for r in demo_site.result.results]
+    figures = methodology_figures(results, year=2024, threshold=5)
 
     expected = sum(load_protected(_protected_file(demo_site, r.job.key), year=2024, threshold=5)[0].total_suppressed
                    for r in results)
