@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # imported lazily at run time: the CLI starts fast
     from relais_analysis.indicators.tables import TableSet
     from relais_analysis.intake.ingest import Dataset
 
-__all__ = ["Analysis", "AnalysisParameters", "check_parameters"]
+__all__ = ["Analysis", "AnalysisParameters", "available_years", "check_parameters", "check_report_year",
+           "dataset_key", "load_analysis_dataset", "read_dataset"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,34 +55,39 @@ class AnalysisParameters:
     population_file: Path | None = None
     households_file: Path | None = None
     accept_losses: bool = False
+    protected_tables: Path | None = None
 
 
 def _none(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in ("", "None"))
 
 
-def _existing_file(value: object, fr: str, en: str) -> Path | None:
+def _existing_file(value: object, key: str) -> Path | None:
+    from relais_analysis.i18n import text_pair
+
     if _none(value):
         return None
     path = Path(str(value))
     if not path.is_file():
-        raise ParameterError(f"{fr} introuvable : {path}.", f"{en} not found: {path}.")
+        raise ParameterError(*text_pair(f"analysis.error.{key}", path=path))
     return path
 
 
 def check_parameters(data_dir: object, year: object, *, province: object = None, relay_id: object = None,
                      lang: object = "fr", threshold: object = None, as_of: object = None,
                      population_file: object = None, households_file: object = None,
-                     accept_losses: bool = False) -> AnalysisParameters:
+                     accept_losses: bool = False, protected_tables: object = None) -> AnalysisParameters:
     """Check and convert every parameter once, with one clear message for a wrong one.
 
     Accepts what papermill injects (strings for numbers, paths and dates; ``"None"``).
+    ``protected_tables`` is the file of this scope's tables protected with the whole
+    publication by ``relais report`` (:func:`relais_analysis.privacy.linked.protect_jobs`).
 
     Raises
     ------
     ParameterError
         Missing data folder, invalid year, province, language or threshold, a bad date,
-        a population or households file that does not exist.
+        a population, households or protected-tables file that does not exist.
 
     Examples
     --------
@@ -95,22 +101,21 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
     relais_analysis.errors.ParameterError: Année invalide : 1999. Attendu : une année à partir de 2019 (p. ex. 2024). / Invalid year: 1999. Expected a year from 2019 on (e.g. 2024).
     """
     from relais_analysis.geography import reference
-    from relais_analysis.i18n import check_lang
+    from relais_analysis.i18n import check_lang, text_pair
     from relais_analysis.privacy.masked import check_threshold
 
     if _none(data_dir):
-        raise ParameterError("Paramètre obligatoire manquant : dossier de données.", "Missing parameter: data folder.")
+        raise ParameterError(*text_pair("analysis.error.missing_data_dir"))
     folder = Path(str(data_dir))
     if not folder.is_dir():
-        raise ParameterError(f"Dossier de données introuvable : {folder}.", f"Data folder not found: {folder}.")
+        raise ParameterError(*text_pair("analysis.error.data_dir_not_found", path=folder))
     if isinstance(threshold, str) and threshold.strip().isdigit():  # papermill -p passes strings
         threshold = int(threshold)
     try:
         extraction = None if _none(as_of) else (as_of if isinstance(as_of, dt.date)
                                                  else dt.date.fromisoformat(str(as_of)))
     except ValueError:
-        raise ParameterError(f"Date d'extraction illisible : {as_of!r} (attendu AAAA-MM-JJ).",
-                             f"Unreadable extraction date: {as_of!r} (expected YYYY-MM-DD).") from None
+        raise ParameterError(*text_pair("analysis.error.unreadable_date", value=repr(as_of))) from None
     return AnalysisParameters(
         data_dir=folder,
         year=reference.check_year(year),
@@ -119,10 +124,88 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
         lang=check_lang(lang),
         threshold=check_threshold(DEFAULT_THRESHOLD if _none(threshold) else threshold),
         as_of=extraction,
-        population_file=_existing_file(population_file, "Fichier de population", "Population file"),
-        households_file=_existing_file(households_file, "Fichier des ménages", "Households file"),
+        population_file=_existing_file(population_file, "population_not_found"),
+        households_file=_existing_file(households_file, "households_not_found"),
         accept_losses=bool(accept_losses),
+        protected_tables=_existing_file(protected_tables, "protected_not_found"),
     )
+
+
+def available_years(dataset: Dataset) -> list[int]:
+    """Years with at least one activity, up to the extraction year."""
+    years = sorted(int(y) for y in dataset.activities["year"].unique())
+    return [y for y in years if y <= dataset.as_of.year]
+
+
+def check_report_year(year: int, dataset: Dataset) -> int:
+    """A report year must have activities in the data (checked once, by :class:`Analysis`).
+
+    Raises
+    ------
+    ParameterError
+        The message lists the years available.
+    """
+    from relais_analysis.i18n import text
+
+    years = available_years(dataset)
+    if year not in years:
+        raise ParameterError(*(text("analysis.error.no_data_for_year", lang, year=year,
+                                    years=", ".join(map(str, years)) or text("analysis.error.no_years", lang))
+                               for lang in ("fr", "en")))
+    return year
+
+
+def dataset_key(params: AnalysisParameters) -> str:
+    """Content key of the dataset an analysis loads: data files, extraction date, population file, code.
+
+    Raises
+    ------
+    ParameterError
+        A data or population file disappeared.
+    """
+    from relais_analysis.report.build_cache import content_key, source_digest
+
+    as_of = params.as_of.isoformat() if params.as_of else f"today {dt.date.today().isoformat()}"
+    population = params.population_file.resolve() if params.population_file else None
+    return content_key("dataset", source_digest(), params.data_dir.resolve(), as_of, population)
+
+
+def read_dataset(params: AnalysisParameters) -> Dataset:
+    """Load the data folder of ``params`` (with its population file), without any cache.
+
+    Raises
+    ------
+    InputDataError
+        The data folder cannot be used.
+    """
+    from relais_analysis.intake.ingest import load_dataset
+
+    dataset = load_dataset(str(params.data_dir), as_of=params.as_of)
+    if params.population_file is not None:
+        from relais_analysis.geography.population import use_population_file
+
+        dataset = use_population_file(dataset, params.population_file)
+    return dataset
+
+
+def load_analysis_dataset(params: AnalysisParameters) -> tuple[Dataset, Any, str | None]:
+    """The dataset of ``params``: from the build's cache when ``relais report`` runs the analysis, else loaded.
+
+    Returns the dataset, the build cache (None outside a build that shares its work,
+    :func:`relais_analysis.report.build_cache.cache_for`) and the dataset's key in it.
+
+    Raises
+    ------
+    InputDataError
+        The data folder cannot be used.
+    """
+    from relais_analysis.report.build_cache import cache_for
+
+    cache = cache_for(params.protected_tables)
+    if cache is None:
+        return read_dataset(params), None, None
+    key = dataset_key(params)
+    return cache.get_or_compute("dataset", key, lambda: read_dataset(params)), cache, key
 
 
 class Analysis:
@@ -147,6 +230,9 @@ class Analysis:
         Statbel population file for the year; households per commune.
     accept_losses : bool
         Publish although a relay lost more than 10 % of a table's rows (said on every report).
+    protected_tables : path, optional
+        This scope's tables protected with the whole publication by ``relais report``:
+        :attr:`tables` are then read from it (and the dataset from the build's cache).
 
     Raises
     ------
@@ -159,26 +245,39 @@ class Analysis:
     def __init__(self, data_dir: object, year: object, *, province: object = None, relay_id: object = None,
                  lang: object = "fr", threshold: object = None, as_of: object = None,
                  population_file: object = None, households_file: object = None,
-                 accept_losses: bool = False) -> None:
-        self.params = check_parameters(data_dir, year, province=province, relay_id=relay_id, lang=lang,
-                                       threshold=threshold, as_of=as_of, population_file=population_file,
-                                       households_file=households_file, accept_losses=accept_losses)
-        from relais_analysis.intake.ingest import load_dataset
+                 accept_losses: bool = False, protected_tables: object = None) -> None:
+        params = check_parameters(data_dir, year, province=province, relay_id=relay_id, lang=lang,
+                                  threshold=threshold, as_of=as_of, population_file=population_file,
+                                  households_file=households_file, accept_losses=accept_losses,
+                                  protected_tables=protected_tables)
+        self._start(params)
+
+    @classmethod
+    def from_parameters(cls, params: AnalysisParameters) -> Analysis:
+        """The analysis of parameters already checked by :func:`check_parameters` (nothing checked twice).
+
+        Raises
+        ------
+        ParameterError, InputDataError
+            As :class:`Analysis`.
+        """
+        analysis = cls.__new__(cls)
+        analysis._start(params)
+        return analysis
+
+    def _start(self, params: AnalysisParameters) -> None:
         from relais_analysis.intake.losses import check_losses
-        from relais_analysis.report.content import check_report_year
 
-        dataset = load_dataset(self.params.data_dir, as_of=self.params.as_of)
-        if self.params.population_file is not None:
-            from relais_analysis.geography.population import use_population_file
-
-            dataset = use_population_file(dataset, self.params.population_file)
+        self.params = params
+        dataset, self.build_cache, self.dataset_key = load_analysis_dataset(params)
         #: Problems accepted with ``accept_losses`` (empty when nothing was lost beyond the rule).
         self.accepted_losses: list[str] = list(check_losses(dataset, accept=self.params.accept_losses))
         check_report_year(self.params.year, dataset)
         if self.params.relay_id is not None and self.params.relay_id not in set(dataset.relays["relay_id"]):
-            known = ", ".join(sorted(dataset.relays["relay_id"]))
-            raise ParameterError(f"Relais inconnu : {self.params.relay_id}. Relais connus : {known}.",
-                                 f"Unknown relay: {self.params.relay_id}. Known relays: {known}.")
+            from relais_analysis.i18n import text_pair
+
+            raise ParameterError(*text_pair("analysis.error.unknown_relay", relay=self.params.relay_id,
+                                            known=", ".join(sorted(dataset.relays["relay_id"]))))
         self.dataset: Dataset = dataset
 
     # ------------------------------------------------------------------ parameters
@@ -240,11 +339,31 @@ class Analysis:
             return relay_tables(self.dataset, self.year, self.relay_id)
         return indicator_tables(self.dataset, self.year, province=self.province, households=self.households)
 
+    @property
+    def whole_publication(self) -> bool:
+        """True when :attr:`tables` were protected with the whole publication by ``relais report``
+        (relay sheets included); False: with Wallonia and the provinces only."""
+        return self.params.protected_tables is not None
+
     @functools.cached_property
     def tables(self) -> TableSet:
-        """This scope's tables, protected with the whole publication (the same cells masked everywhere)."""
-        from relais_analysis.privacy.linked import protect_in_publication
+        """This scope's tables, protected with the whole publication (the same cells masked everywhere).
 
+        Raises
+        ------
+        ParameterError
+            ``protected_tables`` of another year, threshold or scope.
+        """
+        from relais_analysis.privacy.linked import load_protected, protect_in_publication
+
+        path = self.params.protected_tables
+        if path is not None:
+            tables = load_protected(path, year=self.year, threshold=self.threshold)[0]
+            if (tables.province_nis, tables.relay_id) != (None if self.relay_id else self.province, self.relay_id):
+                from relais_analysis.i18n import text_pair
+
+                raise ParameterError(*text_pair("analysis.error.other_scope", name=path.name))
+            return tables
         return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold,
                                       households=self.households)
 

@@ -2,7 +2,8 @@
 
 ``relais report`` (and ``make report``) call :func:`build_report`, which
 
-1. validates the parameters and the data before starting any kernel;
+1. checks the parameters and the data once, through the front door
+   (:class:`~relais_analysis.analysis.Analysis` of Wallonia), before starting any kernel;
 2. executes ``notebooks/annual_report.ipynb`` for Wallonia and each province (and
    ``notebooks/relay_sheet.ipynb`` for each relay with ``relays=True``) with
    papermill, in a pool of separate processes (running kernels in one process can
@@ -12,7 +13,9 @@
    to any CDN (require.js and MathJax removed), next to the map, figures and CSV
    tables the notebook wrote;
 4. writes ``index.html`` (a French landing page linking everything) and
-   ``methodologie.html`` (the "fiche méthodologique"), see :mod:`site_pages`.
+   ``methodologie.html`` (the "fiche méthodologique"), see :mod:`site_pages`; the
+   methodology's figures come from the protected tables the notebooks were given
+   (:class:`MethodologyFigures`), not from files the notebooks wrote.
 
 Only what may leave is in ``OUT/YEAR/``; the rejection report, the executed notebooks
 and the build log go to ``OUT/interne/YEAR/`` (:mod:`relais_analysis.privacy.publication`),
@@ -37,22 +40,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relais_analysis import __version__
+from relais_analysis.analysis import Analysis, check_parameters
 from relais_analysis.geography import reference
 from relais_analysis.privacy.publication import (Staging, check_output_dir, check_site_root,
                           descendants, holding_sigint, internal_root, relay_folders,
                           stop_processes)
-from relais_analysis.report.content import check_report_year
 from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, project_root
 from relais_analysis.errors import ParameterError, RelaisError
 from relais_analysis.report.exported_images import describe_images
 from relais_analysis.report.pdf import print_pdf  # the one call below; questionnaire_form imports it from here too
-from relais_analysis.i18n import check_lang, province_label
+from relais_analysis.i18n import label, province_label, text, text_pair
 from relais_analysis.intake.dataset import Dataset
-from relais_analysis.intake.ingest import check_losses, load_dataset, write_rejections
-from relais_analysis.privacy.masked import check_threshold
+from relais_analysis.intake.ingest import write_rejections
 from relais_analysis.report.site_pages import _git_commit, write_index, write_methodology
 
-__all__ = ["JobResult", "ReportJob", "ReportResult", "build_report", "export_html", "slug"]
+__all__ = ["JobResult", "MethodologyFigures", "ReportJob", "ReportResult", "build_report", "export_html",
+           "methodology_figures", "plan_analysis_jobs", "slug"]
 
 #: Name of the Jupyter kernel the notebooks run with (installed by ``make install``).
 KERNEL_NAME = "relais-analysis"
@@ -112,6 +115,42 @@ class ReportResult:
         return all(r.ok for r in self.results)
 
 
+@dataclass(frozen=True)
+class MethodologyFigures:
+    """The figures of the methodology page, computed from the protected publication of the build.
+
+    Attributes
+    ----------
+    suppressed_cells : int
+        Masked cells over the protected tables of every notebook that ran (each
+        notebook's tables are exactly these: it reads them from the same file).
+    protection : ProtectionStats or None
+        The joint protection's figures (:func:`relais_analysis.privacy.linked.protect_jobs`).
+    """
+
+    suppressed_cells: int
+    protection: object = None
+
+
+def methodology_figures(results: list[JobResult], *, year: int, threshold: int,
+                        protection: object = None) -> MethodologyFigures:
+    """The methodology's figures from the tables the build protected for its notebooks.
+
+    Raises
+    ------
+    ParameterError
+        A job's protected tables are unreadable or of another year or threshold.
+    """
+    from relais_analysis.privacy.linked import load_protected
+
+    suppressed = 0
+    for res in results:
+        path = res.job.parameters.get("protected_tables")
+        if res.ok and path:
+            suppressed += load_protected(path, year=year, threshold=threshold)[0].total_suppressed
+    return MethodologyFigures(suppressed, protection)
+
+
 def _notebooks_dir() -> Path:
     return project_root() / "notebooks"
 
@@ -156,7 +195,7 @@ def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, pro
     common = {"year": year, "data_dir": str(data_dir.resolve()), "lang": lang, "threshold": threshold,
               "as_of": dataset.as_of.isoformat(), "population_file": str(population.resolve()) if population else None}
     for code in provinces:
-        name = province_label(code, lang) if code else ("Wallonie" if lang == "fr" else "Wallonia")
+        name = province_label(code, lang) if code else label("wallonia", lang)
         key = slug(province_label(code, "fr")) if code else "wallonie"
         folder = out_dir / ("wallonie" if code is None else f"provinces/{key}")
         jobs.append(ReportJob("annual", key, name, _notebooks_dir() / "annual_report.ipynb", folder,
@@ -173,6 +212,16 @@ def plan_jobs(dataset: Dataset, *, year: int, data_dir: Path, out_dir: Path, pro
                                   folder, {**common, "relay_id": str(rec.relay_id), "output_dir": str(folder.resolve())},
                                   internal_dir / folder.relative_to(out_dir)))
     return jobs
+
+
+def plan_analysis_jobs(analysis: Analysis, *, out_dir: Path, provinces: list[str | None], relays: bool,
+                       internal_dir: Path | None = None) -> list[ReportJob]:
+    """The notebook runs of a report of ``analysis`` (Wallonia, checked once): its data, year, language,
+    threshold and population file go to every notebook (see :func:`plan_jobs`)."""
+    p = analysis.params
+    return plan_jobs(analysis.dataset, year=p.year, data_dir=p.data_dir, out_dir=out_dir, provinces=provinces,
+                     relays=relays, lang=p.lang, threshold=p.threshold, population=p.population_file,
+                     internal_dir=internal_dir)
 
 
 def _isnat(value: object) -> bool:
@@ -211,8 +260,7 @@ def export_html(executed: Path, target: Path, title: str, lang: str = "fr") -> P
     body = describe_images(body, target.parent / "figures", target.name)
     leftovers = re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(?:https?:)?//[^\"]+\"", body)
     if leftovers:
-        raise RelaisError(f"Ressource externe restante dans {target.name} : {leftovers[:3]}",
-                          f"External resource left in {target.name}: {leftovers[:3]}")
+        raise RelaisError(*text_pair("report.error.external_resource", name=target.name, found=leftovers[:3]))
     target.write_text(body, encoding="utf-8")
     return target
 
@@ -224,12 +272,12 @@ def _error_of(executed: Path) -> str:
     try:
         nb = nbformat.read(executed, as_version=4)
     except (OSError, ValueError):
-        return "notebook illisible / unreadable notebook"
+        return text("report.batch.unreadable_notebook")
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 return f"cellule / cell {i}: {out.get('ename')}: {out.get('evalue')}"
-    return "erreur inconnue / unknown error"
+    return text("report.batch.unknown_error")
 
 
 _QUIET_MANAGER: list[type] = []
@@ -354,9 +402,9 @@ def build_report(
         ``accept_losses`` is False.
     """
     started = time.perf_counter()
-    year = reference.check_year(year)
-    lang = check_lang(lang)
-    threshold = check_threshold(threshold)
+    params = check_parameters(data_dir, year, lang=lang, threshold=threshold, population_file=population,
+                              accept_losses=accept_losses)
+    year, lang, threshold = params.year, params.lang, params.threshold
     scopes: list[str | None]
     if provinces is None:
         scopes = [None, *PROVINCES]
@@ -366,24 +414,17 @@ def build_report(
             code = reference.check_province(p)
             if code not in scopes:
                 scopes.append(code)
-    data_dir = Path(data_dir)
-    dataset = load_dataset(data_dir)
-    if population is not None:
-        from relais_analysis.geography.population import use_population_file
-
-        population = Path(population)
-        dataset = use_population_file(dataset, population)  # checked before any kernel starts
-    check_losses(dataset, accept=accept_losses)
-    check_report_year(year, dataset)
+    analysis = Analysis.from_parameters(params)  # data, population, losses and year checked before any kernel
+    dataset, population = analysis.dataset, params.population_file
     out_root = check_output_dir(check_site_root(Path(out_dir)))
     target, internal = out_root / str(year), internal_root(out_root, year)
     if pdf and None not in scopes:
-        raise ParameterError("Pas de rapport régional à imprimer en PDF.", "No regional report to print as PDF.")
+        raise ParameterError(*text_pair("report.error.no_regional_report"))
     ensure_kernel()
     with Staging(target, internal) as stage:
         write_rejections(dataset, stage.internal / "donnees" / "rejets.csv")  # internal: raw values typed by mistake
-        jobs = plan_jobs(dataset, year=year, data_dir=data_dir, out_dir=stage.site, provinces=scopes, relays=relays,
-                         lang=lang, threshold=threshold, population=population, internal_dir=stage.internal)
+        jobs = plan_analysis_jobs(analysis, out_dir=stage.site, provinces=scopes, relays=relays,
+                                  internal_dir=stage.internal)
         from relais_analysis.report.build_cache import CACHE_DIR
         from relais_analysis.privacy.linked import protect_jobs  # every table of the build protected together
 
@@ -402,8 +443,9 @@ def build_report(
 
         shutil.rmtree(protected_dir / CACHE_DIR, ignore_errors=True)  # a copy of the data, needed by no one now
         failed = [res for res in results if not res.ok]
+        figures = methodology_figures(results, year=year, threshold=threshold, protection=protection)
         methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
-                                        protection=protection)
+                                        protection=figures.protection, suppressed_cells=figures.suppressed_cells)
         index = write_index(stage.site, dataset, results, year=year, lang=lang)
         pdf_path = None
         if pdf and not failed:
@@ -416,10 +458,9 @@ def build_report(
     results = [_moved(res, moves) for res in results]
     for res in results:
         if not res.ok:
-            print(f"ÉCHEC / FAILED {res.job.title}: {res.error} (copie exécutée / executed copy: {res.executed})")
+            print(text("report.batch.failed", title=res.job.title, error=res.error, executed=res.executed))
     if failed:
-        print(f"Site précédent conservé / previous site kept: {target} (rien n'est publié tant qu'un carnet échoue "
-              "/ nothing is published while a notebook fails)")
+        print(text("report.batch.site_kept", target=target))
     return ReportResult(target / index.name, target / methodology.name, results,
                         _rebase(pdf_path, moves), time.perf_counter() - started)
 
@@ -444,10 +485,12 @@ def _moved(res: JobResult, moves: dict[Path, Path]) -> JobResult:
 
 def _write_log(path: Path, results: list[JobResult], seconds: float) -> Path:
     """Build log (internal): each notebook, its time and error."""
-    lines = [f"relais_analysis {__version__}, commit {_git_commit()}, {len(results)} carnet(s), {seconds:.1f} s"]
+    lines = [text("report.batch.log_header", version=__version__, commit=_git_commit(), n=len(results),
+                  seconds=f"{seconds:.1f}")]
     for res in results:
         times = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
-        lines.append(f"{'ok' if res.ok else 'ÉCHEC'}\t{res.job.kind}\t{res.job.key}\t{times}\t{res.error}")
+        status = text("report.batch.log_ok" if res.ok else "report.batch.log_failed")
+        lines.append(f"{status}\t{res.job.kind}\t{res.job.key}\t{times}\t{res.error}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -485,8 +528,9 @@ def _share_dataset(cache_dir: Path, parameters: dict, dataset: Dataset) -> None:
     """
     import dataclasses
 
-    from relais_analysis.report.content import dataset_key, validate_parameters
+    from relais_analysis.analysis import dataset_key
     from relais_analysis.report.build_cache import BuildCache
+    from relais_analysis.report.content import validate_parameters
 
     params = validate_parameters(**{**parameters, "protected_tables": None})
     if params.as_of != dataset.as_of:
@@ -501,12 +545,12 @@ def _prefill(cache_dir: str, parameters: dict) -> None:
     the same parameters, so the entry is exactly what a notebook would compute. (The outcome
     analysis is computed once by the main process, with the protection of the whole build.)
     """
+    from relais_analysis.analysis import dataset_key, read_dataset
     from relais_analysis.report.build_cache import BuildCache
-    from relais_analysis.report.content import _dataset, dataset_key, validate_parameters
+    from relais_analysis.report.content import validate_parameters
 
     params = validate_parameters(**{**parameters, "protected_tables": None})
-    BuildCache(cache_dir).get_or_compute("dataset", dataset_key(params),
-                                         lambda: _dataset(str(params.data_dir), params.as_of, params.population_file))
+    BuildCache(cache_dir).get_or_compute("dataset", dataset_key(params), lambda: read_dataset(params))
 
 
 class _Workers:
@@ -551,7 +595,7 @@ class _Workers:
         if self.prefilled is not None:  # a failure there is not fatal: each notebook computes what it misses
             self.prefilled.add_done_callback(lambda future: future.exception())
         results: dict[int, JobResult] = {}
-        with tqdm(total=len(jobs), desc="Rapports", unit="carnet", disable=not progress) as bar:
+        with tqdm(total=len(jobs), desc=text("report.batch.progress"), unit="carnet", disable=not progress) as bar:
             futures = {self.pool.submit(run_job, job, self.reuse_kernels): i for i, job in enumerate(jobs)}
             for future in cf.as_completed(futures):
                 i = futures[future]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -127,16 +126,16 @@ def _losses_html(dataset: Dataset) -> str:
 
 
 def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
-                      threshold: int, protection: object = None) -> Path:
-    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking."""
+                      threshold: int, protection: object = None, suppressed_cells: int = 0) -> Path:
+    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking.
+
+    ``suppressed_cells``: masked cells of the published tables, computed by the build from the
+    protected tables its notebooks used (:func:`relais_analysis.report.build.methodology_figures`).
+    """
     from relais_analysis.privacy.linked import methodology_html
     from relais_analysis.outcomes.chapter import methodology_html as outcomes_methodology_html
 
-    suppressed = 0
-    for res in results:
-        summary = res.job.output_dir / "summary.json"
-        if summary.exists():
-            suppressed += json.loads(summary.read_text(encoding="utf-8")).get("suppressed_cells", 0)
+    suppressed = suppressed_cells
     files = "".join(
         f"<tr><td>{html.escape(r.table)}</td><td>{html.escape(r.source)}</td><td>{format_int(r.rows_read, 'fr')}</td>"
         f"<td>{format_int(r.accepted, 'fr')}</td><td>{format_int(r.rejected, 'fr')}</td><td><code>{r.sha256}</code></td></tr>"
