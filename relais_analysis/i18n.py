@@ -16,6 +16,32 @@ before ``%`` a no-break space (U+00A0), as in Babel's ``fr_BE`` data.
 Every formatter maps :data:`~relais_analysis.privacy.suppression.SUPPRESSED` to the masked
 label (``"<\\u00a05"``) and "no data" (``None``, ``pd.NA``, ``NaN``, ``NaT``) to
 :data:`NO_DATA`, an en dash ``"–"`` in both languages (never ``"0"``).
+
+Text catalogue
+--------------
+Every word a reader sees lives in one catalogue (:mod:`relais_analysis.texts`, whose
+functions this module re-exports), French and English side by side:
+``relais_analysis/texts/<domain>.toml`` (package data), loaded once on first use.
+A key is ``<domain>.<name>``: the file name, then the TOML table path, e.g. the table
+``[title_per_year]`` of ``chart.toml`` is ``"chart.title_per_year"`` and
+``[chapter.heading]`` of ``outcome.toml`` is ``"outcome.chapter.heading"``. Each key
+has exactly ``fr`` and ``en``; ``{name}`` fields are filled by :meth:`str.format`
+(write a literal brace as ``{{``). Invisible characters are written as escapes
+(``\\u00a0`` no-break space, ``\\u202f`` narrow no-break space) so they can be seen.
+
+- :func:`text` ``(key, lang, **fields)``: one text, e.g.
+  ``text("chart.partial_year", "fr", year=2024)`` -> ``"2024\\u00a0: année incomplète
+  (données partielles)"``;
+- :func:`text_pair` ``(key, **fields)``: ``(fr, en)``, the two messages of a
+  :class:`~relais_analysis.errors.RelaisError` (``ParameterError(*text_pair(...))``);
+- :func:`text_keys` ``(prefix)``: the keys under a prefix (``"province."``...);
+- :func:`templates` ``(prefix, lang)``: the unfilled texts under a prefix, by short name;
+- :func:`label` ``(name, lang)`` is ``text("label." + name, lang)``;
+- :func:`catalogue` ``()``: every key -> ``{"fr", "en"}``, read-only.
+
+To add a text: add a table to the domain's file (or a new ``<domain>.toml``; the
+folder is package data as a whole), with both ``fr`` and ``en`` and the same fields
+in both; ``tests/test_texts.py`` checks that, and that the key is unique.
 """
 
 from __future__ import annotations
@@ -23,7 +49,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,6 +60,7 @@ from babel import numbers as _babel_numbers
 from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, WALLONIA_NIS
 from relais_analysis.errors import ParameterError
 from relais_analysis.privacy.suppression import is_missing, is_suppressed, masked_label
+from relais_analysis.texts import catalogue, templates, text, text_keys, text_pair
 
 if TYPE_CHECKING:
     from matplotlib.ticker import FuncFormatter
@@ -41,6 +68,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_DATA",
     "SUPPORTED_LANGS",
+    "catalogue",
     "check_lang",
     "format_date",
     "format_decimal",
@@ -50,6 +78,10 @@ __all__ = [
     "label",
     "matplotlib_formatter",
     "province_label",
+    "templates",
+    "text",
+    "text_keys",
+    "text_pair",
 ]
 
 #: Languages of outputs; French is the default everywhere.
@@ -239,59 +271,23 @@ def format_date(value: object, lang: str = "fr") -> str:
 
 # --------------------------------------------------------------------------- labels
 
-_TEN_THOUSAND = {"fr": f"10{_NNBSP}000", "en": "10,000"}
 
-#: UI labels, key -> {"fr": ..., "en": ...}. Sentence case, no final punctuation.
-LABELS: dict[str, dict[str, str]] = {
-    # people and activity
-    "parents": {"fr": "Parents", "en": "Parents"},
-    "children": {"fr": "Enfants", "en": "Children"},
-    "families": {"fr": "Familles", "en": "Families"},
-    "attendances": {"fr": "Participations", "en": "Attendances"},
-    "activities": {"fr": "Activités", "en": "Activities"},
-    "activity_type": {"fr": "Type d'activité", "en": "Activity type"},
-    "new_parents": {"fr": "Nouveaux parents", "en": "New parents"},
-    "returning_parents": {"fr": "Parents revenus", "en": "Returning parents"},
-    "retention": {"fr": "Taux de rétention", "en": "Retention rate"},
-    "share_women": {"fr": "Part de femmes", "en": "Share of women"},
-    # territory and coverage
-    "population": {"fr": "Population", "en": "Population"},
-    "covered": {"fr": "Couverte", "en": "Covered"},
-    "not_covered": {"fr": "Non couverte (zone blanche)", "en": "Not covered (blank area)"},
-    "no_data": {"fr": "Pas de données", "en": "No data"},
-    "distance_km": {
-        "fr": "Distance au relais le plus proche (km)",
-        "en": "Distance to the nearest relay (km)",
-    },
-    "reach_rate": {
-        "fr": f"Parents touchés pour {_TEN_THOUSAND['fr']} habitants",
-        "en": f"Parents reached per {_TEN_THOUSAND['en']} inhabitants",
-    },
-    "reach_rate_households": {
-        "fr": "Parents touchés pour 100 ménages monoparentaux",
-        "en": "Parents reached per 100 single-parent households",
-    },
-    "relay": {"fr": "Relais", "en": "Relay"},
-    "relays": {"fr": "Relais", "en": "Relays"},
-    "province": {"fr": "Province", "en": "Province"},
-    "wallonia": {"fr": "Wallonie", "en": "Wallonia"},
-    "commune": {"fr": "Commune", "en": "Municipality"},
-    "year": {"fr": "Année", "en": "Year"},
-    "total": {"fr": "Total", "en": "Total"},
-    # sources and notes
-    "source": {"fr": "Source", "en": "Source"},
-    "synthetic_data": {"fr": "données synthétiques", "en": "synthetic data"},
-    "masked": {"fr": "non publié", "en": "not published"},
-    # activity types (vocabulary of the input files)
-    "atelier_creatif": {"fr": "Atelier créatif", "en": "Creative workshop"},
-    "sortie_culturelle": {"fr": "Sortie culturelle", "en": "Cultural outing"},
-    "plein_air": {"fr": "Activité de plein air", "en": "Outdoor activity"},
-    "sejour": {"fr": "Séjour", "en": "Group stay"},
-    "rencontre": {"fr": "Rencontre / café-papote", "en": "Meet-up / coffee chat"},
-    "information": {"fr": "Séance d'information", "en": "Information session"},
-    "evenement": {"fr": "Événement", "en": "Event"},
-    "autre": {"fr": "Autre", "en": "Other"},
-}
+class _Labels(Mapping[str, Mapping[str, str]]):
+    """Read-only view of the ``label.*`` texts of the catalogue, by short name."""
+
+    def __getitem__(self, name: str) -> Mapping[str, str]:
+        return catalogue()[f"label.{name}"]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return (key.removeprefix("label.") for key in text_keys("label."))
+
+    def __len__(self) -> int:
+        return len(text_keys("label."))
+
+
+#: UI labels, name -> {"fr": ..., "en": ...}: the ``label.*`` keys of the catalogue
+#: (``texts/label.toml``). Sentence case, no final punctuation.
+LABELS: Mapping[str, Mapping[str, str]] = _Labels()
 
 #: Activity type codes, in display order.
 ACTIVITY_TYPES: tuple[str, ...] = (
@@ -301,7 +297,7 @@ ACTIVITY_TYPES: tuple[str, ...] = (
 
 
 def label(key: str, lang: str = "fr") -> str:
-    """UI label for ``key`` (see :data:`LABELS`).
+    """UI label for ``key``: ``text("label." + key, lang)`` (see :data:`LABELS`).
 
     ``label("masked")`` is the short form; the footnote with the threshold is
     :func:`relais_analysis.privacy.suppression.footnote`.
@@ -315,21 +311,12 @@ def label(key: str, lang: str = "fr") -> str:
     """
     check_lang(lang)
     try:
-        return LABELS[key][lang]
+        return catalogue()[f"label.{key}"][lang]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(key), LABELS, n=3)
+        close = difflib.get_close_matches(str(key), list(LABELS), n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         known = ", ".join(LABELS)
         raise KeyError(f"Unknown label key {key!r}.{hint} Known keys: {known}.") from None
-
-
-_PROVINCES_EN = {
-    "20002": "Walloon Brabant",
-    "50000": "Hainaut",
-    "60000": "Liège",
-    "80000": "Luxembourg",
-    "90000": "Namur",
-}
 
 
 def province_label(nis: object, lang: str = "fr") -> str:
@@ -354,7 +341,7 @@ def province_label(nis: object, lang: str = "fr") -> str:
             f"Code de province inconnu : {nis!r}. Codes valides : {', '.join(PROVINCES)}.",
             f"Unknown province code: {nis!r}. Valid codes: {', '.join(PROVINCES)}.",
         )
-    return PROVINCES[code] if lang == "fr" else _PROVINCES_EN[code]
+    return text(f"province.{code}", lang)
 
 
 # --------------------------------------------------------------------------- matplotlib

@@ -28,6 +28,7 @@ from relais_analysis.indicators import reach
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.intake.ingest import Dataset
 from relais_analysis.errors import ParameterError, PrivacyError
+from relais_analysis.i18n import catalogue
 from relais_analysis.privacy.suppression import SUPPRESSED, check_threshold, suppress_small_counts
 from relais_analysis.privacy.publication import write_published_table
 from relais_analysis.privacy.safe_csv import write_csv
@@ -59,38 +60,17 @@ PEOPLE_COUNTS: dict[str, tuple[list[str], bool, bool, str | None]] = {
     "population_within": ([], False, False, None),
     "next_relay_suggestions": ([], False, False, None),
 }
-#: Titles of the tables for readers (index page), French and English.
+#: Titles of the tables for readers (index page), French and English: the ``table.*`` keys of
+#: the text catalogue (``relais_analysis/texts/table.toml``).
 TABLE_TITLES: dict[str, dict[str, str]] = {
-    "reach_per_year": {"fr": "personnes touchées par année", "en": "people reached per year"},
-    "reach_by_province": {"fr": "par province", "en": "by province"},
-    "reach_by_relay": {"fr": "par relais", "en": "by relay"},
-    "reach_by_activity_type": {"fr": "par type d'activité", "en": "by activity type"},
-    "reach_by_residence": {"fr": "par commune de résidence", "en": "by municipality of residence"},
-    "new_vs_returning": {"fr": "nouveaux parents et parents revenus", "en": "new and returning parents"},
-    "retention": {"fr": "fidélisation", "en": "retention"},
-    "activities_per_parent": {"fr": "activités par parent", "en": "activities per parent"},
-    "children_per_family": {"fr": "enfants par famille", "en": "children per family"},
-    "gender": {"fr": "parents par genre", "en": "parents by gender"},
-    "territory_vs_residence": {"fr": "domicile des parents de chaque relais", "en": "where each relay's parents live"},
-    "reach_rates": {"fr": "taux de portée par commune", "en": "reach rate by municipality"},
-    "population_coverage": {"fr": "population couverte", "en": "population covered"},
-    "commune_coverage": {"fr": "couverture par commune", "en": "coverage by municipality"},
-    "access_distances": {"fr": "distance au relais le plus proche", "en": "distance to the nearest relay"},
-    "population_within": {"fr": "population à 5, 10, 20 km", "en": "population within 5, 10, 20 km"},
-    "next_relay_suggestions": {"fr": "où ouvrir un nouveau relais", "en": "where to open a new relay"},
+    key.removeprefix("table."): dict(pair) for key, pair in catalogue().items()
+    if key.startswith("table.") and not key.startswith("table.outcome.")
 }
 #: Titles of the outcome tables (issue 11), in the order the index lists them; ``{name}`` is the
-#: instrument's short name for the per-instrument tables.
+#: instrument's short name for the per-instrument tables (``table.outcome.*`` keys).
 OUTCOME_TABLE_TITLES: dict[str, dict[str, str]] = {
-    "outcomes_change": {"fr": "évolution entre l'entrée et le suivi", "en": "change between entry and follow-up"},
-    "outcomes_waves_": {"fr": "réponses par vague : {name}", "en": "answers per wave: {name}"},
-    "outcomes_bands_": {"fr": "niveaux à l'entrée et au suivi : {name}", "en": "levels at entry and follow-up: {name}"},
-    "outcomes_attrition": {"fr": "qui n'a pas répondu au suivi", "en": "who did not answer the follow-up"},
-    "outcomes_by_province": {"fr": "évolution par province", "en": "change by province"},
-    "outcomes_by_relay": {"fr": "évolution par relais", "en": "change by relay"},
-    "outcomes_by_year": {"fr": "évolution par année d'entrée", "en": "change by entry year"},
-    "outcomes_by_dose": {"fr": "évolution selon le nombre d'activités suivies",
-                         "en": "change by number of activities attended"},
+    key.removeprefix("table.outcome."): dict(pair) for key, pair in catalogue().items()
+    if key.startswith("table.outcome.")
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 from relais_analysis.config import DEFAULT_THRESHOLD
-from relais_analysis.i18n import format_decimal, format_int, format_percent
+from relais_analysis.i18n import format_decimal, format_int, format_percent, templates, text
 from relais_analysis.intake.ingest import Dataset
 from relais_analysis.privacy.suppression import is_missing, is_suppressed, masked_label
 from relais_analysis.outcomes.analysis import OutcomeResults, analyse_outcomes
@@ -30,34 +30,9 @@ from relais_analysis.outcomes.tables import write_outcome_tables
 
 __all__ = ["OutcomeChapter", "methodology_html", "outcome_results"]
 
-_T = {
-    "fr": {"heading": "Ce qui a changé pour les familles",
-           "none": "Aucun questionnaire d'entrée n'a été rempli en {year} : rien à décrire pour cette année.",
-           "scope_none": "Aucun parent de ce périmètre n'a rempli de questionnaire d'entrée en {year}.",
-           "measure": "Mesure", "pairs": "Paires", "median": "Évolution médiane [IC 95 %]",
-           "mean": "Évolution moyenne [IC 95 %]", "split": "Mieux / égal / moins bien", "p": "p (Wilcoxon)",
-           "effect": "r / d_z", "note": "Remarque", "attrition": "Qui n'a pas répondu au suivi ?",
-           "method": "Instruments, règles de score et sources : voir la fiche méthodologique.",
-           "scope_line": "{name}{flag} : parmi {n} parents {scope} qui ont répondu à l'entrée et au suivi, le score a "
-                         "évolué de {hl} point en médiane (IC à 95 % : {low} à {high}).",
-           "scope_small": "{name}{flag} : effectif insuffisant pour décrire une évolution {scope}.",
-           "scope_masked": "{name}{flag} : nombre de paires {scope} non publié (protection des petits effectifs).",
-           "province": "de cette province", "relay": "de ce relais",
-           "detail": "Le détail (parts, tailles d'effet, attrition) est dans le rapport wallon."},
-    "en": {"heading": "What changed for the families",
-           "none": "No entry questionnaire was filled in {year}: nothing to describe for this year.",
-           "scope_none": "No parent of this scope filled an entry questionnaire in {year}.",
-           "measure": "Measure", "pairs": "Pairs", "median": "Median change [95% CI]",
-           "mean": "Mean change [95% CI]", "split": "Better / same / worse", "p": "p (Wilcoxon)",
-           "effect": "r / d_z", "note": "Note", "attrition": "Who did not answer the follow-up?",
-           "method": "Instruments, scoring rules and sources: see the methodology note.",
-           "scope_line": "{name}{flag}: among {n} parents {scope} who answered at entry and follow-up, the score "
-                         "changed by {hl} points in median (95% CI {low} to {high}).",
-           "scope_small": "{name}{flag}: too few pairs to describe a change {scope}.",
-           "scope_masked": "{name}{flag}: number of pairs {scope} not published (small-count protection).",
-           "province": "of this province", "relay": "of this relay",
-           "detail": "Details (shares, effect sizes, attrition) are in the Wallonia report."},
-}
+def _texts(lang: str) -> dict[str, str]:
+    """The ``outcome.chapter.*`` texts of the catalogue (fields unfilled)."""
+    return templates("outcome.chapter.", lang)
 
 
 def _num(value: object, lang: str, decimals: int = 1, signed: bool = True) -> str:
@@ -141,11 +116,11 @@ class OutcomeChapter:
 
     def heading(self) -> str:
         """Markdown heading of the chapter."""
-        return f"## {_T[self.lang]['heading']}"
+        return f"## {_texts(self.lang)['heading']}"
 
     def html(self) -> str:
         """Sentences (and, for Wallonia, the honesty rules) as escaped HTML."""
-        t = _T[self.lang]
+        t = _texts(self.lang)
         if self.results is None:
             return f"<p>{escape(t['none'].format(year=self.year))}</p>"
         if not self.is_region:
@@ -155,7 +130,7 @@ class OutcomeChapter:
         return f"{note}<ul>{items}</ul>"
 
     def _scope_html(self) -> str:
-        t = _T[self.lang]
+        t = _texts(self.lang)
         by, key, scope = ("relay", self.relay_id, t["relay"]) if self.relay_id else ("province", self.province,
                                                                                       t["province"])
         table = self.results.tables.get(f"outcomes_by_{by}")
@@ -184,7 +159,7 @@ class OutcomeChapter:
         """Wallonia: the table of results with their confidence intervals (protected counts)."""
         if self.results is None or not self.is_region:
             return ""
-        t, lang = _T[self.lang], self.lang
+        t, lang = _texts(self.lang), self.lang
         head = "".join(f"<th>{escape(t[k])}</th>" for k in ("measure", "pairs", "median", "mean", "split", "p",
                                                             "effect", "note"))
         rows = []
@@ -213,7 +188,7 @@ class OutcomeChapter:
         """Wallonia: who did not answer the follow-up, in plain sentences."""
         if self.results is None or not self.is_region:
             return ""
-        t = _T[self.lang]
+        t = _texts(self.lang)
         items = "".join(f"<li>{escape(s)}</li>" for s in self.results.attrition_sentences)
         return f"<h3>{escape(t['attrition'])}</h3><ul>{items}</ul><p>{escape(t['method'])}</p>"
 
@@ -256,8 +231,8 @@ def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None
     for inst in instruments.values():
         src = inst.raw["source"]
         bands = ", ".join(f"{b.min:g}-{b.max:g} {b.label(lang)}" for b in inst.bands)
-        status = ("échelle validée" if inst.validated else "questions propres au programme, non validées") if fr \
-            else ("validated scale" if inst.validated else "the programme's own questions, not validated")
+        status = text("outcome.methodology.validated" if inst.validated else "outcome.methodology.not_validated",
+                      "fr" if fr else "en")
         flag = translation_flag(inst, lang)
         conv = ""
         if inst.conversion_name:
@@ -267,25 +242,10 @@ def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None
             f"score {inst.score_min:g}-{inst.score_max:g}{' ; ' + escape(bands) if bands else ''}. "
             f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>{escape(src['reference'])} "
             f"{escape(src.get('scoring_reference', ''))} {escape(src['licence'])}</small></li>")
-    if fr:
-        stats = (f"Parmi les parents ayant un score à l'entrée et au suivi : évolution médiane estimée par "
-                 f"Hodges-Lehmann, intervalle de confiance à 95 % par les statistiques d'ordre des moyennes de Walsh "
-                 f"(loi exacte du rang signé jusqu'à {EXACT_MAX_N} paires, approximation normale au-delà ; les ex æquo "
-                 f"rendent le niveau approximatif) ; test des rangs signés de Wilcoxon (scipy) ; corrélation bisériale "
-                 f"de rangs appariée et d de Cohen d_z (moyenne des différences / écart-type des différences) ; "
-                 f"évolution moyenne avec intervalle bootstrap BCa (graine {BOOTSTRAP_SEED}). Attrition : scores "
-                 f"d'entrée de ceux qui n'ont pas de score au suivi comparés aux autres (Mann-Whitney).")
-        title = "Ce qui a changé pour les familles : instruments et calculs"
-    else:
-        stats = (f"Among parents with a score at entry and follow-up: Hodges-Lehmann median change with its 95% "
-                 f"confidence interval from the order statistics of the Walsh averages (exact signed-rank "
-                 f"distribution up to {EXACT_MAX_N} pairs, normal approximation above; ties make the level "
-                 f"approximate); Wilcoxon signed-rank test (scipy); matched-pairs rank-biserial correlation and "
-                 f"Cohen's d_z; mean change with a BCa bootstrap interval (seed {BOOTSTRAP_SEED}). Attrition: entry "
-                 f"scores of those without a follow-up score compared with the others (Mann-Whitney).")
-        title = "What changed for the families: instruments and computations"
+    words = "fr" if fr else "en"
+    stats = text("outcome.methodology.statistics", words, exact_max_n=EXACT_MAX_N, seed=BOOTSTRAP_SEED)
+    title = text("outcome.methodology.title", words)
     rules = honesty_note(lang)
+    minimum = text("outcome.methodology.minimum", words, min_pairs=MIN_PAIRS)
     return (f"<h2>{escape(title)}</h2><ul>{''.join(items)}</ul><p>{escape(stats)}</p>"
-            f"<p>{escape(rules)} (minimum : {MIN_PAIRS} paires)</p>" if fr else
-            f"<h2>{escape(title)}</h2><ul>{''.join(items)}</ul><p>{escape(stats)}</p>"
-            f"<p>{escape(rules)} (minimum: {MIN_PAIRS} pairs)</p>")
+            f"<p>{escape(rules)} ({minimum})</p>")

@@ -21,22 +21,15 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from relais_analysis.outputs.charts import OKABE_ITO, house_style, save_figure  # noqa: E402
-from relais_analysis.i18n import format_decimal, format_int, format_percent, matplotlib_formatter  # noqa: E402
+from relais_analysis.i18n import format_decimal, format_int, format_percent, matplotlib_formatter, templates  # noqa: E402
 from relais_analysis.privacy.suppression import is_missing, is_suppressed  # noqa: E402
 from relais_analysis.outcomes.instruments import Instrument  # noqa: E402
 
 __all__ = ["alt_text_change", "bands_chart", "change_chart", "write_outcome_charts"]
 
-_T = {
-    "fr": {"title": "Évolution entre l'entrée et le suivi (médiane, IC à 95 %)", "better": "mieux",
-           "pairs": "{n} paires", "insufficient": "effectif insuffisant", "points": "points de score",
-           "bands_title": "{name} : répartition des parents ayant répondu deux fois",
-           "entree": "entrée", "suivi": "suivi", "note": "Pas de groupe de comparaison : une évolution, pas un effet."},
-    "en": {"title": "Change between entry and follow-up (median, 95% CI)", "better": "better",
-           "pairs": "{n} pairs", "insufficient": "too few pairs", "points": "score points",
-           "bands_title": "{name}: parents who answered twice",
-           "entree": "entry", "suivi": "follow-up", "note": "No comparison group: a change, not an effect."},
-}
+def _texts(lang: str) -> dict[str, str]:
+    """The ``outcome.chart.*`` texts of the catalogue (fields unfilled); any language but English is French."""
+    return templates("outcome.chart.", "en" if lang == "en" else "fr")
 
 
 def change_chart(change: pd.DataFrame, instruments: dict[str, Instrument], *, lang: str = "fr") -> plt.Figure:
@@ -47,7 +40,7 @@ def change_chart(change: pd.DataFrame, instruments: dict[str, Instrument], *, la
     KeyError
         If the table names an instrument missing from ``instruments``.
     """
-    t = _T["en" if lang == "en" else "fr"]
+    t = _texts(lang)
     rows = change[change["score"] == "score"].reset_index(drop=True)
     with house_style():
         fig, axes = plt.subplots(len(rows), 1, figsize=(7.0, 0.95 * len(rows) + 1.0), squeeze=False,
@@ -82,7 +75,7 @@ def change_chart(change: pd.DataFrame, instruments: dict[str, Instrument], *, la
 
 def alt_text_change(change: pd.DataFrame, instruments: dict[str, Instrument], *, lang: str = "fr") -> str:
     """Text alternative of :func:`change_chart`."""
-    t = _T["en" if lang == "en" else "fr"]
+    t = _texts(lang)
     parts = []
     for _, row in change[change["score"] == "score"].iterrows():
         inst = instruments[row["instrument"]]
@@ -103,7 +96,7 @@ def bands_chart(bands: pd.DataFrame, instrument: Instrument, *, lang: str = "fr"
     """
     if bands is None:
         return None
-    t = _T["en" if lang == "en" else "fr"]
+    t = _texts(lang)
     labels = [c for c in bands.columns if c != "total"]
     entry = [bands.loc[label, "total"] for label in labels]
     follow = [bands.loc["total", label] for label in labels]
@@ -147,7 +140,7 @@ def write_outcome_charts(tables: dict[str, pd.DataFrame], instruments: dict[str,
         fig = bands_chart(tables.get(f"outcomes_bands_{inst_id}"), inst, lang=lang)
         if fig is None:
             continue
-        alt = (_T["en" if lang == "en" else "fr"]["bands_title"].format(name=inst.short_name) + ". "
+        alt = (_texts(lang)["bands_title"].format(name=inst.short_name) + ". "
                + " ; ".join(str(c) for c in tables[f"outcomes_bands_{inst_id}"].columns if c != "total"))
         paths += save_figure(fig, out / f"outcomes_bands_{inst_id}", alt_text=alt, formats=formats, lang=lang)
         plt.close(fig)

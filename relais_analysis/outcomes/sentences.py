@@ -15,7 +15,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import RelaisError
-from relais_analysis.i18n import format_decimal, format_int, format_percent
+from relais_analysis.i18n import format_decimal, format_int, format_percent, templates, text
 from relais_analysis.privacy.suppression import is_missing, is_suppressed
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import MIN_PAIRS, Attrition
@@ -89,13 +89,13 @@ def translation_flag(instrument: Instrument, lang: str = "fr") -> str:
     >>> translation_flag(load_instruments()["programme"])
     'échelle non validée'
     """
+    lang = "fr" if lang == "fr" else "en"
     flags = []
     if instrument.working_translation:
-        flags.append("traduction française de travail, à valider" if lang == "fr"
-                     else "working French translation, to be validated")
+        flags.append(text("outcome.flag.working_translation", lang))
     if not instrument.validated:
-        flags.append("échelle non validée" if lang == "fr" else "not a validated scale")
-    return " ; ".join(flags) if lang == "fr" else "; ".join(flags)
+        flags.append(text("outcome.flag.not_validated", lang))
+    return text("punct.semicolon", lang).join(flags)
 
 
 def _count(value: object, lang: str, threshold: int) -> str:
@@ -111,22 +111,13 @@ def _signed(value: float, lang: str) -> str:
 
 def honesty_note(lang: str = "fr", threshold: int = DEFAULT_THRESHOLD) -> str:
     """The rules every outcome output states."""
-    if lang == "en":
-        text = (f"No estimate is shown for fewer than {MIN_PAIRS} parents who answered both times; every estimate "
-                "comes with its 95% confidence interval; counts below "
-                f"{threshold} are masked. There is no comparison group: these figures describe how answers "
-                "evolved, they cannot attribute the change to the programme.")
-    else:
-        text = (f"Aucune estimation n'est publiée pour moins de {MIN_PAIRS} parents ayant répondu aux deux "
-                "moments ; chaque estimation est donnée avec son intervalle de confiance à 95 % ; les effectifs "
-                f"inférieurs à {threshold} sont masqués. Il n'y a pas de groupe de comparaison : ces chiffres "
-                "décrivent comment les réponses ont évolué, ils ne permettent pas d'attribuer l'évolution au "
-                "programme.")
-    return check_no_causal_wording(text)
+    note = text("outcome.honesty_note", "en" if lang == "en" else "fr", min_pairs=MIN_PAIRS, threshold=threshold)
+    return check_no_causal_wording(note)
 
 
-_WAVES = {"fr": {"entree": "à l'entrée", "suivi": "au suivi", "sortie": "à la sortie"},
-          "en": {"entree": "at entry", "suivi": "at follow-up", "sortie": "at exit"}}
+def _waves(lang: str) -> dict[str, str]:
+    """How each wave reads in a sentence ("à l'entrée"), by wave code."""
+    return templates("outcome.wave.", lang)
 
 
 def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
@@ -138,7 +129,8 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     CausalWordingError
         Never for the built-in wording (tested); guards future edits.
     """
-    waves = _WAVES["en" if lang == "en" else "fr"]
+    lang = "en" if lang == "en" else "fr"
+    waves = _waves(lang)
     w_from, w_to = waves.get(row["wave_from"], row["wave_from"]), waves.get(row["wave_to"], row["wave_to"])
     name = f"{row['measure']}"
     flag = translation_flag(instrument, lang)
@@ -146,21 +138,16 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     n = _count(row["n_pairs"], lang, threshold)
     if is_suppressed(row["n_pairs"]):  # masked: below the threshold, or (with estimates) to protect another cell
         if is_missing(row["hl_estimate"]) and str(row.get("note") or ""):  # blanked below 10 pairs
-            n = "moins de 10" if lang != "en" else "fewer than 10"
+            n = text("outcome.change.fewer_than_10", lang)
         else:
-            n = "un nombre non publié de" if lang != "en" else "an unpublished number of"
+            n = text("outcome.unpublished_number", lang)
     if is_missing(row["hl_estimate"]):
-        if lang == "en":
-            text = (f"{name}{flag}: too few parents answered both {w_from} and {w_to} ({n}; at least "
-                    f"{MIN_PAIRS} are needed) to describe a change.")
-        else:
-            text = (f"{name}{flag} : effectif insuffisant pour décrire une évolution ({n} parents ont répondu "
-                    f"{w_from} et {w_to} ; il en faut au moins {MIN_PAIRS}).")
-        return check_no_causal_wording(text)
+        return check_no_causal_wording(text("outcome.change.too_few", lang, name=name, flag=flag, n=n, w_from=w_from,
+                                            w_to=w_to, min_pairs=MIN_PAIRS))
     better_low = instrument.direction == "lower_is_better"
     hl, low, high = row["hl_estimate"], row["hl_ci_low"], row["hl_ci_high"]
 
-    hidden = "une part non publiée" if lang != "en" else "an unpublished share"
+    hidden = text("outcome.change.hidden_share", lang)
 
     def part(count_col: str, share_col: str) -> str:
         if is_suppressed(row[count_col]) or is_suppressed(row[share_col]):
@@ -171,21 +158,14 @@ def change_sentence(row: pd.Series, instrument: Instrument, *, lang: str = "fr",
     share_same = (unchanged / row["n_pairs"]) if not is_suppressed(unchanged) and not is_suppressed(row["n_pairs"]) \
         else None
     same = format_percent(share_same, lang, 0) if share_same is not None else hidden
-    if lang == "en":
-        direction = "lower is better" if better_low else "higher is better"
-        text = (f"{name}{flag}, among {'the ' if n[0].isdigit() else ''}{n} parents who answered {w_from} and {w_to} ({direction}): "
-                f"the score evolved by {_signed(hl, lang)} points (Hodges-Lehmann median change, 95% CI "
-                f"{_signed(low, lang)} to {_signed(high, lang)}); {part('n_improved', 'share_improved')} moved "
-                f"in the better direction, {same} did not change and {part('n_worse', 'share_worse')} moved in "
-                "the worse direction.")
-    else:
-        direction = "plus bas = mieux" if better_low else "plus haut = mieux"
-        text = (f"{name}{flag}, parmi {'les ' if n[0].isdigit() else ''}{n} parents qui ont répondu {w_from} et {w_to} ({direction}) : "
-                f"le score a évolué de {_signed(hl, lang)} point en médiane (estimation de Hodges-Lehmann, "
-                f"IC à 95 % : {_signed(low, lang)} à {_signed(high, lang)}) ; "
-                f"{part('n_improved', 'share_improved')} ont évolué dans le bon sens, {same} sont restés au "
-                f"même niveau et {part('n_worse', 'share_worse')} dans le mauvais sens.")
-    return check_no_causal_wording(text)
+    direction = text("outcome.change.lower_is_better" if better_low else "outcome.change.higher_is_better", lang)
+    sentence = text(
+        "outcome.change.sentence", lang, name=name, flag=flag, article=text("outcome.change.article", lang)
+        if n[0].isdigit() else "", n=n, w_from=w_from, w_to=w_to, direction=direction, hl=_signed(hl, lang),
+        low=_signed(low, lang), high=_signed(high, lang), improved=part("n_improved", "share_improved"), same=same,
+        worse=part("n_worse", "share_worse"),
+    )
+    return check_no_causal_wording(sentence)
 
 
 def attrition_sentence(att: Attrition, instrument: Instrument, *, lang: str = "fr",
@@ -195,38 +175,22 @@ def attrition_sentence(att: Attrition, instrument: Instrument, *, lang: str = "f
     ``n_left`` is the count as published in the protected attrition table (it may be
     masked there to protect another cell); default: ``att.n_left`` if not small.
     """
-    waves = _WAVES["en" if lang == "en" else "fr"]
-    w_to = waves.get(att.wave_to, att.wave_to)
+    lang = "en" if lang == "en" else "fr"
+    w_to = _waves(lang).get(att.wave_to, att.wave_to)
     published = n_left if n_left is not None else (att.n_left if not 0 < att.n_left < threshold else None)
     if published is None or is_suppressed(published):
-        left = "un nombre non publié de" if lang != "en" else "an unpublished number of"
+        left = text("outcome.unpublished_number", lang)
     else:
         left = _count(published, lang, threshold)
-    if lang == "en":
-        if not att.compared:
-            text = (f"{instrument.short_name}: {left} parents did not answer {w_to}; too few answers to compare "
-                    "their entry scores with the others'.")
-        elif att.left_worse:
-            text = (f"{instrument.short_name}: the parents who did not answer {w_to} ({left.replace(' of', '')}) were "
-                    f"{instrument.word('worse', 'en')} at entry (mean {format_decimal(att.mean_left, 'en')} against "
-                    f"{format_decimal(att.mean_stayed, 'en')}): the change above describes parents who were "
-                    "better off at the start.")
-        else:
-            text = (f"{instrument.short_name}: the entry scores of the {left} parents who did not answer the "
-                    f"{w_to} do not clearly differ from the others' (mean {format_decimal(att.mean_left, 'en')} "
-                    f"against {format_decimal(att.mean_stayed, 'en')}).")
+    means = {"mean_left": format_decimal(att.mean_left, lang), "mean_stayed": format_decimal(att.mean_stayed, lang)}
+    if not att.compared:
+        sentence = text("outcome.attrition.not_compared", lang, name=instrument.short_name, left=left, w_to=w_to)
+    elif att.left_worse:
+        sentence = text("outcome.attrition.left_worse", lang, name=instrument.short_name, w_to=w_to,
+                        left=left.replace(text("outcome.attrition.count_article", lang), ""),
+                        worse=instrument.word("worse", lang), **means)
     else:
-        if not att.compared:
-            text = (f"{instrument.short_name} : {left} parents n'ont pas répondu {w_to} ; trop peu de "
-                    "réponses pour comparer leurs scores d'entrée à ceux des autres.")
-        elif att.left_worse:
-            text = (f"{instrument.short_name} : les parents qui n'ont pas répondu {w_to} ({left.replace(' de', '')}) "
-                    f"étaient {instrument.word('worse', 'fr')} à l'entrée (moyenne "
-                    f"{format_decimal(att.mean_left, 'fr')} contre {format_decimal(att.mean_stayed, 'fr')}) : "
-                    "l'évolution décrite plus haut porte sur des parents qui allaient mieux au départ.")
-        else:
-            text = (f"{instrument.short_name} : les scores d'entrée des {left} parents qui n'ont pas répondu au "
-                    f"{w_to} ne diffèrent pas nettement de ceux des autres (moyenne "
-                    f"{format_decimal(att.mean_left, 'fr')} contre {format_decimal(att.mean_stayed, 'fr')}).")
-    return check_no_causal_wording(text)
+        sentence = text("outcome.attrition.no_difference", lang, name=instrument.short_name, left=left, w_to=w_to,
+                        **means)
+    return check_no_causal_wording(sentence)
 

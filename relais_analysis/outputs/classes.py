@@ -21,7 +21,10 @@ import numpy as np
 from relais_analysis import i18n
 from relais_analysis.errors import ParameterError
 
-__all__ = ["MAX_CLASSES", "RANGE_SEPARATOR", "SCHEMES", "VALUE_KINDS", "MapClasses", "classify"]
+__all__ = [
+    "MAX_CLASSES", "RANGE_SEPARATOR", "SCHEMES", "VALUE_KINDS", "MapClasses", "check_choice", "check_k", "check_number",
+    "classify", "format_number",
+]
 
 #: Classification schemes accepted by :func:`coverage_map` and :func:`classify`.
 SCHEMES: tuple[str, ...] = ("natural_breaks", "quantiles")
@@ -49,43 +52,59 @@ _YLGNBU: dict[int, tuple[str, ...]] = {
 }
 
 
-def _check_choice(value: object, choices: Sequence[str], name: str) -> str:
+def check_choice(value: object, choices: Sequence[str], name: str) -> str:
+    """Return ``value`` if it is one of ``choices`` (``name`` is the parameter's name).
+
+    Raises
+    ------
+    ParameterError
+        Listing the valid values.
+    """
     if value not in choices:
         raise ParameterError(
-            f"Valeur de {name} inconnue : {value!r}. Valeurs possibles : {', '.join(choices)}.",
-            f"Unknown {name}: {value!r}. Valid values: {', '.join(choices)}.",
+            *i18n.text_pair("output_error.unknown_choice", name=name, value=value, valid=', '.join(choices)),
         )
     return value  # type: ignore[return-value]
 
 
-def _check_k(k: object) -> int:
+def check_k(k: object) -> int:
+    """Return ``k`` as an int if it is a number of classes from 1 to :data:`MAX_CLASSES`.
+
+    Raises
+    ------
+    ParameterError
+        If ``k`` is not a whole number in that range.
+    """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= MAX_CLASSES:
         raise ParameterError(
-            f"Nombre de classes invalide : {k!r} (entier de 1 à {MAX_CLASSES} attendu).",
-            f"Invalid number of classes: {k!r} (expected a whole number from 1 to {MAX_CLASSES}).",
+            *i18n.text_pair("output_error.invalid_classes", k=k, max_classes=MAX_CLASSES),
         )
     return int(k)
 
 
-def _number(value: object, column: str, row: object) -> float:
+def check_number(value: object, column: str, row: object) -> float:
+    """``value`` as a float if it is a finite number >= 0 (``column``/``row`` name it in the error).
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not a number, not finite, or negative.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ParameterError(
-            f"La colonne {column!r} doit contenir des nombres ; trouvé {value!r} (ligne {row!r}).",
-            f"Column {column!r} must hold numbers; found {value!r} (row {row!r}).",
+            *i18n.text_pair("output_error.column_not_numbers", column=column, value=value, row=row),
             column=column,
         )
     number = float(value)
     if not math.isfinite(number) or number < 0:
         raise ParameterError(
-            f"La colonne {column!r} doit contenir des nombres positifs ou nuls ; "
-            f"trouvé {value!r} (ligne {row!r}).",
-            f"Column {column!r} must hold numbers >= 0; found {value!r} (row {row!r}).",
+            *i18n.text_pair("output_error.column_negative", column=column, value=value, row=row),
             column=column,
         )
     return number
 
 
-def _format_number(
+def format_number(
     value: float, kind: str, lang: str, *, unit: bool = True, decimals: int = 1
 ) -> str:
     """A non-missing number as the reader sees it; ``unit=False`` drops "km" (legend)."""
@@ -200,7 +219,7 @@ def _legend_decimals(bounds: Sequence[float], kind: str, lang: str) -> int:
     """
     distinct = len(set(bounds))
     for decimals in (1, 2):
-        texts = {_format_number(b, kind, lang, unit=False, decimals=decimals) for b in bounds}
+        texts = {format_number(b, kind, lang, unit=False, decimals=decimals) for b in bounds}
         if len(texts) == distinct:
             return decimals
     return 3
@@ -217,7 +236,7 @@ def _class_labels(values: np.ndarray, bins: tuple[float, ...], kind: str, lang: 
     decimals = _legend_decimals([float(values.min()), *bins] if bins else [], kind, lang)
 
     def fmt(number: float) -> str:
-        return _format_number(number, kind, lang, unit=False, decimals=decimals)
+        return format_number(number, kind, lang, unit=False, decimals=decimals)
 
     labels = []
     for i, upper in enumerate(bins):
@@ -271,12 +290,12 @@ def classify(
     ParameterError
         If a parameter is invalid, or a value is not a finite number >= 0.
     """
-    scheme = _check_choice(scheme, SCHEMES, "scheme")
-    k = _check_k(k)
-    value_kind = _check_choice(value_kind, VALUE_KINDS, "value_kind")
+    scheme = check_choice(scheme, SCHEMES, "scheme")
+    k = check_k(k)
+    value_kind = check_choice(value_kind, VALUE_KINDS, "value_kind")
     i18n.check_lang(lang)
     array = np.array(
-        [_snap(_number(v, "value", i), value_kind) for i, v in enumerate(values)], dtype=float
+        [_snap(check_number(v, "value", i), value_kind) for i, v in enumerate(values)], dtype=float
     )
     positive = np.sort(array[array > 0])
     has_zero = bool((array == 0).any())

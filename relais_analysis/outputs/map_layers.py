@@ -12,34 +12,31 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from relais_analysis import i18n
 from relais_analysis.indicators import coverage
 from relais_analysis.geography import reference
 from relais_analysis.config import CRS_WEB
 from relais_analysis.errors import ParameterError
-from relais_analysis.i18n import check_lang, label, province_label
+from relais_analysis.i18n import check_lang, label, province_label, text
 from relais_analysis.intake.ingest import Dataset
 from relais_analysis.outputs.maps import coverage_map
 from relais_analysis.indicators.tables import TableSet
 
 __all__ = ["INDICATORS", "annual_map", "commune_layer", "relay_layer", "territory_layer"]
 
-#: Map indicators: name -> (column of the commune layer, kind, label key or text per language).
-INDICATORS: dict[str, tuple[str, str, dict[str, str]]] = {
-    "reach_rate": ("rate_per_10000", "rate", {"fr": "Parents touchés pour 10 000 habitants",
-                                              "en": "Parents reached per 10,000 inhabitants"}),
-    "parents": ("parents", "count", {"fr": "Parents touchés (domicile)", "en": "Parents reached (residence)"}),
-    "coverage": ("n_relays", "count", {"fr": "Nombre de relais couvrant la commune",
-                                       "en": "Number of relays covering the municipality"}),
-    "distance": ("distance_km", "km", {"fr": "Distance au relais le plus proche (km)",
-                                       "en": "Distance to the nearest relay (km)"}),
+#: Map indicators: name -> (column of the commune layer, kind, catalogue key of its label).
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "reach_rate": ("rate_per_10000", "rate", "label.reach_rate"),
+    "parents": ("parents", "count", "map.indicator_parents"),
+    "coverage": ("n_relays", "count", "map.indicator_coverage"),
+    "distance": ("distance_km", "km", "label.distance_km"),
 }
 
 
-def _check_indicator(indicator: str) -> tuple[str, str, dict[str, str]]:
+def _check_indicator(indicator: str) -> tuple[str, str, str]:
     if indicator not in INDICATORS:
         raise ParameterError(
-            f"Indicateur inconnu : {indicator!r}. Valeurs possibles : {', '.join(INDICATORS)}.",
-            f"Unknown indicator: {indicator!r}. Valid values: {', '.join(INDICATORS)}.",
+            *i18n.text_pair("output_error.unknown_indicator", indicator=indicator, valid=', '.join(INDICATORS)),
         )
     return INDICATORS[indicator]
 
@@ -132,26 +129,22 @@ def annual_map(
         Unknown indicator, or unprotected tables.
     """
     lang = check_lang(lang)
-    column, kind, labels = _check_indicator(indicator)
+    column, kind, label_key = _check_indicator(indicator)
     if not tables.published:
-        raise ParameterError("La carte ne s'affiche qu'à partir de tableaux publiés (masqués).",
-                             "Maps are only drawn from published (protected) tables.")
+        raise ParameterError(*i18n.text_pair("output_error.map_needs_published"))
     communes = commune_layer(dataset, tables)
     provinces = reference.load_provinces(tables.year, web=True)
     if tables.province_nis is not None:
         provinces = provinces[provinces["province_nis"] == tables.province_nis]
     scope = label("wallonia", lang) if tables.province_nis is None else province_label(tables.province_nis, lang)
-    title = f"Relais Familles Mono – {scope} {tables.year}"
+    title = text("map.title", lang, scope=scope, year=tables.year)
     if dataset.population is None:
-        source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes, population au 1er janvier 2020)",
-                  "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities, population on 1 January 2020)"}
+        source = text("map.source_default_population", lang, year=tables.year)
     else:
         name = dataset.population_source.split(" (SHA-256")[0]
-        source = {"fr": f"Relais Familles Mono ({tables.year}), Statbel (communes ; population : {name})",
-                  "en": f"Relais Familles Mono ({tables.year}), Statbel (municipalities; population: {name})"}
-    source = source[lang]
+        source = text("map.source_population_file", lang, year=tables.year, name=name)
     return coverage_map(
-        communes, relay_layer(dataset, tables), value_column=column, value_label=labels[lang], title=title,
+        communes, relay_layer(dataset, tables), value_column=column, value_label=text(label_key, lang), title=title,
         source=source, provinces=provinces, territories=territory_layer(dataset, tables),
         synthetic=dataset.synthetic, lang=lang, scheme=scheme, k=k, tiles=tiles, threshold=tables.threshold,
         value_kind=kind,

@@ -10,64 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relais_analysis.i18n import check_lang, format_int, format_km, format_percent, label, province_label
+from relais_analysis.i18n import NO_DATA, check_lang, format_int, format_km, format_percent, label, province_label, text
 from relais_analysis.privacy.suppression import is_suppressed
 from relais_analysis.indicators.tables import TableSet
 
 __all__ = ["coverage_sentence", "evolution_sentence", "headline", "people_sentence", "scope_name"]
 
-_T = {
-    "fr": {
-        "headline": "En {year}, {parents} parents et {children} enfants ont participé à au moins une activité "
-                    "des relais {where} ({families} familles, {attendances} participations à {activities} activités).",
-        "headline_counts": "En {year}, {attendances} participations à {activities} activités ont été enregistrées "
-                           "{where}. Une partie des relais n'a transmis que des comptages : le nombre de personnes "
-                           "différentes ne peut pas être calculé.",
-        "no_activity": "Aucune activité enregistrée par les relais {where} en {year}.",
-        "evolution": "Soit {change} qu'en {previous} ({before} parents).",
-        "evolution_masked": "La comparaison avec {previous} n'est pas publiée (effectifs masqués).",
-        "women": "{share} des parents touchés dont le genre est connu sont des femmes.",
-        "new": "{new} parents venaient pour la première fois ; {returning} avaient déjà participé une année "
-               "précédente.",
-        "retention": "{rate} des parents de {previous} sont revenus en {year}.",
-        "coverage": "Les territoires des relais couvrent {covered} des {communes} communes {where_geo}, où vivent "
-                    "{share} de la population ; {within} de la population habite à moins de 10 km d'un relais.",
-        "access": "La commune la plus éloignée d'un relais en est à {km} à vol d'oiseau.",
-        "where_region": "en Wallonie",
-        "where_province": "de la province {name}",
-        "where_geo_region": "de Wallonie",
-        "where_geo_province": "de la province",
-        "more": "{pct} de parents de plus",
-        "less": "{pct} de parents de moins",
-        "same": "autant de parents",
-    },
-    "en": {
-        "headline": "In {year}, {parents} parents and {children} children took part in at least one relay "
-                    "activity {where} ({families} families, {attendances} attendances at {activities} activities).",
-        "headline_counts": "In {year}, {attendances} attendances at {activities} activities were recorded {where}. "
-                           "Some relays only sent tallies: the number of different people cannot be computed.",
-        "no_activity": "No activity recorded by the relays {where} in {year}.",
-        "evolution": "That is {change} than in {previous} ({before} parents).",
-        "evolution_masked": "The comparison with {previous} is not published (masked counts).",
-        "women": "{share} of the parents reached whose gender is known are women.",
-        "new": "{new} parents came for the first time; {returning} had taken part in an earlier year.",
-        "retention": "{rate} of the {previous} parents came back in {year}.",
-        "coverage": "The relays' territories cover {covered} of the {communes} municipalities {where_geo}, home to "
-                    "{share} of the population; {within} of the population lives within 10 km of a relay.",
-        "access": "The municipality farthest from a relay is {km} away as the crow flies.",
-        "where_region": "in Wallonia",
-        "where_province": "in the province of {name}",
-        "where_geo_region": "of Wallonia",
-        "where_geo_province": "of the province",
-        "more": "{pct} more parents",
-        "less": "{pct} fewer parents",
-        "same": "as many parents",
-    },
-}
-
-
 def _t(lang: str, key: str, **fields: object) -> str:
-    return _T[check_lang(lang)][key].format(**fields)
+    """The catalogue text ``narrative.<key>`` (``texts/narrative.toml``)."""
+    return text(f"narrative.{key}", check_lang(lang), **fields)
 
 
 def scope_name(province_nis: str | None, lang: str = "fr") -> str:
@@ -78,12 +29,7 @@ def scope_name(province_nis: str | None, lang: str = "fr") -> str:
 def _where(tables: TableSet, lang: str) -> str:
     if tables.province_nis is None:
         return _t(lang, "where_region")
-    name = province_label(tables.province_nis, lang)
-    if lang == "fr":
-        article = {"20002": "du Brabant wallon", "50000": "du Hainaut", "60000": "de Liège",
-                   "80000": "du Luxembourg", "90000": "de Namur"}[tables.province_nis]
-        return f"de la province {article}"
-    return _t(lang, "where_province", name=name)
+    return _t(lang, f"in_province.{tables.province_nis}")
 
 
 def _year_row(tables: TableSet, year: int) -> pd.Series | None:
@@ -149,7 +95,7 @@ def coverage_sentence(tables: TableSet, lang: str = "fr") -> str:
     text = _t(lang, "coverage", covered=format_int(cov["communes_covered"], lang),
               communes=format_int(cov["n_communes"], lang), where_geo=where_geo,
               share=format_percent(cov["share_covered"], lang),
-              within=format_percent(within.loc[10.0, "share_within"], lang) if 10.0 in within.index else "–")
+              within=format_percent(within.loc[10.0, "share_within"], lang) if 10.0 in within.index else NO_DATA)
     distances = tables.tables["access_distances"]["distance_km"].dropna()
     if len(distances):
         text += " " + _t(lang, "access", km=format_km(distances.max(), lang))

@@ -37,6 +37,7 @@ from typing import Any
 
 import folium
 
+from relais_analysis import i18n
 from relais_analysis.errors import RelaisError
 
 __all__ = [
@@ -245,10 +246,7 @@ def _manifest() -> dict[str, dict[str, Any]]:
     path = _vendor_root().joinpath("MANIFEST.json")
     if not path.is_file():
         raise OfflineAssetError(
-            "Les fichiers JavaScript embarqués sont absents (relais_analysis/vendor/MANIFEST.json). "
-            "Lancez `python scripts/vendor_assets.py`.",
-            "Vendored JavaScript files are missing (relais_analysis/vendor/MANIFEST.json). "
-            "Run `python scripts/vendor_assets.py`.",
+            *i18n.text_pair("output_error.vendor_manifest_missing"),
         )
     entries = json.loads(path.read_text(encoding="utf-8"))["files"]
     return {url: entry for entry in entries for url in entry["urls"]}
@@ -258,8 +256,7 @@ def _read_vendor(rel: str) -> bytes:
     path = _vendor_root().joinpath(*PurePosixPath(rel).parts)
     if not path.is_file():
         raise OfflineAssetError(
-            f"Fichier embarqué manquant : {rel!r}. Lancez `python scripts/vendor_assets.py`.",
-            f"Missing vendored file: {rel!r}. Run `python scripts/vendor_assets.py`.",
+            *i18n.text_pair("output_error.vendor_file_missing", rel=rel),
         )
     return path.read_bytes()
 
@@ -279,8 +276,7 @@ def _inline_css_urls(css: str, css_rel: str) -> str:
             return match.group(0)  # fragment (IE's #default#VML) or already inline
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", target, re.IGNORECASE):
             raise OfflineAssetError(
-                f"{css_rel} référence une ressource absolue {target!r}.",
-                f"{css_rel} references an absolute resource {target!r}.",
+                *i18n.text_pair("output_error.css_absolute_resource", css_rel=css_rel, target=target),
                 urls=[target],
             )
         return f'url("{_data_uri(str(base / target))}")'
@@ -405,11 +401,7 @@ def inline_assets(html: str) -> str:
     if remaining:
         listed = ", ".join(remaining)
         raise OfflineAssetError(
-            f"La carte chargerait des ressources en ligne : {listed}. Utilisez "
-            "make_offline_map() (sans fond de carte), des CircleMarker et aucun lien ni "
-            "image externe dans les infobulles.",
-            f"The map would load online resources: {listed}. Use make_offline_map() (no "
-            "tiles), CircleMarker, and no external link or image in tooltips/popups.",
+            *i18n.text_pair("output_error.online_resources", listed=listed),
             urls=remaining,
         )
     return "".join(pieces)

@@ -2,7 +2,8 @@
 
 Same classes and colours as the interactive map (:mod:`relais_analysis.outputs.classes`), relay
 points, province outlines, legend, scale bar in metres (EPSG:3812) and north arrow, in the
-house style of :mod:`relais_analysis.outputs.charts` (whose saving, texts and helpers it uses).
+house style of :mod:`relais_analysis.outputs.charts` (whose public saving and cell helpers it uses;
+its texts are the ``chart.*`` keys of the catalogue).
 """
 
 from __future__ import annotations
@@ -23,22 +24,17 @@ from matplotlib.path import Path as MplPath
 from relais_analysis import i18n
 from relais_analysis.outputs import classes
 from relais_analysis.privacy import suppression
-from relais_analysis.outputs.charts import (
-    _MASKED_FACE,
-    _MASKED_HATCH,
-    _NO_DATA_FACE,
-    _TEXT,
+from relais_analysis.outputs.charts.alt_text import join_alt_text
+from relais_analysis.outputs.charts.cells import check_table, colon, is_number, plain, table_threshold
+from relais_analysis.outputs.charts.save import save_figure
+from relais_analysis.outputs.charts.style import (
+    MASKED_FACE,
+    MASKED_HATCH,
+    NO_DATA_FACE,
     PALETTE,
-    _alt,
-    _check_table,
-    _colon,
-    _is_number,
-    _new_axes,
-    _plain,
-    _text,
-    _threshold,
+    TEXT_COLOR,
     house_style,
-    save_figure,
+    new_axes,
 )
 from relais_analysis.config import CRS_ANALYSIS, CRS_WEB
 from relais_analysis.errors import ParameterError
@@ -59,8 +55,8 @@ class _Classes:
 
 def _classify(values: Sequence[object], scheme: str, k: int, lang: str, value_kind: str) -> _Classes:
     """Classify like :func:`relais_analysis.outputs.classes.classify` (zero class, then k classes)."""
-    numeric = np.array([_is_number(v) for v in values], dtype=bool)
-    y = [float(_plain(v)) for v, ok in zip(values, numeric) if ok]
+    numeric = np.array([is_number(v) for v in values], dtype=bool)
+    y = [float(plain(v)) for v, ok in zip(values, numeric) if ok]
     found = classes.classify(y, scheme=scheme, k=k, value_kind=value_kind, lang=lang)
     codes = np.array([-1 if suppression.is_suppressed(v) else -2 for v in values], dtype=int)
     codes[numeric] = [found.position(v) for v in y]
@@ -88,8 +84,7 @@ def _to_analysis_crs(frame: Any, name: str) -> Any:
     if isinstance(frame, gpd.GeoDataFrame):
         if frame.crs is None:
             raise ParameterError(
-                f"{name} n'a pas de système de coordonnées ; attendu {CRS_ANALYSIS} (frame.set_crs(...)).",
-                f"{name} has no coordinate reference system; expected {CRS_ANALYSIS} (frame.set_crs(...)).",
+                *i18n.text_pair("output_error.static_map_no_crs", name=name, crs=CRS_ANALYSIS),
             )
         return frame.to_crs(CRS_ANALYSIS) if frame.crs != CRS_ANALYSIS else frame
     if isinstance(frame, pd.DataFrame) and {"latitude", "longitude"} <= set(frame.columns):
@@ -97,8 +92,7 @@ def _to_analysis_crs(frame: Any, name: str) -> Any:
         points = gpd.points_from_xy(xy["longitude"], xy["latitude"], crs=CRS_WEB)
         return gpd.GeoDataFrame(frame.loc[xy.index], geometry=points, crs=CRS_WEB).to_crs(CRS_ANALYSIS)
     raise ParameterError(
-        f"{name} doit être un GeoDataFrame (ou un tableau avec latitude/longitude pour les relais).",
-        f"{name} must be a GeoDataFrame (or a table with latitude/longitude for relays).",
+        *i18n.text_pair("output_error.static_map_not_geodataframe", name=name),
     )
 
 
@@ -128,7 +122,7 @@ def _scale_bar(ax: Axes, length_km: float, lang: str) -> None:
     for i in range(2):
         ax.add_patch(Rectangle(
             (left + i * length / 2, bottom), length / 2, height,
-            facecolor=_TEXT if i == 0 else "white", edgecolor=_TEXT, linewidth=0.6, zorder=5,
+            facecolor=TEXT_COLOR if i == 0 else "white", edgecolor=TEXT_COLOR, linewidth=0.6, zorder=5,
         ))
     decimals = 0 if float(length_km).is_integer() else 1
     ax.annotate(
@@ -142,7 +136,7 @@ def _north_arrow(ax: Axes) -> None:
     ax.annotate(
         "N", xy=(0.97, 0.98), xytext=(0.97, 0.86), xycoords="axes fraction", textcoords="axes fraction",
         ha="center", va="top", fontsize=9, fontweight="bold",
-        arrowprops={"arrowstyle": "-|>", "color": _TEXT, "linewidth": 1.0, "shrinkA": 0, "shrinkB": 0},
+        arrowprops={"arrowstyle": "-|>", "color": TEXT_COLOR, "linewidth": 1.0, "shrinkA": 0, "shrinkB": 0},
     )
 
 
@@ -152,15 +146,15 @@ def _map_legend(
     handles: list[Any] = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(found.colors, found.labels)]
     if (found.codes == -1).any():
         masked = suppression.footnote(threshold, lang)
-        handles.append(Patch(facecolor=_MASKED_FACE, edgecolor=_MASKED_HATCH, hatch="/////", linewidth=0.4,
+        handles.append(Patch(facecolor=MASKED_FACE, edgecolor=MASKED_HATCH, hatch="/////", linewidth=0.4,
                              label=masked))
     if (found.codes == -2).any():
-        handles.append(Patch(facecolor=_NO_DATA_FACE, edgecolor="none", label=i18n.label("no_data", lang)))
+        handles.append(Patch(facecolor=NO_DATA_FACE, edgecolor="none", label=i18n.label("no_data", lang)))
     if relays:
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=5, markerfacecolor=PALETTE["relays"],
                               markeredgecolor="white", label=i18n.label("relays", lang)))
     if provinces:
-        handles.append(Line2D([], [], color=_TEXT, linewidth=1.0, label=_text("province_boundary", lang)))
+        handles.append(Line2D([], [], color=TEXT_COLOR, linewidth=1.0, label=i18n.text("map.legend_province", lang)))
     ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.2,
               title_fontproperties={"weight": "bold", "size": 8.5})
 
@@ -234,26 +228,26 @@ def choropleth(
     """
     i18n.check_lang(lang)
     communes = _to_analysis_crs(communes, "communes")
-    _check_table(communes, [column], "choropleth")
-    threshold = _threshold(communes)
+    check_table(communes, [column], "choropleth")
+    threshold = table_threshold(communes)
     found = _classify(communes[column].tolist(), scheme, k, lang, value_kind)
-    faces = [found.colors[c] if c >= 0 else (_MASKED_FACE if c == -1 else _NO_DATA_FACE) for c in found.codes]
+    faces = [found.colors[c] if c >= 0 else (MASKED_FACE if c == -1 else NO_DATA_FACE) for c in found.codes]
     paths = [_polygon_path(g) for g in communes.geometry]
     with house_style():
-        ax = ax if ax is not None else _new_axes(_map_size(communes.total_bounds, bool(title)), "compressed")
+        ax = ax if ax is not None else new_axes(_map_size(communes.total_bounds, bool(title)), "compressed")
         ax.add_collection(PatchCollection(
             [PathPatch(p) for p in paths], facecolors=faces, edgecolors="white", linewidths=0.25, gid="communes",
         ))
         masked = [p for p, c in zip(paths, found.codes) if c == -1]
         if masked:
             ax.add_collection(PatchCollection(
-                [PathPatch(p) for p in masked], facecolors="none", edgecolors=_MASKED_HATCH, linewidths=0,
+                [PathPatch(p) for p in masked], facecolors="none", edgecolors=MASKED_HATCH, linewidths=0,
                 hatch="/////", gid="communes-masked",
             ))
         if provinces is not None:
             outlines = _to_analysis_crs(provinces, "provinces")
             ax.add_collection(PatchCollection(
-                [PathPatch(_polygon_path(g)) for g in outlines.geometry], facecolors="none", edgecolors=_TEXT,
+                [PathPatch(_polygon_path(g)) for g in outlines.geometry], facecolors="none", edgecolors=TEXT_COLOR,
                 linewidths=0.9, gid="provinces",
             ))
         if relays is not None:
@@ -277,7 +271,9 @@ def choropleth(
 
 
 def _communes_n(n: int, lang: str) -> str:
-    return _text("communes_1", lang) if n == 1 else _text("communes_n", lang, n=i18n.format_int(n, lang))
+    if n == 1:
+        return i18n.text("chart.communes_1", lang)
+    return i18n.text("chart.communes_n", lang, n=i18n.format_int(n, lang))
 
 
 def alt_text_choropleth(
@@ -307,19 +303,19 @@ def alt_text_choropleth(
         As :func:`choropleth`.
     """
     i18n.check_lang(lang)
-    _check_table(communes, [column], "alt_text_choropleth")
-    threshold = _threshold(communes)
+    check_table(communes, [column], "alt_text_choropleth")
+    threshold = table_threshold(communes)
     found = _classify(communes[column].tolist(), scheme, k, lang, value_kind)
     counts = [int((found.codes == i).sum()) for i in range(len(found.labels))]
-    items = [f"{t}{_colon(lang)}{_communes_n(n, lang)}" for t, n in zip(found.labels, counts)]
+    items = [f"{t}{colon(lang)}{_communes_n(n, lang)}" for t, n in zip(found.labels, counts)]
     for code, name in ((-1, suppression.footnote(threshold, lang)), (-2, i18n.label("no_data", lang).lower())):
         n = int((found.codes == code).sum())
         if n:
-            items.append(f"{name}{_colon(lang)}{_communes_n(n, lang)}")
-    head = f"{_text('map_of', lang, n=len(communes))}{_colon(lang)}{legend_title or column}. "
-    head += _text("classes", lang, k=len(found.labels), scheme=_text(scheme, lang))
-    tail = [_text("relays_n", lang, n=len(relays))] if relays is not None else []
-    return _alt(head, items, lang, tail)
+            items.append(f"{name}{colon(lang)}{_communes_n(n, lang)}")
+    head = f"{i18n.text('chart.map_of', lang, n=len(communes))}{colon(lang)}{legend_title or column}. "
+    head += i18n.text("chart.classes", lang, k=len(found.labels), scheme=i18n.text(f"chart.{scheme}", lang))
+    tail = [i18n.text("chart.relays_n", lang, n=len(relays))] if relays is not None else []
+    return join_alt_text(head, items, lang, tail)
 
 
 

@@ -1,0 +1,157 @@
+"""Deterministic files of a figure: PNG, SVG, PDF with their alt text, the table and ``.alt.txt``.
+
+Same figure, same bytes: fixed SVG hash salt, no dates or software names (see
+:func:`save_figure`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from relais_analysis import i18n
+from relais_analysis.errors import ParameterError
+from relais_analysis.outputs.charts.style import PNG_DPI, house_style
+from relais_analysis.privacy.publication import write_published_table
+
+__all__ = [
+    "FORMATS",
+    "save_figure",
+]
+
+
+FORMATS = ("png", "svg", "pdf")
+
+
+def _metadata(fmt: str, title: str, alt_text: str) -> dict[str, Any]:
+    if fmt == "png":
+        return {"Software": None, "Title": title, "Description": alt_text}
+    if fmt == "svg":
+        return {"Date": None, "Creator": None, "Description": alt_text}
+    return {
+        "CreationDate": None, "ModDate": None, "Producer": None, "Creator": None, "Title": title, "Subject": alt_text,
+    }
+
+
+def _figure_title(figure: Figure, alt_text: str) -> str:
+    titles = [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center", "right") if ax.get_title(loc)]
+    return " / ".join(titles) if titles else alt_text
+
+
+def _accessible_svg(svg: bytes, name: str, title: str, alt_text: str) -> bytes:
+    """Add ``role="img"``, ``<title>`` and ``<desc>`` right after the root ``<svg>`` tag.
+
+    Their ids derive from the file name (``<name>-title``, ``<name>-desc``) so that
+    several figures inlined in one HTML page keep unique ids.
+    """
+    text = svg.decode("utf-8")
+    match = re.search(r"<svg\b[^>]*>", text)
+    if match is None:  # pragma: no cover - matplotlib always writes one
+        return svg
+    ident = re.sub(r"[^A-Za-z0-9_-]", "-", name) or "figure"
+    tag = match.group(0).replace("<svg ", f'<svg role="img" aria-labelledby="{ident}-title {ident}-desc" ', 1)
+    extra = (f'\n <title id="{ident}-title">{escape(title)}</title>'
+             f'\n <desc id="{ident}-desc">{escape(alt_text)}</desc>')
+    return (text[: match.start()] + tag + extra + text[match.end():]).encode("utf-8")
+
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ParameterError(
+            *i18n.text_pair("output_error.unknown_image_formats", bad=bad, valid=', '.join(FORMATS)),
+        )
+    return formats
+
+
+def save_figure(
+    fig: Figure,
+    path_stem: str | Path,
+    *,
+    table: pd.DataFrame | None = None,
+    alt_text: str,
+    formats: Sequence[str] = ("png", "svg"),
+    lang: str = "fr",
+    count_columns: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write a figure deterministically, with its table and alt text beside it.
+
+    Same figure, same bytes: the SVG hash salt is fixed and dates/software are
+    stripped (PNG ``Software``; SVG ``Date``, ``Creator``; PDF ``CreationDate``,
+    ``ModDate``, ``Producer``, ``Creator``). PNG files are 200 dpi. The alt text is
+    embedded in every file: PNG ``Description`` text chunk (and ``Title``), SVG
+    ``<title>`` (the axes titles, else the alt text) and ``<desc>`` (the alt text)
+    as first children of the root element, which gets ``role="img"`` and
+    ``aria-labelledby`` (ids ``<stem name>-title``/``-desc``), and PDF ``Subject``
+    (and ``Title``).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        e.g. ``ax.figure`` of a chart function.
+    path_stem : str or Path
+        Path without extension: ``out/people_per_year`` gives
+        ``out/people_per_year.png``... Parent folders are created.
+    table : pandas.DataFrame, optional
+        Published table the figure was drawn from, written to ``<stem>.csv`` through
+        :func:`relais_analysis.privacy.publication.write_published_table` (formula-safe) **before** any image,
+        so a table with an unmasked small count stops everything.
+    alt_text : str
+        Text alternative (see the ``alt_text_*`` functions); also written to
+        ``<stem>.alt.txt`` (UTF-8, final newline).
+    formats : sequence of {"png", "svg", "pdf"}
+    lang : {"fr", "en"}
+        Language of the masked label in the CSV.
+    count_columns : sequence of str, optional
+        Passed to :func:`relais_analysis.privacy.suppression.check_publishable`.
+
+    Returns
+    -------
+    list of Path
+        The images in ``formats`` order, then the CSV (if ``table``), then the alt text.
+
+    Raises
+    ------
+    PrivacyError
+        If ``table`` is not publishable (nothing is written).
+    ParameterError
+        If a format is unknown, ``alt_text`` is empty or ``lang`` is invalid.
+    """
+    i18n.check_lang(lang)
+    formats = _check_formats(formats)
+    if not isinstance(alt_text, str) or not alt_text.strip():
+        raise ParameterError(
+            *i18n.text_pair("output_error.missing_alt_text"),
+        )
+    stem = Path(path_stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    csv_path = None
+    if table is not None:
+        csv_path = write_published_table(table, stem.parent / f"{stem.name}.csv", lang=lang,
+                                         count_columns=count_columns)  # checked, formula-safe
+    title = _figure_title(fig, alt_text)
+    with house_style():
+        for fmt in formats:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_metadata(fmt, title, alt_text))
+            data = buffer.getvalue()
+            if fmt == "svg":
+                data = _accessible_svg(data, stem.name, title, alt_text)
+            path = stem.parent / f"{stem.name}.{fmt}"
+            path.write_bytes(data)
+            written.append(path)
+    if csv_path is not None:
+        written.append(csv_path)
+    alt_path = stem.parent / f"{stem.name}.alt.txt"
+    alt_path.write_bytes((alt_text.strip() + "\n").encode("utf-8"))
+    written.append(alt_path)
+    return written
