@@ -60,10 +60,10 @@ def _scrolling_tables(body: str) -> str:
 
 
 def _page(title: str, body: str, lang: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
-            f"{_scrolling_tables(body)}\n</main>\n</body>\n</html>\n")
+    from markupsafe import Markup
+
+    return render_page("page.html.j2", lang=lang, title=title, style=Markup(_STYLE),
+                       body=Markup(_scrolling_tables(body)))
 
 
 def _banner(dataset: Dataset, lang: str) -> str:
@@ -150,14 +150,14 @@ def _documents(root: Path, results: list[JobResult], relay_province: dict[str, s
     groups = []
     if regional:
         groups.append({"heading": text("landing.documents.regional", lang), "subgroups": [{"heading": None,
-                                                                                            "items": regional}]})
+                                                                                            "docs": regional}]})
     if provinces:
         groups.append({"heading": text("landing.documents.provinces", lang), "subgroups": [{"heading": None,
-                                                                                             "items": provinces}]})
+                                                                                             "docs": provinces}]})
     if relays:
         order = [c for c in PROVINCES if c in relays] + ([""] if "" in relays else [])
         groups.append({"heading": text("landing.documents.relays", lang), "subgroups": [
-            {"heading": province_label(c, lang) if c else "–", "items": relays[c]} for c in order]})
+            {"heading": province_label(c, lang) if c else "–", "docs": relays[c]} for c in order]})
     return groups
 
 
@@ -191,7 +191,7 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     groups = _documents(root, results, page.relay_province if page else {}, lang)
     if landing_tables:
         groups.append({"heading": text("landing.documents.landing_tables", lang), "subgroups": [
-            {"heading": None, "items": [{"name": text("landing.documents.tables", lang).capitalize(), "links": [],
+            {"heading": None, "docs": [{"name": text("landing.documents.tables", lang).capitalize(), "links": [],
                                          "tables": landing_tables, "failed": False}]}]})
     title = text("landing.title", lang, year=year)
     since = int(page.tables["programme_trends"]["year"].min()) if page is not None and len(
@@ -246,47 +246,18 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
               "rapports / reports": ", ".join(r.job.title for r in results)}
     param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
     rejected = sum(int(r.rejected) for r in dataset.reports.values())
-    body = f"""<h1>Fiche méthodologique – {year}</h1>{_banner(dataset, "fr")}
-<h2>Données</h2>
-<p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
-rejetée avec son motif ; lignes lues = acceptées + rejetées. {format_int(rejected, "fr")} ligne(s) rejetée(s) au
-total : le détail, qui peut contenir des valeurs saisies par erreur (un nom, une adresse), reste à usage interne
-du centre d'appui et n'est jamais publié.</p>{_losses_html(dataset)}
-<table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
-<tbody>{files}</tbody></table>
-<h2>Logiciel et paramètres</h2>
-<p>relais_analysis {html.escape(__version__)}, commit <code>{html.escape(_git_commit())}</code>, produit le
-{html.escape(format_date(dt.date.today(), "fr"))}.</p>
-<table><tbody>{param_rows}</tbody></table>
-<h2>Règles de comptage</h2>
-<ul>
-<li>Une personne (code pseudonyme) compte une seule fois par année et par groupe, quel que soit le nombre
-d'activités suivies. Un parent venu dans deux provinces compte une fois pour la Wallonie et une fois dans chaque
-province : la somme des provinces peut dépasser le total régional.</li>
-<li>Une activité appartient à la province du relais qui l'organise.</li>
-<li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
-personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
-<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants ; signalé instable sous
-1 000 habitants. Population utilisée : {html.escape(dataset.population_source)}.</li>
-<li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
-proche.</li>
-</ul>
-<h2>Géographie</h2>
-<p>Communes de Wallonie en vigueur en {year} ({'261, après la fusion de Bastogne et Bertogne au 1er janvier 2025'
-if year >= reference.MERGER_YEAR else '262, codes REFNIS 2019-2024'}). Les codes sont stockés dans la nomenclature
-2019-2024 et traduits exactement vers celle de 2025. Limites : Statbel / belgium-topojson (CC0), simplifiées sans
-trou ni chevauchement pour le web. Messines (33016), rattachée à tort à la Wallonie dans le fichier de géométrie, est
-exclue (REFNIS fait autorité).</p>
-<h2>Protection des petits effectifs</h2>
-<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié. D'autres cases, de toute valeur, ne le
-sont pas non plus au besoin (masquage secondaire), pour qu'aucune valeur non publiée ne puisse être retrouvée à
-partir des totaux ; les taux calculés sur un effectif non publié ne le sont pas non plus. Toutes ces cases portent
-la même mention, « n.p. » (valeur non publiée pour protéger les petits effectifs), qui ne dit rien de leur valeur.
-Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
-publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
-<p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
-hôtes, publics, y figurent.</p>{outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""}
-"""
+    from markupsafe import Markup
+
+    communes = ("261, après la fusion de Bastogne et Bertogne au 1er janvier 2025" if year >= reference.MERGER_YEAR
+                else "262, codes REFNIS 2019-2024")
+    body = render_page(
+        "methodology.html.j2", year=year, banner=Markup(_banner(dataset, "fr")),
+        extracted=format_date(dataset.as_of, "fr"), rejected=format_int(rejected, "fr"),
+        losses=Markup(_losses_html(dataset)), files=Markup(files), version=__version__, commit=_git_commit(),
+        today=format_date(dt.date.today(), "fr"), param_rows=Markup(param_rows),
+        population_source=dataset.population_source, communes=communes, below=threshold - 1,
+        suppressed=format_int(suppressed, "fr"), protection=Markup(methodology_html(protection)),
+        outcomes=Markup(outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""))
     path = root / "methodologie.html"
     path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
     return path
