@@ -135,8 +135,9 @@ def landing(dataset: object, tables: object, *, year: int, lang: str = "fr",
     as_of = dataset.as_of  # type: ignore[attr-defined]
     reach = tables.tables["reach_per_year"]  # type: ignore[attr-defined]
     trends = programme_trends(tables, as_of, lang=lang)
-    comparison = relay_comparison(tables, population=territory_population(dataset, year),
-                                  previous=previous_year_parents(dataset, year, threshold=threshold), as_of=as_of)
+    previous = {} if is_partial_year(year, as_of) else previous_year_parents(dataset, year, threshold=threshold)
+    comparison = relay_comparison(tables, population=territory_population(dataset, year), previous=previous,
+                                  as_of=as_of)
     families = _value(reach, year, "families")
     share = families if is_suppressed(families) or pd.isna(families) else int(families) / WALLONIA_SINGLE_PARENT_HOUSEHOLDS
     covered = int(commune_coverage(dataset, year)["covered"].sum())  # type: ignore[arg-type]
