@@ -27,6 +27,12 @@ MIN_THRESHOLD = 3
 
 #: First day of the programme's data (Relais Familles Mono started in 2022).
 PROGRAMME_START = _dt.date(2022, 1, 1)
+
+#: Single-parent households in Wallonia on 1 January 2024 (IWEPS), the denominator of the
+#: share of households the programme reached (index page); :data:`SINGLE_PARENT_HOUSEHOLDS_SOURCE`.
+WALLONIA_SINGLE_PARENT_HOUSEHOLDS = 200_025
+#: Source of :data:`WALLONIA_SINGLE_PARENT_HOUSEHOLDS`, as printed under the figure.
+SINGLE_PARENT_HOUSEHOLDS_SOURCE = "IWEPS, ménages monoparentaux en Wallonie au 1er janvier 2024"
 #: First year for which the reference geography is available.
 FIRST_GEOGRAPHY_YEAR = 2019
 

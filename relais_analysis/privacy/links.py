@@ -87,7 +87,8 @@ HIERARCHY["gender"] = {"parents": _BOUNDED}
 
 #: Rate columns per table: (numerator columns, denominator) where the denominator is
 #: ``("columns", [...])`` (counts of the same row), ``("total", measure)`` (the
-#: scope's total) or ``("constant", column, scale)`` (public figure / scale).
+#: scope's total), ``("constant", column, scale)`` (public figure / scale) or ``("change", [column])``
+#: (a change c on the previous count: ``count = (1 + c) * previous``).
 RATES: dict[str, dict[str, tuple]] = {
     "new_vs_returning": {"share_new": (["new_parents"], ("columns", ["parents"]))},
     "retention": {"retention_rate": (["seen_next_year"], ("columns", ["parents"]))},
@@ -98,6 +99,11 @@ RATES: dict[str, dict[str, tuple]] = {
                     "rate_per_100_households": (["parents"], ("constant", "single_parent_households", 100))},
     "outcomes_change": {"share_improved": (["n_improved"], ("columns", ["n_pairs"])),
                         "share_worse": (["n_worse"], ("columns", ["n_pairs"]))},
+    # index page (indicators.relay_comparison, indicators.trends): a change c is count = (1 + c) * previous
+    "relay_comparison": {"rate_per_10000": (["parents"], ("constant", "population", 10_000)),
+                         "change_parents": (["parents"], ("change", ["parents_previous"]))},
+    "programme_trends": {"change_parents": (["parents"], ("change", ["parents_previous"])),
+                         "change_activities": (["activities"], ("change", ["activities_previous"]))},
 }
 
 
@@ -151,10 +157,20 @@ def _cells_of(name: str, frame: pd.DataFrame, scope: str, year: int) -> Iterator
             keys = {"parents": ("parents", relay, year, "", "")}
             keys.update({c: ("parents", relay, year, "origin", c)
                          for c in ("in_own_territory", "in_other_territory", "uncovered", "unknown_residence")})
+        elif name == "relay_comparison":  # index page: the cells of reach_by_relay, and last year's parents
+            relay = f"R:{row['relay_id']}"
+            keys = {m: (m, relay, y, "", "") for m in ("parents", "children", "attendances")}
+            keys["parents_previous"] = ("parents", relay, y - 1, "", "")
+        elif name == "programme_trends":  # index page: the cells of reach_per_year and new_vs_returning
+            keys = {m: (m, "W", y, "", "") for m in ("parents", "children", "activities")}
+            keys.update(new_parents=("parents", "W", y, "new", "new"),
+                        returning_parents=("parents", "W", y, "new", "returning"),
+                        parents_previous=("parents", "W", y - 1, "", ""),
+                        activities_previous=("activities", "W", y - 1, "", ""))
         else:
             keys = {}
         for column, key in keys.items():
-            if column in cols:
+            if column in cols and not (column.endswith("_previous") and _is_na(row[column])):
                 yield i, column, key
 
 
@@ -391,7 +407,7 @@ def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, 
                     num = [keyed[(i, c)] for c in numerator if (i, c) in keyed]
                     den: list[Key] = []
                     scale = 1.0
-                    if denominator[0] == "columns":
+                    if denominator[0] in ("columns", "change"):
                         den = [keyed[(i, c)] for c in denominator[1] if (i, c) in keyed]
                     elif denominator[0] == "total":
                         den = [(denominator[1], scope, year, "", "")]
@@ -410,6 +426,7 @@ def _rate_relations(system: LinkedSystem, table_sets: Mapping[str, Mapping[str, 
                     if not relations or is_suppressed(value) or _is_na(value) or not num:
                         continue
                     r, tol = _rate_value(value)
+                    r += 1.0 if denominator[0] == "change" else 0.0  # count = (1 + change) * previous
                     # numerator - (r -+ tol) * denominator, denominator >= 0
                     if den:
                         low = tuple((k, 1.0) for k in num) + tuple((k, -(r - tol)) for k in den)

@@ -24,7 +24,7 @@ from relais_analysis.indicators.tables import table_order, table_title
 if TYPE_CHECKING:
     from relais_analysis.report.build import JobResult
 
-__all__ = ["write_index", "write_methodology"]
+__all__ = ["render_page", "write_index", "write_methodology"]
 
 
 def _git_commit() -> str:
@@ -59,10 +59,10 @@ def _scrolling_tables(body: str) -> str:
 
 
 def _page(title: str, body: str, lang: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
-            f"{_scrolling_tables(body)}\n</main>\n</body>\n</html>\n")
+    from markupsafe import Markup
+
+    return render_page("page.html.j2", lang=lang, title=title, style=Markup(_STYLE),
+                       body=Markup(_scrolling_tables(body)))
 
 
 def _banner(dataset: Dataset, lang: str) -> str:
@@ -77,38 +77,138 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str) -> Path:
-    """``index.html``: every report, map, figure folder and table, in French by default."""
+def _template_text(name: str) -> str:
+    from importlib import resources
+
+    return (resources.files("relais_analysis") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _escape_output(value: object) -> object:
+    """Every ``{{ value }}`` of a page template is HTML-escaped, except markup built by this package."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value)))
+
+
+def render_page(template: str, **context: object) -> str:
+    """A page of ``relais_analysis/templates/``, its values HTML-escaped (``html.escape``)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_template_text), autoescape=False,
+                             finalize=_escape_output, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    return env.get_template(template).render(**context)
+
+
+def _wallonia_tables(results: list[JobResult], year: int) -> tuple[object, int] | None:
+    """Wallonia's tables as the build protected them (with every scope), and the threshold; None without them."""
+    from relais_analysis.config import DEFAULT_THRESHOLD
+    from relais_analysis.privacy.linked import load_protected
+
+    for res in results:
+        params = res.job.parameters
+        if res.job.kind == "annual" and params.get("province") is None and params.get("protected_tables"):
+            threshold = int(params.get("threshold") or DEFAULT_THRESHOLD)
+            return load_protected(params["protected_tables"], year=year, threshold=threshold)[0], threshold
+    return None
+
+
+def _documents(root: Path, results: list[JobResult], relay_province: dict[str, str], lang: str) -> list[dict]:
+    """The documents, grouped: Wallonia, the provinces, the relay sheets by province (French names)."""
+    from relais_analysis.config import PROVINCES
+    from relais_analysis.i18n import province_label, text
+    from relais_analysis.indicators.relay_comparison import short_relay_name
     from relais_analysis.outcomes import load_instruments
 
-    fr = lang == "fr"
     short_names = {key: inst.short_name for key, inst in load_instruments().items()}
-    rows = []
+    regional, provinces, relays = [], [], {}
     for res in results:
         folder = res.job.output_dir
         links = []
         if res.ok and res.html:
-            links.append(f'<a href="{_rel(res.html, root)}">{"rapport" if fr else "report"}</a>'
-                         if res.job.kind == "annual" else f'<a href="{_rel(res.html, root)}">{"fiche" if fr else "sheet"}</a>')
+            word = "documents.report" if res.job.kind == "annual" else "documents.sheet"
+            links.append((_rel(res.html, root), text(f"landing.{word}", lang)))
         carte = folder / "carte.html"
         if carte.exists():
-            links.append(f'<a href="{_rel(carte, root)}">{"carte interactive" if fr else "interactive map"}</a>')
+            links.append((_rel(carte, root), text("landing.documents.map", lang)))
+        tables = []
         if (folder / "tableaux").exists():
-            tables = sorted((folder / "tableaux").glob("*.csv"), key=lambda t: table_order(t.stem))
-            items = ", ".join(f'<a href="{_rel(t, root)}">{html.escape(table_title(t.stem, lang, short_names))}'
-                              f'</a>' for t in tables)
-            links.append(f'{"tableaux" if fr else "tables"} : {items}')
-        if not res.ok:  # never the error itself: that goes to the internal log
-            links.append(f'<span class="failed">{"non disponible" if fr else "not available"}</span>')
-        rows.append(f"<tr><td>{html.escape(res.job.title)}</td><td>{' · '.join(links)}</td></tr>")
-    title = f"Relais Familles Mono – {'rapport annuel' if fr else 'annual report'} {year}"
-    body = (f"<h1>{html.escape(title)}</h1>{_banner(dataset, lang)}"
-            f"<p>{'Données extraites le' if fr else 'Data extracted on'} {html.escape(format_date(dataset.as_of, lang))}."
-            f" <a href=\"methodologie.html\">{'Fiche méthodologique' if fr else 'Methodology note'}</a></p>"
-            f"<table><thead><tr><th>{'Territoire' if fr else 'Area'}</th><th>{'Documents' if fr else 'Documents'}</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            tables = [(_rel(t, root), table_title(t.stem, lang, short_names)) for t in
+                      sorted((folder / "tableaux").glob("*.csv"), key=lambda t: table_order(t.stem))]
+        name = short_relay_name(res.job.title) if res.job.kind == "relay" else res.job.title
+        item = {"name": name, "links": links, "tables": tables, "failed": not res.ok}
+        if res.job.kind == "relay":
+            code = relay_province.get(str(res.job.parameters.get("relay_id")), "")
+            relays.setdefault(code if code in PROVINCES else "", []).append(item)
+        elif res.job.parameters.get("province") is None:
+            regional.append(item)
+        else:
+            provinces.append(item)
+    groups = []
+    if regional:
+        groups.append({"heading": text("landing.documents.regional", lang), "subgroups": [{"heading": None,
+                                                                                            "docs": regional}]})
+    if provinces:
+        groups.append({"heading": text("landing.documents.provinces", lang), "subgroups": [{"heading": None,
+                                                                                             "docs": provinces}]})
+    if relays:
+        order = [c for c in PROVINCES if c in relays] + ([""] if "" in relays else [])
+        groups.append({"heading": text("landing.documents.relays", lang), "subgroups": [
+            {"heading": province_label(c, lang) if c else "–", "docs": relays[c]} for c in order]})
+    return groups
+
+
+def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str) -> Path:
+    """``index.html``: the year's key figures, the programme since 2022, the relays side by side, the documents.
+
+    The figures and tables come from Wallonia's tables as the build protected them
+    (:mod:`relais_analysis.report.landing`); the page's two tables are published under
+    ``accueil/tableaux`` through the publication door. Without a Wallonia report in the
+    build, the page lists the documents only.
+
+    Raises
+    ------
+    PrivacyError
+        A count below the threshold would be written (never expected: every count is a protected cell).
+    ParameterError
+        The build's protected tables cannot be read.
+    """
+    from markupsafe import Markup
+
+    from relais_analysis.i18n import text
+    from relais_analysis.report.landing import landing, write_landing_tables
+
+    protected = _wallonia_tables(results, year)
+    page = None
+    landing_tables = []
+    if protected is not None:
+        page = landing(dataset, protected[0], year=year, lang=lang, threshold=protected[1])
+        files = write_landing_tables(root, page, year=year, threshold=protected[1], lang=lang)
+        landing_tables = [(_rel(f, root), text(f"landing.table.{f.stem}", lang)) for f in files if f.suffix == ".csv"]
+    groups = _documents(root, results, page.relay_province if page else {}, lang)
+    if landing_tables:
+        groups.append({"heading": text("landing.documents.landing_tables", lang), "subgroups": [
+            {"heading": None, "docs": [{"name": text("landing.documents.tables", lang).capitalize(), "links": [],
+                                         "tables": landing_tables, "failed": False}]}]})
+    title = text("landing.title", lang, year=year)
+    since = int(page.tables["programme_trends"]["year"].min()) if page is not None and len(
+        page.tables["programme_trends"]) else year
+    body = render_page(
+        "index.html.j2", lang=lang, title=title, style=Markup(_STYLE + _template_text("index.css")),
+        banner=text("landing.synthetic_banner", lang) if dataset.synthetic else "",
+        extracted=text("landing.extracted", lang, date=format_date(dataset.as_of, lang)),
+        methodology=text("landing.methodology_link", lang), page=page,
+        key_figures=text("landing.key_figures", lang, period=page.period) if page else "",
+        masked_note=text("landing.masked_note", lang), chart_svg=Markup(page.chart_svg) if page else "",
+        trends_heading=text("landing.trends.heading", lang, since=since),
+        relays_heading=text("landing.relays.heading", lang, period=page.period) if page else "",
+        documents_heading=text("landing.documents.heading", lang), groups=groups,
+        not_available=text("landing.documents.not_available", lang), tables_label=text("landing.documents.tables", lang),
+    )
     path = root / "index.html"
-    path.write_text(_page(title, body, lang), encoding="utf-8")
+    path.write_text(body, encoding="utf-8")
     return path
 
 
@@ -145,47 +245,18 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
               "rapports / reports": ", ".join(r.job.title for r in results)}
     param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
     rejected = sum(int(r.rejected) for r in dataset.reports.values())
-    body = f"""<h1>Fiche méthodologique – {year}</h1>{_banner(dataset, "fr")}
-<h2>Données</h2>
-<p>Date d'extraction : {html.escape(format_date(dataset.as_of, "fr"))}. Chaque ligne des fichiers est acceptée ou
-rejetée avec son motif ; lignes lues = acceptées + rejetées. {format_int(rejected, "fr")} ligne(s) rejetée(s) au
-total : le détail, qui peut contenir des valeurs saisies par erreur (un nom, une adresse), reste à usage interne
-du centre d'appui et n'est jamais publié.</p>{_losses_html(dataset)}
-<table><thead><tr><th>table</th><th>fichier</th><th>lues</th><th>acceptées</th><th>rejetées</th><th>SHA-256</th></tr></thead>
-<tbody>{files}</tbody></table>
-<h2>Logiciel et paramètres</h2>
-<p>relais_analysis {html.escape(__version__)}, commit <code>{html.escape(_git_commit())}</code>, produit le
-{html.escape(format_date(dt.date.today(), "fr"))}.</p>
-<table><tbody>{param_rows}</tbody></table>
-<h2>Règles de comptage</h2>
-<ul>
-<li>Une personne (code pseudonyme) compte une seule fois par année et par groupe, quel que soit le nombre
-d'activités suivies. Un parent venu dans deux provinces compte une fois pour la Wallonie et une fois dans chaque
-province : la somme des provinces peut dépasser le total régional.</li>
-<li>Une activité appartient à la province du relais qui l'organise.</li>
-<li>Les relais qui ne transmettent que des comptages par activité ajoutent des participations, jamais des
-personnes : les nombres de personnes différentes portent alors sur les autres relais, et le rapport le signale.</li>
-<li>Taux de portée : parents touchés domiciliés dans la commune pour 10 000 habitants ; signalé instable sous
-1 000 habitants. Population utilisée : {html.escape(str(dataset.population_source))}.</li>
-<li>Distances : à vol d'oiseau, en EPSG:3812, du point représentatif de chaque commune au relais actif le plus
-proche.</li>
-</ul>
-<h2>Géographie</h2>
-<p>Communes de Wallonie en vigueur en {year} ({'261, après la fusion de Bastogne et Bertogne au 1er janvier 2025'
-if year >= reference.MERGER_YEAR else '262, codes REFNIS 2019-2024'}). Les codes sont stockés dans la nomenclature
-2019-2024 et traduits exactement vers celle de 2025. Limites : Statbel / belgium-topojson (CC0), simplifiées sans
-trou ni chevauchement pour le web. Messines (33016), rattachée à tort à la Wallonie dans le fichier de géométrie, est
-exclue (REFNIS fait autorité).</p>
-<h2>Protection des petits effectifs</h2>
-<p>Aucun effectif de personnes entre 1 et {threshold - 1} n'est publié. D'autres cases, de toute valeur, ne le
-sont pas non plus au besoin (masquage secondaire), pour qu'aucune valeur non publiée ne puisse être retrouvée à
-partir des totaux ; les taux calculés sur un effectif non publié ne le sont pas non plus. Toutes ces cases portent
-la même mention, « n.p. » (valeur non publiée pour protéger les petits effectifs), qui ne dit rien de leur valeur.
-Zéro reste zéro ; « – » signifie « pas de données ». Nombre de cases non publiées dans l'ensemble des tableaux
-publiés : {format_int(suppressed, "fr")}.</p>{methodology_html(protection)}
-<p>Aucun identifiant de personne ne figure dans les documents publiés ; les noms des relais et des organisations
-hôtes, publics, y figurent.</p>{outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""}
-"""
+    from markupsafe import Markup
+
+    communes = ("261, après la fusion de Bastogne et Bertogne au 1er janvier 2025" if year >= reference.MERGER_YEAR
+                else "262, codes REFNIS 2019-2024")
+    body = render_page(
+        "methodology.html.j2", year=year, banner=Markup(_banner(dataset, "fr")),
+        extracted=format_date(dataset.as_of, "fr"), rejected=format_int(rejected, "fr"),
+        losses=Markup(_losses_html(dataset)), files=Markup(files), version=__version__, commit=_git_commit(),
+        today=format_date(dt.date.today(), "fr"), param_rows=Markup(param_rows),
+        population_source=dataset.population_source, communes=communes, below=threshold - 1,
+        suppressed=format_int(suppressed, "fr"), protection=Markup(methodology_html(protection)),
+        outcomes=Markup(outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""))
     path = root / "methodologie.html"
     path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
     return path
