@@ -25,10 +25,10 @@ from paths import DEMO, TESTS
 from relais_analysis.analysis import Analysis
 from relais_analysis.config import WALLONIA_SINGLE_PARENT_HOUSEHOLDS
 from relais_analysis.i18n import format_int, format_percent
-from relais_analysis.indicators.coverage import active_relays, commune_coverage
+from relais_analysis.indicators.territory import active_relays, commune_coverage
 from relais_analysis.indicators.relay_comparison import relay_comparison, short_relay_name, territory_population
 from relais_analysis.indicators.trends import programme_trends
-from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
 

@@ -27,7 +27,7 @@ import pandas as pd
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
 from relais_analysis.indicators.trends import change, is_partial_year
-from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 
 __all__ = ["COMPARISON_COUNTS", "relay_comparison", "short_relay_name"]
 
@@ -45,7 +45,7 @@ def short_relay_name(name: object) -> str:
 
 def territory_population(dataset: object, year: int) -> dict[str, int]:
     """Inhabitants of each relay's territory in ``year`` (public figures: the communes' population)."""
-    from relais_analysis.indicators.coverage import commune_coverage, territory_communes
+    from relais_analysis.indicators.territory import commune_coverage, territory_communes
 
     communes = commune_coverage(dataset, year)  # type: ignore[arg-type]
     population = dict(zip(communes["nis"].astype(str), communes["population"]))
@@ -70,7 +70,7 @@ def _previous_masks(dataset: object, year: int, threshold: int) -> set:
     computed and the union kept.
     """
     from relais_analysis.config import PROVINCES
-    from relais_analysis.indicators.coverage import active_relays
+    from relais_analysis.indicators.territory import active_relays
     from relais_analysis.indicators.tables import indicator_tables, relay_tables
     from relais_analysis.privacy.joint_inputs import past_year_masks
     from relais_analysis.privacy.linked import protect_publication

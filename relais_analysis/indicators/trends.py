@@ -29,7 +29,7 @@ import pandas as pd
 from relais_analysis import i18n
 from relais_analysis.config import PROGRAMME_START
 from relais_analysis.errors import ParameterError
-from relais_analysis.privacy.suppression import SUPPRESSED, is_suppressed
+from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 
 __all__ = ["TREND_COUNTS", "change", "is_partial_year", "period_label", "programme_trends"]
 

@@ -29,7 +29,7 @@ from relais_analysis.config import (
     WALLONIA_SINGLE_PARENT_HOUSEHOLDS,
 )
 from relais_analysis.i18n import format_date, format_decimal, format_int, format_percent, province_label, text
-from relais_analysis.privacy.suppression import is_suppressed
+from relais_analysis.privacy.masked import is_suppressed
 
 __all__ = ["LANDING_FOLDER", "Landing", "change_text", "landing", "trend_chart_svg", "write_landing_tables"]
 
@@ -106,7 +106,7 @@ def _value(frame: pd.DataFrame, year: int, column: str) -> object:
 
 def _relay_provinces(dataset: object, year: int, by_relay: pd.DataFrame) -> dict[str, str]:
     """Relay -> province code: from Wallonia's ``reach_by_relay``, else from the relay's commune."""
-    from relais_analysis.indicators.coverage import commune_coverage
+    from relais_analysis.indicators.territory import commune_coverage
 
     out = {str(r): str(p) for r, p in zip(by_relay["relay_id"], by_relay["province_nis"]) if not pd.isna(p)}
     communes = commune_coverage(dataset, year)  # type: ignore[arg-type]
@@ -127,7 +127,7 @@ def landing(dataset: object, tables: object, *, year: int, lang: str = "fr",
     PrivacyError
         See :func:`relais_analysis.indicators.relay_comparison.previous_year_parents`.
     """
-    from relais_analysis.indicators.coverage import active_relays, commune_coverage
+    from relais_analysis.indicators.territory import active_relays, commune_coverage
     from relais_analysis.indicators.relay_comparison import previous_year_parents, relay_comparison, \
         territory_population
     from relais_analysis.indicators.trends import is_partial_year, period_label, programme_trends
