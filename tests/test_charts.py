@@ -159,7 +159,8 @@ def test_new_vs_returning_stacks(demo):
     assert [p.get_y() for p in new] == table["returning_parents"].tolist()  # stacked on returning
     assert [p.get_y() + p.get_height() for p in new] == table["parents"].tolist()
     assert f"1{NNBSP}077" in texts(ax) and f"1{NNBSP}500" in texts(ax)
-    assert [p.get_hatch() for p in new] == [None, None, None, "////"]  # 2025 incomplete
+    assert [p.get_linestyle() for p in new][-1] == "--" and {p.get_linestyle() for p in new[:-1]} == {"solid"}
+    assert {p.get_hatch() for p in ax.patches} == {None}  # 2025 incomplete: dashed, never hatched (hatching = masked)
     assert "2025 : année incomplète" in footnote(ax).replace(NBSP, " ")
 
 
@@ -176,7 +177,8 @@ def test_retention_rate_marks_partial_years(demo):
     ax = charts.retention_rate(table)
     drawn = sorted(ax.patches, key=lambda p: p.get_x())
     assert np.allclose([p.get_height() for p in drawn], table["retention_rate"])
-    assert [p.get_hatch() for p in drawn] == [None, None, "////"]  # 2024 -> 2025 is partial
+    assert [p.get_linestyle() for p in drawn] == ["solid", "solid", "--"]  # 2024 -> 2025 is partial
+    assert {p.get_hatch() for p in drawn} == {None}  # hatching means masked, on the maps and in the guide
     assert tick_labels(ax, "x") == ["2022 → 2023", "2023 → 2024", "2024 → 2025"]
     assert f"35,6{NBSP}%" in texts(ax)
     assert f"40{NBSP}%" in tick_labels(ax)

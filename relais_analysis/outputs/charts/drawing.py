@@ -115,9 +115,14 @@ def draw_series(
 
 
 def mark_partial(patch: Rectangle) -> None:
-    """Lighter and hatched: the bar of an incomplete year."""
-    patch.set_alpha(0.55)
-    patch.set_hatch("////")
+    """Lighter, with a dashed outline: the bar of an incomplete year.
+
+    Not hatched: hatching means "valeur masquée" on both maps and in the guide (one symbol,
+    one meaning across the publication).
+    """
+    patch.set_alpha(0.5)
+    patch.set_linestyle("--")
+    patch.set_linewidth(1.2)
     patch.set_edgecolor(TEXT_COLOR)
 
 
