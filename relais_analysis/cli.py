@@ -116,9 +116,9 @@ def _indicators(args: argparse.Namespace) -> int:
     params = dict(province=args.province, lang=args.lang, threshold=args.threshold, as_of=args.as_of,
                   population_file=args.population, households_file=args.households,
                   accept_losses=args.accept_losses)
-    check_parameters(args.data, args.year, **params)  # wrong parameters: one line, before anything else
+    checked = check_parameters(args.data, args.year, **params)  # wrong parameters: one line, before anything else
     check_output_dir(args.out)  # a file given as --out: one line, before any computation
-    analysis = Analysis(args.data, args.year, **params)
+    analysis = Analysis.from_parameters(checked)  # nothing checked twice
     for problem in analysis.accepted_losses:  # refused (exit 1) unless --accept-losses
         print(f"ATTENTION, pertes acceptées / losses accepted: {problem}")
     raw, published, year, threshold = analysis.internal_tables, analysis.tables, analysis.year, analysis.threshold
