@@ -22,14 +22,73 @@ from relais_analysis.errors import ParameterError
 PACKAGE = Path(i18n.__file__).parent
 TEXTS = PACKAGE / "texts"
 
-#: Modules migrated to the catalogue (outputs side).
-MIGRATED = sorted(
-    [*(PACKAGE / "outputs").rglob("*.py"),
-     PACKAGE / "indicators" / "tables.py",
-     PACKAGE / "outcomes" / "charts.py",
-     PACKAGE / "outcomes" / "sentences.py",
-     PACKAGE / "outcomes" / "chapter.py"]
-)
+#: Modules whose user-visible words are not yet in the catalogue (issue 10): the scan skips them.
+#: Remove a module from this set once its labels, messages and errors come from the catalogue.
+NOT_YET_MIGRATED = {
+    "cli.py",
+    "config.py",
+    "demo/activities.py",
+    "demo/dataset.py",
+    "demo/setting.py",
+    "demo/workbooks.py",
+    "errors.py",
+    "geography/population.py",
+    "geography/reference.py",
+    "geography/resolve.py",
+    "i18n.py",
+    "indicators/access.py",
+    "indicators/communes.py",
+    "indicators/planning.py",
+    "indicators/rates.py",
+    "indicators/relay_comparison.py",
+    "indicators/scope.py",
+    "indicators/trends.py",
+    "intake/columns.py",
+    "intake/ingest.py",
+    "intake/losses.py",
+    "intake/personal_data.py",
+    "intake/pseudonymise.py",
+    "intake/readers.py",
+    "intake/schema.py",
+    "intake/validate.py",
+    "intake/xlsx.py",
+    "outcomes/analysis.py",
+    "outcomes/commands.py",
+    "outcomes/groups.py",
+    "outcomes/instruments.py",
+    "outcomes/questionnaire_form.py",
+    "outcomes/scoring.py",
+    "outcomes/statistics.py",
+    "outcomes/validate.py",
+    "privacy/audit.py",
+    "privacy/checks.py",
+    "privacy/equations.py",
+    "privacy/export.py",
+    "privacy/joint_inputs.py",
+    "privacy/linked.py",
+    "privacy/links.py",
+    "privacy/masked.py",
+    "privacy/publication.py",
+    "privacy/published_columns.py",
+    "privacy/published_csv.py",
+    "privacy/suppress.py",
+    "report/build.py",
+    "report/content.py",
+    "report/exploration.py",
+    "report/exploration_views.py",
+    "report/exported_images.py",
+    "report/kernel_pool.py",
+    "report/pdf.py",
+    "report/site_pages.py",
+    "workbooks/assemble.py",
+    "workbooks/feedback.py",
+    "workbooks/reader.py",
+    "workbooks/registry.py",
+    "workbooks/template.py",
+}
+#: Every other module of the package is scanned.
+MIGRATED = sorted(p for p in PACKAGE.rglob("*.py")
+                  if p.relative_to(PACKAGE).as_posix() not in NOT_YET_MIGRATED)
 
 #: French-looking strings that are not reader text, with why.
 ALLOWED: dict[str, set[str]] = {
