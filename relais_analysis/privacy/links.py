@@ -47,6 +47,7 @@ import pandas as pd
 
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import PrivacyError
+from relais_analysis.texts import text_pair
 from relais_analysis.privacy.outcome_links import is_outcome_table, outcome_cells, outcome_relations
 
 __all__ = ["HIERARCHY", "PARTITIONS", "RATES", "Key", "Cell", "Relation", "LinkedSystem", "build_system",
@@ -225,11 +226,8 @@ def _add_cell(system: LinkedSystem, key: Key, value: object, cell: Cell, strict:
         system.values[key] = value
     elif not (_is_na(value) or _is_masked(old) or _is_masked(value) or old == value):
         if strict:
-            raise PrivacyError(
-                f"Lien incohérent entre tableaux : {key} vaut {old!r} dans {system.tables_of(key)} et {value!r} "
-                f"dans {cell[0]}/{cell[1]}.",
-                f"Inconsistent link between tables: {key} is {old!r} in {system.tables_of(key)} and {value!r} "
-                f"in {cell[0]}/{cell[1]}.")
+            raise PrivacyError(*text_pair("privacy_error.inconsistent_link", quantity=key, old=old,
+                                          tables=system.tables_of(key), value=value, where=f"{cell[0]}/{cell[1]}"))
         # tables written with other rules: this cell is not the same quantity, keep it apart
         system.conflicts.append(f"{key}: {old!r} / {value!r} ({cell[0]}/{cell[1]})")
         key = (key[0], f"{key[1]}#{cell[0]}/{cell[1]}", *key[2:])
