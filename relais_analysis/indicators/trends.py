@@ -9,8 +9,8 @@ change figures, which compare two full years only (a partial year is never set
 against a full one). A change is masked when either of its counts is.
 
 The table's links (each count is a quantity of Wallonia's linked system; a change is
-``count = (1 + change) * previous count``) are declared in
-:mod:`relais_analysis.privacy.links`.
+``count = (1 + change) * previous count``) are declared with the other links
+(:mod:`relais_analysis.privacy.links`: its cells in ``link_cells``, the change in ``link_rules.RATES``).
 
 >>> is_partial_year(2025, dt.date(2025, 10, 31)), is_partial_year(2024, dt.date(2025, 10, 31))
 (True, False)
