@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.geography import reference
 from relais_analysis.indicators.communes import communes_of_year, representative_xy, share, with_region, xy
 from relais_analysis.indicators.territory import relay_points
@@ -54,12 +55,7 @@ def check_detour_factor(detour_factor: object) -> float:
     except (TypeError, ValueError):
         value = float("nan")
     if not np.isfinite(value) or value < 1.0:
-        raise ParameterError(
-            f"Facteur de détour invalide : {detour_factor!r}. Attendu : un nombre >= 1 "
-            "(1 = ligne droite ; ~1,3 pour la route en Wallonie rurale).",
-            f"Invalid detour factor: {detour_factor!r}. Expected a number >= 1 "
-            "(1 = straight line; ~1.3 for roads in rural Wallonia).",
-        )
+        raise ParameterError(*text_pair("indicator_error.invalid_detour_factor", value=detour_factor))
     return value
 
 
@@ -76,10 +72,7 @@ def check_radius(value: object, name: str = "radius_km") -> float:
     except (TypeError, ValueError):
         number = float("nan")
     if not np.isfinite(number) or number <= 0:
-        raise ParameterError(
-            f"{name} invalide : {value!r}. Attendu : un nombre de km strictement positif (p. ex. 10).",
-            f"Invalid {name}: {value!r}. Expected a strictly positive number of km (e.g. 10).",
-        )
+        raise ParameterError(*text_pair("indicator_error.invalid_radius", name=name, value=value))
     return number
 
 
@@ -191,7 +184,7 @@ def population_within(
         radii_km = [radii_km]
     radii = sorted({check_radius(r, "radius_km") for r in radii_km})
     if not radii:
-        raise ParameterError("Aucun rayon donné (radii_km vide).", "No radius given (empty radii_km).")
+        raise ParameterError(*text_pair("indicator_error.no_radius"))
     year = reference.check_year(year)
     distances = _access_distances(dataset, year, check_detour_factor(detour_factor), None)
     names = reference.communes_table(year).set_index("nis")["province_name"]

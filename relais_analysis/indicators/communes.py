@@ -20,6 +20,7 @@ import pandas as pd
 
 from relais_analysis.config import WALLONIA_NIS
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.geography import reference
 
 __all__ = ["COMMUNE_COLUMNS", "WALLONIA_NAME", "communes_of_year", "households_by_commune", "representative_xy",
@@ -129,10 +130,7 @@ def households_by_commune(households: pd.DataFrame, year: int) -> pd.DataFrame:
     required = {"nis", "households_total", "households_single_parent"}
     if not isinstance(households, pd.DataFrame) or not required <= set(households.columns):
         found = list(households.columns) if isinstance(households, pd.DataFrame) else type(households).__name__
-        raise ParameterError(
-            f"Table des ménages invalide : colonnes attendues {sorted(required)}, trouvé {found!r}.",
-            f"Invalid households table: expected columns {sorted(required)}, found {found!r}.",
-        )
+        raise ParameterError(*text_pair("indicator_error.invalid_households", expected=sorted(required), found=found))
     frame = pd.DataFrame(
         {
             "nis": reference.codes_to_year(households["nis"].astype("string").str.strip(), year).to_numpy(),

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.geography import reference
 from relais_analysis.indicators.access import check_detour_factor, check_radius, distance_km
 from relais_analysis.indicators.communes import communes_of_year, households_by_commune, representative_xy
@@ -96,8 +97,7 @@ def next_relay_suggestions(
     """
     year = reference.check_year(year)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ParameterError(f"k invalide : {k!r}. Attendu : un entier >= 1.",
-                             f"Invalid k: {k!r}. Expected an integer >= 1.")
+        raise ParameterError(*text_pair("indicator_error.invalid_k", k=k))
     radius = check_radius(radius_km, "radius_km")
     detour = check_detour_factor(detour_factor)
     province = reference.check_province(province)
@@ -113,10 +113,7 @@ def next_relay_suggestions(
         mapped = communes["nis"].map(hh)
         missing = sorted(communes.loc[demand_mask & mapped.isna().to_numpy(), "nis"])
         if missing:
-            raise ParameterError(
-                f"Ménages monoparentaux absents pour des communes non couvertes : {missing[:10]}.",
-                f"Single-parent households missing for uncovered communes: {missing[:10]}.",
-            )
+            raise ParameterError(*text_pair("indicator_error.missing_households", codes=missing[:10]))
         weights = mapped.fillna(0).to_numpy(dtype="int64")
 
     xy = representative_xy(communes)

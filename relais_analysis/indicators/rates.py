@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.geography import reference
 from relais_analysis.indicators.communes import communes_of_year, households_by_commune
 from relais_analysis.indicators.territory import active_relays, territory_communes
@@ -23,10 +24,7 @@ __all__ = ["reach_rates", "territory_vs_residence"]
 
 def _check_count(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ParameterError(
-            f"{name} invalide : {value!r}. Attendu : un entier positif ou nul.",
-            f"Invalid {name}: {value!r}. Expected a non-negative integer.",
-        )
+        raise ParameterError(*text_pair("indicator_error.invalid_count", name=name, value=value))
     return int(value)
 
 
@@ -101,28 +99,19 @@ def reach_rates(
     min_households = _check_count(min_households, "min_households")
     if not isinstance(parents_by_commune, pd.Series):
         kind = type(parents_by_commune).__name__
-        raise ParameterError(
-            f"parents_by_commune doit être une Series indexée par code REFNIS ; reçu {kind}.",
-            f"parents_by_commune must be a Series indexed by REFNIS code; got {kind}.",
-        )
+        raise ParameterError(*text_pair("indicator_error.parents_not_series", kind=kind))
     counts = pd.to_numeric(parents_by_commune, errors="coerce")
     index = pd.Series(parents_by_commune.index, dtype="string")
     known = index.notna().to_numpy()
     counts, index = counts[known], index[known]
     if counts.isna().any() or (counts < 0).any() or (counts != counts.round()).any():
-        raise ParameterError(
-            "parents_by_commune doit contenir des nombres entiers positifs ou nuls.",
-            "parents_by_commune must hold non-negative whole numbers.",
-        )
+        raise ParameterError(*text_pair("indicator_error.parents_not_counts"))
     codes = reference.codes_to_year(index.str.strip().reset_index(drop=True), year).astype(str)
     parents = pd.Series(counts.to_numpy(), index=codes.to_numpy()).groupby(level=0).sum()
     all_codes = set(reference.communes_table(year)["nis"])
     unknown = sorted(set(parents.index) - all_codes)
     if unknown:
-        raise ParameterError(
-            f"Codes de commune inconnus en {year} dans parents_by_commune : {unknown[:10]}.",
-            f"Unknown commune codes for {year} in parents_by_commune: {unknown[:10]}.",
-        )
+        raise ParameterError(*text_pair("indicator_error.unknown_commune_codes", year=year, codes=unknown[:10]))
     communes = pd.DataFrame(communes_of_year(year, province, dataset.population)[["nis", "name_fr", "province_nis",
                                                                                  "population"]])
     out = communes.reset_index(drop=True)

@@ -13,6 +13,7 @@ import dataclasses
 
 from relais_analysis.geography import reference
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.intake.dataset import Dataset
 
 __all__ = ["for_province", "for_relay", "relay_province"]
@@ -56,10 +57,7 @@ def for_relay(dataset: Dataset, relay_id: str) -> Dataset:
     """
     known = list(dataset.relays["relay_id"])
     if relay_id not in known:
-        raise ParameterError(
-            f"Relais inconnu : {relay_id!r}. Relais du jeu de données : {', '.join(known)}.",
-            f"Unknown relay: {relay_id!r}. Relays in the dataset: {', '.join(known)}.",
-        )
+        raise ParameterError(*text_pair("indicator_error.unknown_relay", relay=relay_id, known=", ".join(known)))
     return _restrict(dataset, {relay_id}, {"relay_id": relay_id})
 
 

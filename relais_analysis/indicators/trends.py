@@ -9,8 +9,8 @@ change figures, which compare two full years only (a partial year is never set
 against a full one). A change is masked when either of its counts is.
 
 The table's links (each count is a quantity of Wallonia's linked system; a change is
-``count = (1 + change) * previous count``) are declared in
-:mod:`relais_analysis.privacy.links`.
+``count = (1 + change) * previous count``) are declared with the other links
+(:mod:`relais_analysis.privacy.links`: its cells in ``link_cells``, the change in ``link_rules.RATES``).
 
 >>> is_partial_year(2025, dt.date(2025, 10, 31)), is_partial_year(2024, dt.date(2025, 10, 31))
 (True, False)
@@ -106,12 +106,11 @@ def programme_trends(tables: object, as_of: dt.date, *, since: int | None = None
         The tables are not protected, or lack ``reach_per_year``.
     """
     if not getattr(tables, "published", False):
-        raise ParameterError("Les tendances se calculent sur des tableaux protégés.",
-                             "Trends are computed from protected tables.")
+        raise ParameterError(*i18n.text_pair("indicator_error.trends_need_protected"))
     try:
         reach = tables.tables["reach_per_year"]
     except (AttributeError, KeyError):
-        raise ParameterError("Tableau reach_per_year absent.", "Table reach_per_year missing.") from None
+        raise ParameterError(*i18n.text_pair("indicator_error.no_reach_per_year")) from None
     since = PROGRAMME_START.year if since is None else int(since)
     newret = tables.tables.get("new_vs_returning")
     by_year = {} if newret is None else {int(r["year"]): r for r in newret.to_dict("records")}

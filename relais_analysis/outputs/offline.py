@@ -12,7 +12,8 @@ awesome-markers, and d3 for branca legends). This module
 2. replaces each CDN tag by the same file vendored from npm under
    ``relais_analysis/vendor/`` (see ``scripts/vendor_assets.py`` and ``MANIFEST.json``),
    with the images of ``leaflet.css`` turned into ``data:`` URIs (:func:`inline_assets`);
-3. refuses to write a page in which an external URL remains (:func:`save_offline_map`).
+3. refuses to write a page in which an external URL remains (:func:`save_offline_map`;
+   the scan for external URLs is :mod:`relais_analysis.outputs.offline_scan`).
 
 Default ``folium.Marker`` icons are not supported offline (Leaflet derives their image
 path from the CSS, which no longer has one once inlined): use ``CircleMarker``.
@@ -29,7 +30,6 @@ import json
 import mimetypes
 import re
 from functools import lru_cache
-from html.parser import HTMLParser
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -39,6 +39,7 @@ import folium
 
 from relais_analysis import i18n
 from relais_analysis.errors import RelaisError
+from relais_analysis.outputs.offline_scan import TagFinder, external_urls
 
 __all__ = [
     "OFFLINE_CSS",
@@ -72,22 +73,6 @@ _VENDOR_DIR = "vendor"
 #: evaluated by Jinja (folium 0.20 re-renders each element's output as a template: ``{{ 7*7 }}`` shows 49).
 _EXTRA_ENTITIES = {"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
 
-_HOST = r"[A-Za-z0-9\[]"  # first character of a host after "//"
-_EXTERNAL = rf"(?:https?:)?//{_HOST}"
-_EXTERNAL_PATTERNS: tuple[re.Pattern[str], ...] = (
-    # attributes, also inside JS strings where quotes are escaped (src=\"https://...\")
-    re.compile(
-        r"\b(?:src|href|srcset|poster|action|formaction|background|data|xlink:href)"
-        rf"\s*=\s*\\?[\"']?\s*({_EXTERNAL}[^\s\"'<>\\]*)",
-        re.IGNORECASE,
-    ),
-    # CSS url(...) and @import "..."
-    re.compile(rf"url\(\s*\\?[\"']?\s*({_EXTERNAL}[^\s\"')\\]*)", re.IGNORECASE),
-    re.compile(rf"@import\s+\\?[\"']\s*({_EXTERNAL}[^\s\"'\\]*)", re.IGNORECASE),
-    # JS string literals that are a URL (tile layers, image overlays, fetch(...))
-    re.compile(rf"[\"'`]\s*({_EXTERNAL}[^\s\"'`\\]*)"),
-)
-_URL_ATTRIBUTES = frozenset({"src", "href", "srcset", "poster", "data", "action", "formaction"})
 _SOURCE_MAP = re.compile(r"\n?[ \t]*//[#@] sourceMappingURL=[^\n]*\s*$")
 _CSS_URL = re.compile(r"url\(\s*([\"']?)([^\"')]+)\1\s*\)")
 
@@ -303,57 +288,6 @@ def _inline_tag(url: str) -> str:
     return f"<script>/* {entry['source']} ({entry['licence']}) */\n{text}\n</script>"
 
 
-class _TagFinder(HTMLParser):
-    """Locate ``<script src>`` elements and ``<link href>`` tags with their offsets."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
-        self._source = source
-        self._open_script: tuple[int, str] | None = None
-        #: (start, end, url) of each element loading an external resource
-        self.loads: list[tuple[int, int, str]] = []
-        #: every src/href attribute value of a real tag
-        self.attributes: list[str] = []
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._offset()
-        end = start + len(self.get_starttag_text() or "")
-        values = {name: value or "" for name, value in attrs}
-        self.attributes.extend(
-            value for name, value in attrs if name in _URL_ATTRIBUTES and value
-        )
-        if tag == "script" and values.get("src"):
-            self._open_script = (start, values["src"].strip())
-        elif tag == "link" and values.get("href"):
-            self.loads.append((start, end, values["href"].strip()))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._open_script is not None:
-            start, url = self._open_script
-            end = self._source.index(">", self._offset()) + 1
-            self.loads.append((start, end, url))
-            self._open_script = None
-
-
-def _external_urls(html: str) -> list[str]:
-    """External URLs (http, https, protocol-relative) that ``html`` would load or link."""
-    finder = _TagFinder(html)
-    finder.feed(html)
-    finder.close()
-    found = [v for v in finder.attributes if re.match(_EXTERNAL, v.strip())]
-    for pattern in _EXTERNAL_PATTERNS:
-        found.extend(m.group(1) for m in pattern.finditer(html))
-    return sorted(set(found))
-
-
 def inline_assets(html: str) -> str:
     """Replace CDN ``<script src>``/``<link href>`` tags by the vendored files, inline.
 
@@ -382,7 +316,7 @@ def inline_assets(html: str) -> str:
         If any external URL remains (an unknown CDN asset, tiles, an image or a link in
         a popup...), listing them, or if a vendored file is missing.
     """
-    finder = _TagFinder(html)
+    finder = TagFinder(html)
     finder.feed(html)
     finder.close()
     known = _manifest()
@@ -397,7 +331,7 @@ def inline_assets(html: str) -> str:
         cursor = end
     pieces.append(html[cursor:])
     skeleton.append(html[cursor:])
-    remaining = _external_urls("".join(skeleton))
+    remaining = external_urls("".join(skeleton))
     if remaining:
         listed = ", ".join(remaining)
         raise OfflineAssetError(

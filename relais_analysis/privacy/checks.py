@@ -19,6 +19,7 @@ from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.intake.personal_data import personal_header_kind
 from relais_analysis.intake.schema import fold
 from relais_analysis.privacy.masked import check_threshold, is_missing, is_number
+from relais_analysis.texts import text_pair
 
 __all__ = [
     "FORBIDDEN_COLUMNS",
@@ -65,15 +66,10 @@ def check_columns(table: pd.DataFrame, columns: Iterable[Hashable]) -> list[Hash
     present = list(table.columns)
     missing = [c for c in columns if c not in present]
     if missing:
-        raise ParameterError(
-            f"Colonnes absentes du tableau : {missing!r}. Colonnes présentes : {present!r}.",
-            f"Columns missing from the table: {missing!r}. Columns present: {present!r}.",
-        )
+        raise ParameterError(*text_pair("privacy_error.missing_columns", missing=missing, present=present))
     duplicated = sorted({str(c) for c in columns if present.count(c) > 1 or columns.count(c) > 1})
     if duplicated:
-        raise ParameterError(
-            f"Colonnes en double : {duplicated!r}.", f"Duplicated columns: {duplicated!r}."
-        )
+        raise ParameterError(*text_pair("privacy_error.duplicated_columns", duplicated=duplicated))
     return columns
 
 
@@ -149,13 +145,8 @@ def check_publishable(
     names = list(table.columns) + [n for n in table.index.names if n is not None]
     identifiers = [n for n in names if is_identifier_column(n)]
     if identifiers:
-        raise PrivacyError(
-            f"Colonnes identifiant des personnes, interdites à la publication : {identifiers!r}. "
-            "Retirez-les avant de publier (table.drop(columns=...)).",
-            f"Columns identifying people cannot be published: {identifiers!r}. "
-            "Drop them before publishing (table.drop(columns=...)).",
-            column=str(identifiers[0]),
-        )
+        raise PrivacyError(*text_pair("privacy_error.identifier_columns", identifiers=identifiers),
+                           column=str(identifiers[0]))
     if count_columns is None:
         positions = [k for k in range(table.shape[1]) if _looks_like_counts(table.iloc[:, k])]
     else:
@@ -171,12 +162,6 @@ def check_publishable(
         if small:
             shown = ", ".join(f"{_plain(label)!r} ({_plain(v)!r})" for label, v in small[:5])
             more = f" (+{len(small) - 5})" if len(small) > 5 else ""
-            raise PrivacyError(
-                f"La colonne {column!r} contient des effectifs entre 1 et {threshold - 1} "
-                f"aux lignes {shown}{more}. Appliquez suppress_small_counts(table, "
-                f"[{column!r}, ...], threshold={threshold}) avant de publier.",
-                f"Column {column!r} holds counts between 1 and {threshold - 1} in rows "
-                f"{shown}{more}. Apply suppress_small_counts(table, [{column!r}, ...], "
-                f"threshold={threshold}) before publishing.",
-                column=str(column),
-            )
+            raise PrivacyError(*text_pair("privacy_error.small_counts", column=column, below=threshold - 1,
+                                          rows=shown, more=more, threshold=threshold),
+                               column=str(column))

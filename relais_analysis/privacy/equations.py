@@ -46,6 +46,7 @@ from typing import Any
 import pandas as pd
 
 from relais_analysis.errors import PrivacyError
+from relais_analysis.texts import text_pair
 
 __all__ = [
     "Cell",
@@ -240,12 +241,5 @@ def secondary_by_cycles(
                 break
         else:
             row, column = describe(cell)
-            raise PrivacyError(
-                f"Impossible de masquer la cellule (ligne {row!r}, colonne {column!r}) sans "
-                "masquer un zéro : elle se déduirait des totaux. Regroupez des lignes ou des "
-                "colonnes, ou ne publiez pas les totaux par ligne (additive_columns=False).",
-                f"Cannot mask the cell (row {row!r}, column {column!r}) without masking a "
-                "zero: it could be recomputed from the totals. Merge rows or columns, or do "
-                "not publish row totals (additive_columns=False).",
-                column=str(column),
-            )
+            raise PrivacyError(*text_pair("privacy_error.cannot_protect_cell", row=row, column=column),
+                               column=str(column))

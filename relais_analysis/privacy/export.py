@@ -17,6 +17,7 @@ from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
 from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import check_threshold, is_suppressed, masked_label
+from relais_analysis.texts import text_pair
 
 __all__ = ["resolve_threshold", "to_publishable_frame", "write_published_csv"]
 
@@ -35,10 +36,7 @@ def resolve_threshold(table: pd.DataFrame, threshold: int | None) -> int:
         return check_threshold(recorded if recorded is not None else DEFAULT_THRESHOLD)
     threshold = check_threshold(threshold)
     if recorded is not None and recorded != threshold:
-        raise ParameterError(
-            f"Le tableau a été masqué avec le seuil {recorded}, pas {threshold}.",
-            f"The table was masked with threshold {recorded}, not {threshold}.",
-        )
+        raise ParameterError(*text_pair("privacy_error.other_threshold", recorded=recorded, threshold=threshold))
     return threshold
 
 

@@ -13,10 +13,12 @@ render :data:`SUPPRESSED` as ``"n.p."`` (:func:`masked_label`) with the footnote
 "valeur non publiée pour protéger les petits effectifs" (:func:`footnote`), true for
 primary and secondary cells alike.
 
-This module is a leaf of the package (it imports only :mod:`relais_analysis.config`
-and :mod:`relais_analysis.errors`), so :mod:`relais_analysis.i18n` can recognise the
-sentinel without importing the rest of the privacy stage; the list of languages comes
-from :data:`relais_analysis.config.SUPPORTED_LANGS`, shared with ``i18n``.
+This module is a leaf of the package (it imports only :mod:`relais_analysis.config`,
+:mod:`relais_analysis.errors` and the text catalogue :mod:`relais_analysis.texts`), so
+:mod:`relais_analysis.i18n` can recognise the sentinel without importing the rest of the
+privacy stage; the list of languages comes from
+:data:`relais_analysis.config.SUPPORTED_LANGS`, shared with ``i18n``. Its messages and
+the footnote are in the catalogue (``privacy_error.*``, ``privacy.masked_footnote``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD, MIN_THRESHOLD, SUPPORTED_LANGS
 from relais_analysis.errors import ParameterError
+from relais_analysis.texts import text, text_pair
 
 __all__ = [
     "SUPPRESSED",
@@ -38,8 +41,6 @@ __all__ = [
     "is_suppressed",
     "masked_label",
 ]
-
-_NBSP = "\u00a0"
 
 
 # --------------------------------------------------------------------------- sentinel
@@ -117,26 +118,17 @@ def check_threshold(threshold: object) -> int:
         If ``threshold`` is not an integer or is below ``MIN_THRESHOLD`` (3).
     """
     if isinstance(threshold, (bool, np.bool_)) or not isinstance(threshold, numbers.Integral):
-        raise ParameterError(
-            f"Le seuil de masquage doit être un nombre entier, pas {threshold!r}.",
-            f"The masking threshold must be a whole number, not {threshold!r}.",
-        )
+        raise ParameterError(*text_pair("privacy_error.threshold_not_integer", threshold=threshold))
     if threshold < MIN_THRESHOLD:
-        raise ParameterError(
-            f"Seuil de masquage {threshold!r} trop bas : il doit être au moins "
-            f"{MIN_THRESHOLD} (valeur par défaut : {DEFAULT_THRESHOLD}).",
-            f"Masking threshold {threshold!r} is too low: it must be at least "
-            f"{MIN_THRESHOLD} (default: {DEFAULT_THRESHOLD}).",
-        )
+        raise ParameterError(*text_pair("privacy_error.threshold_too_low", threshold=threshold,
+                                        minimum=MIN_THRESHOLD, default=DEFAULT_THRESHOLD))
     return int(threshold)
 
 
 def _check_lang(lang: str) -> str:
     if lang not in SUPPORTED_LANGS:
-        raise ParameterError(
-            f"Langue inconnue : {lang!r}. Valeurs possibles : {', '.join(SUPPORTED_LANGS)}.",
-            f"Unknown language: {lang!r}. Valid values: {', '.join(SUPPORTED_LANGS)}.",
-        )
+        raise ParameterError(*text_pair("privacy_error.unknown_language", language=lang,
+                                        valid=", ".join(SUPPORTED_LANGS)))
     return lang
 
 
@@ -179,10 +171,7 @@ def footnote(threshold: int = DEFAULT_THRESHOLD, lang: str = "fr") -> str:
     ParameterError
         If ``threshold`` is invalid or ``lang`` is not ``"fr"`` or ``"en"``.
     """
-    label = masked_label(threshold, lang)
-    if _check_lang(lang) == "fr":
-        return f"{label}{_NBSP}: valeur non publiée pour protéger les petits effectifs"
-    return f"{label}: value not published to protect small counts"
+    return text("privacy.masked_footnote", _check_lang(lang), label=masked_label(threshold, lang))
 
 
 # --------------------------------------------------------------------------- cell helpers

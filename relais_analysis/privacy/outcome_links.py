@@ -46,6 +46,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from relais_analysis.privacy.link_rules import RATES as LINK_RATES
+
 __all__ = ["OUTCOME_COUNTS", "apply_outcome_masks", "is_outcome_table", "mask_estimates", "outcome_cells", "outcome_count_columns",
            "outcome_relations"]
 
@@ -238,7 +240,6 @@ def apply_outcome_masks(name: str, frame: pd.DataFrame, system: object, masked: 
     """An outcome table with the masks of a joint protection (``masked`` quantities of ``system``), estimates of
     masked rows blanked (:func:`mask_estimates`); ``attrs`` count the masked cells and rates."""
     from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
-    from relais_analysis.privacy.links import RATES as LINK_RATES
 
     result = frame.copy()
     hidden: dict[str, list[bool]] = {}

@@ -30,6 +30,7 @@ from relais_analysis.privacy.equations import (
     secondary_by_groups,
 )
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold, is_missing, is_number, is_suppressed
+from relais_analysis.texts import text_pair
 
 __all__ = ["suppress_small_counts"]
 
@@ -37,24 +38,14 @@ __all__ = ["suppress_small_counts"]
 def _as_count(value: object, column: Hashable, label: Hashable) -> Any:
     """Return ``value`` as a Python int, or ``pd.NA``; refuse anything else."""
     if value is SUPPRESSED:
-        raise ParameterError(
-            f"La colonne {column!r} (ligne {label!r}) est déjà masquée : appliquez "
-            "suppress_small_counts une seule fois, aux effectifs réels.",
-            f"Column {column!r} (row {label!r}) is already masked: apply "
-            "suppress_small_counts once, to the true counts.",
-            column=str(column),
-        )
+        raise ParameterError(*text_pair("privacy_error.already_masked", column=column, label=label),
+                             column=str(column))
     if is_missing(value):
         return pd.NA
     if is_number(value) and float(value).is_integer() and value >= 0:
         return int(value)
-    raise ParameterError(
-        f"La colonne {column!r} doit contenir des effectifs (entiers >= 0) ; "
-        f"trouvé {value!r} à la ligne {label!r}.",
-        f"Column {column!r} must hold counts (whole numbers >= 0); "
-        f"found {value!r} in row {label!r}.",
-        column=str(column),
-    )
+    raise ParameterError(*text_pair("privacy_error.not_a_count", column=column, value=value, label=label),
+                         column=str(column))
 
 
 def _row_position(table: pd.DataFrame, label: Hashable | None) -> int | None:
@@ -62,12 +53,7 @@ def _row_position(table: pd.DataFrame, label: Hashable | None) -> int | None:
         return None
     positions = np.flatnonzero(table.index == label)
     if len(positions) != 1:
-        raise ParameterError(
-            f"La ligne de total {label!r} doit apparaître exactement une fois dans l'index "
-            f"(trouvée {len(positions)} fois).",
-            f"The total row {label!r} must appear exactly once in the index "
-            f"(found {len(positions)} times).",
-        )
+        raise ParameterError(*text_pair("privacy_error.total_row_not_once", label=label, n=len(positions)))
     return int(positions[0])
 
 
@@ -88,18 +74,11 @@ def _suppress_rates(
             sources = [sources]
         check_columns(result, [rate])
         if rate in count_columns:
-            raise ParameterError(
-                f"La colonne {rate!r} ne peut pas être à la fois un effectif et un taux.",
-                f"Column {rate!r} cannot be both a count and a rate.",
-            )
+            raise ParameterError(*text_pair("privacy_error.count_and_rate", rate=rate))
         unknown = [s for s in sources if s not in count_columns]
         if unknown:
-            raise ParameterError(
-                f"Le taux {rate!r} doit être calculé à partir de colonnes d'effectifs "
-                f"({count_columns!r}) ; trouvé {unknown!r}.",
-                f"Rate {rate!r} must be computed from count columns ({count_columns!r}); "
-                f"found {unknown!r}.",
-            )
+            raise ParameterError(*text_pair("privacy_error.rate_not_from_counts", rate=rate,
+                                            count_columns=count_columns, unknown=unknown))
         hidden = np.zeros(len(result), dtype=bool)
         for source in sources:
             hidden |= result[source].map(is_suppressed).to_numpy(dtype=bool)
@@ -185,15 +164,9 @@ def suppress_small_counts(
     threshold = check_threshold(threshold)
     count_columns = check_columns(table, count_columns)
     if total_row is not None and not additive_rows:
-        raise ParameterError(
-            "total_row n'a de sens qu'avec additive_rows=True.",
-            "total_row only makes sense with additive_rows=True.",
-        )
+        raise ParameterError(*text_pair("privacy_error.total_row_needs_additive_rows"))
     if total_column is not None and (not additive_columns or total_column not in count_columns):
-        raise ParameterError(
-            "total_column doit être une des colonnes d'effectifs, avec additive_columns=True.",
-            "total_column must be one of the count columns, with additive_columns=True.",
-        )
+        raise ParameterError(*text_pair("privacy_error.total_column_not_a_count"))
     t_row = _row_position(table, total_row)
     t_col = count_columns.index(total_column) if total_column is not None else None
 
