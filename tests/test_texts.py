@@ -84,7 +84,6 @@ NOT_YET_MIGRATED = {
     "workbooks/feedback.py",
     "workbooks/reader.py",
     "workbooks/registry.py",
-    "workbooks/template.py",
 }
 #: Every other module of the package is scanned.
 MIGRATED = sorted(p for p in PACKAGE.rglob("*.py")
@@ -97,9 +96,12 @@ ALLOWED: dict[str, set[str]] = {
     "indicators/tables.py": {"communes"},
     # the organisation's name, stripped from relay names by a regular expression
     "outputs/charts/cells.py": {r"^Relais Familles Mono\s*[–-]\s*"},
+    # the relay workbook's input contract: sheet names, the Lisez-moi labels the reader looks for,
+    # the wave values validate reads back (column headers are in the LAYOUT / QUESTIONNAIRE_BASE tables)
+    "workbooks/layout.py": {"Code du relais", "Données synthétiques", "entrée", "Activités", "Présences"},
 }
 #: Assignments whose strings are data, not reader text (the causal-wording checker's list).
-ALLOWED_ASSIGNMENTS = {"FORBIDDEN_PHRASES"}
+ALLOWED_ASSIGNMENTS = {"FORBIDDEN_PHRASES", "LAYOUT", "QUESTIONNAIRE_BASE"}
 #: Modules whose error messages (bilingual pairs at the raise site) are left to the migration of
 #: the errors; the outputs stage's messages are in the catalogue (``output_error.*``).
 ERRORS_NOT_MIGRATED = {"indicators/tables.py", "outcomes/sentences.py"}

@@ -21,7 +21,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from relais_analysis.workbooks.assemble import Assembly
 from relais_analysis.privacy.safe_csv import neutralise_cell, write_csv
-from relais_analysis.workbooks.template import GENDER_LABELS, LAYOUT, ROLE_LABELS, TYPE_LABELS
+from relais_analysis.workbooks.layout import GENDER_LABELS, LAYOUT, ROLE_LABELS, TYPE_LABELS
 
 __all__ = ["FEEDBACK_HEADERS", "suggestion_for", "write_feedback"]
 

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from relais_analysis.errors import InputDataError
 from relais_analysis.intake.personal_data import personal_header_kind
 from relais_analysis.intake.schema import TABLES, fold
-from relais_analysis.workbooks.template import LISTS_SHEET, README_SHEET, RELAY_LABEL, SYNTHETIC_LABEL
+from relais_analysis.workbooks.layout import LISTS_SHEET, README_SHEET, RELAY_LABEL, SYNTHETIC_LABEL
 
 __all__ = ["SheetData", "WorkbookData", "fold_header", "identify_relay", "read_workbook", "table_for_sheet"]
 
