@@ -58,7 +58,6 @@ NOT_YET_MIGRATED = {
     "outcomes/instruments.py",
     "outcomes/questionnaire_form.py",
     "outcomes/scoring.py",
-    "outcomes/statistics.py",
     "outcomes/validate.py",
     "privacy/audit.py",
     "privacy/checks.py",
