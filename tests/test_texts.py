@@ -52,7 +52,6 @@ NOT_YET_MIGRATED = {
     "intake/schema.py",
     "intake/validate.py",
     "intake/xlsx.py",
-    "outcomes/questionnaire_form.py",
     "privacy/audit.py",
     "privacy/checks.py",
     "privacy/equations.py",
