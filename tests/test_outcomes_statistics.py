@@ -12,9 +12,9 @@ from scipy import stats
 
 from relais_analysis.errors import ParameterError
 from relais_analysis.outcomes import load_instruments
+from relais_analysis.outcomes.estimators import _critical_k
 from relais_analysis.outcomes.statistics import (
     MIN_PAIRS,
-    _critical_k,
     attrition,
     cohen_dz,
     hodges_lehmann,

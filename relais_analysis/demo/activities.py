@@ -22,7 +22,8 @@ _TYPE_PULL = {"atelier_creatif": 1.0, "sortie_culturelle": 1.3, "plein_air": 1.2
 #: Probability that a child comes along when a parent attends, by type.
 CHILD_COMES = {"atelier_creatif": 0.75, "sortie_culturelle": 0.8, "plein_air": 0.85, "sejour": 0.95,
                "rencontre": 0.45, "information": 0.2, "evenement": 0.9, "autre": 0.6}
-_TITLES = {
+#: Synthetic activity titles by type (demo data, French as social workers write them).
+_DEMO_TITLES = {
     "atelier_creatif": ("Atelier peinture", "Atelier bricolage", "Atelier couture", "Atelier cuisine",
                         "Atelier poterie", "Atelier scrapbooking", "Atelier bijoux", "Atelier photo"),
     "sortie_culturelle": ("Sortie au musée", "Spectacle jeune public", "Sortie cinéma", "Visite d'un château",
@@ -90,17 +91,17 @@ def _type_mix_by_month() -> np.ndarray:
 
 
 def _title_table() -> np.ndarray:
-    width = max(len(v) for v in _TITLES.values())
+    width = max(len(v) for v in _DEMO_TITLES.values())
     table = np.zeros((len(TYPES), width))
     for i, t in enumerate(TYPES):
-        table[i, : len(_TITLES[t])] = 1.0 / len(_TITLES[t])
+        table[i, : len(_DEMO_TITLES[t])] = 1.0 / len(_DEMO_TITLES[t])
     return table
 
 
 def title_strings() -> np.ndarray:
     """Titles (n_types, widest list): row ``t`` holds the titles of type ``t``, padded with ``""``."""
-    width = max(len(v) for v in _TITLES.values())
-    return np.array([[*(_TITLES[t]), *([""] * (width - len(_TITLES[t])))] for t in TYPES], dtype=object)
+    width = max(len(v) for v in _DEMO_TITLES.values())
+    return np.array([[*(_DEMO_TITLES[t]), *([""] * (width - len(_DEMO_TITLES[t])))] for t in TYPES], dtype=object)
 
 
 def _activity_communes(rng: np.random.Generator, place: Places, relay: np.ndarray, date: np.ndarray,

@@ -42,11 +42,14 @@ from relais_analysis.demo.families import make_families
 from relais_analysis.demo.questionnaires import write_demo_questionnaires
 from relais_analysis.demo.setting import DEMO_AS_OF, DEMO_SEED, YEARS, Places
 from relais_analysis.geography import reference
+from relais_analysis.i18n import text
 from relais_analysis.intake.schema import TABLES
 
 __all__ = ["DEMO_AS_OF", "DEMO_SEED", "write_demo"]
 
-_TITLE = "Données synthétiques de démonstration – Relais Familles Mono"
+_TITLE = text("demo.title", "fr")
+#: Public name of a demo relay (synthetic data: the registry's relay names).
+_RELAY_NAME = "Relais Familles Mono – {town}"
 
 
 # --------------------------------------------------------------------------- public
@@ -120,7 +123,7 @@ def _relays_frame(place: Places) -> pd.DataFrame:
     names = reference.communes_table(2024).set_index("nis")["name_fr"]
     return pd.DataFrame({
         "relay_id": [r.relay_id for r in place.relays],
-        "name": [f"Relais Familles Mono – {names[r.nis]}" for r in place.relays],
+        "name": [_RELAY_NAME.format(town=names[r.nis]) for r in place.relays],
         "organisation": [r.organisation for r in place.relays],
         "commune": [r.nis for r in place.relays],
         "latitude": [f"{v:.5f}" for v in com["lat"]],

@@ -45,7 +45,7 @@ class Relay:
 
 
 #: The relays: real towns, fictitious host organisations.
-_RELAYS: tuple[Relay, ...] = (
+_DEMO_RELAYS: tuple[Relay, ...] = (
     Relay("R01", "25112", "Mutualité Solidaris – Brabant wallon", dt.date(2022, 3, 1), 12.5),
     Relay("R02", "25072", "Vie Féminine – Brabant wallon", dt.date(2022, 4, 1), 11.5),
     Relay("R03", "52011", "Mutualité Solidaris – Charleroi", dt.date(2022, 3, 1), 12.5),
@@ -93,17 +93,17 @@ class Places:
             "lat": web.y.to_numpy(), "lon": web.x.to_numpy(),
         })
         index = {code: i for i, code in enumerate(communes["nis"])}
-        relay_commune = np.array([index[r.nis] for r in _RELAYS])
+        relay_commune = np.array([index[r.nis] for r in _DEMO_RELAYS])
         territory = _territories(communes, relay_commune)
         takeover = np.zeros_like(territory)
-        ids = [r.relay_id for r in _RELAYS]
-        for i, relay in enumerate(_RELAYS):
+        ids = [r.relay_id for r in _DEMO_RELAYS]
+        for i, relay in enumerate(_DEMO_RELAYS):
             if relay.successor:
                 heir = ids.index(relay.successor)
                 takeover[heir] = territory[i] & ~territory[heir]
         population = (territory * communes["population"].to_numpy()).sum(axis=1)
         weight = np.sqrt(population)
-        return cls(_RELAYS, communes, relay_commune, territory, takeover, weight / weight.mean())
+        return cls(_DEMO_RELAYS, communes, relay_commune, territory, takeover, weight / weight.mean())
 
     def index(self, relay_id: str) -> int:
         return [r.relay_id for r in self.relays].index(relay_id)
@@ -121,12 +121,12 @@ def _territories(communes: pd.DataFrame, relay_commune: np.ndarray) -> np.ndarra
     rel = xy[relay_commune]
     dist = np.hypot(xy[:, None, 0] - rel[None, :, 0], xy[:, None, 1] - rel[None, :, 1]) / 1000
     province = communes["province_nis"].to_numpy()
-    radius = np.array([r.radius_km for r in _RELAYS])
+    radius = np.array([r.radius_km for r in _DEMO_RELAYS])
     reachable = (dist <= radius[None, :]) & (province[:, None] == province[relay_commune][None, :])
     masked = np.where(reachable, dist, np.inf)
     nearest = masked.argmin(axis=1)
     covered = reachable.any(axis=1)
-    territory = np.zeros((len(_RELAYS), len(communes)), dtype=bool)
+    territory = np.zeros((len(_DEMO_RELAYS), len(communes)), dtype=bool)
     territory[nearest[covered], np.flatnonzero(covered)] = True
     # Deliberate overlaps: the border communes nearly as close to a second relay.
     second = np.sort(masked, axis=1)[:, 1]

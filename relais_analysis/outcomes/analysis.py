@@ -14,6 +14,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.privacy.masked import check_threshold
 from relais_analysis.outcomes.groups import change_by_group
 from relais_analysis.outcomes.instruments import Instrument, load_instruments
@@ -97,11 +98,11 @@ def analyse_outcomes(questionnaires: pd.DataFrame, instruments: dict[str, Instru
     """
     threshold = check_threshold(threshold)
     if wave_from == wave_to:
-        raise ParameterError("Les deux vagues comparées doivent différer.", "The two waves compared must differ.")
+        raise ParameterError(*text_pair("outcome_error.same_waves"))
     instruments = instruments if instruments is not None else load_instruments()
     unknown = sorted(set(questionnaires["instrument"].dropna()) - set(instruments))
     if unknown:
-        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}.", f"Unknown instrument(s): {unknown}.")
+        raise ParameterError(*text_pair("outcome_error.unknown_instruments", unknown=unknown))
     res = OutcomeResults(instruments, wave_from, wave_to, lang, threshold)
     for inst_id, inst in instruments.items():
         rows = questionnaires.loc[questionnaires["instrument"] == inst_id]

@@ -9,17 +9,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from relais_analysis.i18n import text, text_pair
+
 __all__ = ["outcomes_args", "outcomes_run", "questionnaire_args", "questionnaire_run"]
+
+
+def _help(key: str) -> str:
+    """Bilingual help of an argument: ``"french / english"``."""
+    return " / ".join(text_pair(f"outcome_cli.help.{key}"))
 
 
 def questionnaire_args(p: argparse.ArgumentParser) -> None:
     """Arguments of ``relais questionnaire``."""
-    p.add_argument("out_dir", type=Path, help="dossier de sortie / output folder")
+    p.add_argument("out_dir", type=Path, help=_help("out_dir"))
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
-    p.add_argument("--no-pdf", action="store_true", help="HTML seulement / HTML only")
+    p.add_argument("--no-pdf", action="store_true", help=_help("no_pdf"))
     p.add_argument("--instruments", type=Path, default=None,
-                   help="dossier d'instruments supplémentaires / extra instrument folder")
-    p.add_argument("--only", nargs="+", default=None, help="instruments à inclure / instruments to include")
+                   help=_help("instruments"))
+    p.add_argument("--only", nargs="+", default=None, help=_help("only"))
 
 
 def questionnaire_run(args: argparse.Namespace) -> int:
@@ -31,8 +38,7 @@ def questionnaire_run(args: argparse.Namespace) -> int:
     instruments = load_instruments(*([args.instruments] if args.instruments else []))
     unknown = [i for i in (args.only or []) if i not in instruments]
     if unknown:
-        raise ParameterError(f"Instrument(s) inconnu(s) : {unknown}. Connus : {list(instruments)}.",
-                             f"Unknown instrument(s): {unknown}. Known: {list(instruments)}.")
+        raise ParameterError(*text_pair("outcome_cli.unknown_instruments", unknown=unknown, known=list(instruments)))
     for path in write_questionnaire(args.out_dir, lang=args.lang, pdf=not args.no_pdf, instruments=instruments,
                                     only=args.only):
         print(path)
@@ -41,11 +47,11 @@ def questionnaire_run(args: argparse.Namespace) -> int:
 
 def outcomes_args(p: argparse.ArgumentParser) -> None:
     """Arguments of ``relais outcomes``."""
-    p.add_argument("--year", type=int, required=True, help="année d'entrée des parents / entry year")
-    p.add_argument("--data", type=Path, required=True, help="dossier des données / data folder")
-    p.add_argument("--out", type=Path, required=True, help="dossier de sortie / output folder")
+    p.add_argument("--year", type=int, required=True, help=_help("year"))
+    p.add_argument("--data", type=Path, required=True, help=_help("data"))
+    p.add_argument("--out", type=Path, required=True, help=_help("out_dir"))
     p.add_argument("--lang", default="fr", choices=["fr", "en"])
-    p.add_argument("--threshold", type=int, default=5, help="seuil de masquage / masking threshold")
+    p.add_argument("--threshold", type=int, default=5, help=_help("threshold"))
 
 
 def outcomes_run(args: argparse.Namespace) -> int:
@@ -58,12 +64,11 @@ def outcomes_run(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     chapter = OutcomeChapter(dataset, args.year, lang=args.lang, threshold=threshold)
     if chapter.results is None:
-        print({"fr": f"Aucun questionnaire d'entrée en {args.year}.",
-               "en": f"No entry questionnaire in {args.year}."}[args.lang])
+        print(text("outcome_cli.no_entry", args.lang, year=args.year))
         return 0
     paths = chapter.write(args.out)
     print(chapter.results.note)
     for sentence in chapter.results.sentences + chapter.results.attrition_sentences:
         print(f"- {sentence}")
-    print(f"{len(paths)} fichier(s) / file(s): {args.out}")
+    print(text("outcome_cli.files_written", args.lang, n=len(paths), out=args.out))
     return 0

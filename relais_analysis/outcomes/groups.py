@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
+from relais_analysis.i18n import text
 from relais_analysis.intake.dataset import Dataset
 from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.privacy.suppress import suppress_small_counts
@@ -33,7 +34,9 @@ from relais_analysis.outcomes.statistics import MIN_PAIRS, paired_change
 __all__ = ["DOSE_BANDS", "NOT_PUBLISHED", "change_by_group", "participant_groups"]
 
 #: Note of a group whose number of pairs is masked (small, or masked to protect another group).
-NOT_PUBLISHED = "non publié (protection des petits effectifs)"
+NOT_PUBLISHED = text("outcome_group.not_published", "fr")
+#: Note of a group with too few pairs for an estimate.
+_INSUFFICIENT = text("outcome.chart.insufficient", "fr")
 
 #: Dose bands: label -> (min, max) activities attended between entry and follow-up.
 DOSE_BANDS = {"0": (0, 0), "1-2": (1, 2), "3-5": (3, 5), "6-9": (6, 9), "10+": (10, 10**9)}
@@ -123,5 +126,5 @@ def change_by_group(scored: pd.DataFrame, instrument: Instrument, groups: pd.Dat
     for col in ("hl_estimate", "hl_ci_low", "hl_ci_high"):
         masked[col] = masked[col].astype(object).where(~hide, pd.NA)
     masked_n = masked["n_pairs"].map(is_suppressed).to_numpy(bool)
-    masked["note"] = np.where(masked_n, NOT_PUBLISHED, np.where(hide, "effectif insuffisant", ""))
+    masked["note"] = np.where(masked_n, NOT_PUBLISHED, np.where(hide, _INSUFFICIENT, ""))
     return masked

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from relais_analysis import i18n
 from relais_analysis.config import package_dir
 from relais_analysis.errors import InputDataError
 
@@ -223,9 +224,14 @@ def _jsonschema():  # noqa: ANN202 - the jsonschema module
     return jsonschema
 
 
-def _fail(path: Path, fr: str, en: str) -> InstrumentError:
-    return InstrumentError(f"Définition d'instrument invalide : {fr}", f"Invalid instrument definition: {en}",
-                           file=path)
+def _fail(path: Path, key: str, **fields: object) -> InstrumentError:
+    """The error of an invalid definition: ``instrument_error.invalid`` around ``instrument_error.<key>``."""
+    return _fail_with(path, i18n.text_pair(f"instrument_error.{key}", **fields))
+
+
+def _fail_with(path: Path, detail: tuple[str, str]) -> InstrumentError:
+    fr, en = (i18n.text("instrument_error.invalid", lang, detail=part) for lang, part in zip(("fr", "en"), detail))
+    return InstrumentError(fr, en, file=path)
 
 
 def _read(path: Path) -> dict:
@@ -233,22 +239,24 @@ def _read(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise _fail(path, f"fichier illisible ({exc}).", f"unreadable file ({exc}).") from exc
+        raise _fail(path, "unreadable", error=exc) from exc
     if not isinstance(data, dict):
-        raise _fail(path, "le fichier doit décrire un objet (clé: valeur).", "the file must hold a mapping.")
+        raise _fail(path, "not_mapping")
     errors = sorted(_jsonschema().Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
-        where = "/".join(str(p) for p in err.path) or "(racine/root)"
-        raise _fail(path, f"{where} : {err.message}.", f"{where}: {err.message}.")
+        where = "/".join(str(p) for p in err.path) or i18n.text("instrument_error.root")
+        raise _fail(path, "schema", where=where, message=err.message)
     return data
 
 
-def _check_range(path: Path, what: str, low: float, high: float, lo_ok: float, hi_ok: float) -> None:
+def _check_range(path: Path, what: tuple[str, str], low: float, high: float, lo_ok: float, hi_ok: float) -> None:
+    """Refuse a stated range that the item points do not give; ``what`` is (french, english)."""
     if low != lo_ok or high != hi_ok:
-        raise _fail(path, f"{what} : les points des items donnent {lo_ok:g}-{hi_ok:g}, le fichier annonce "
-                          f"{low:g}-{high:g}.",
-                    f"{what}: item points give {lo_ok:g}-{hi_ok:g}, the file states {low:g}-{high:g}.")
+        given, stated = f"{lo_ok:g}-{hi_ok:g}", f"{low:g}-{high:g}"
+        fr, en = (i18n.text("instrument_error.range", lang, what=name, given=given, stated=stated)
+                  for lang, name in zip(("fr", "en"), what))
+        raise _fail_with(path, (fr, en))
 
 
 def _build(path: Path, data: dict) -> Instrument:
@@ -258,55 +266,49 @@ def _build(path: Path, data: dict) -> Instrument:
                      for o in options)
         codes = [o.code for o in opts]
         if len(set(codes)) != len(codes):
-            raise _fail(path, f"codes en double dans {name!r}.", f"duplicate codes in {name!r}.")
+            raise _fail(path, "duplicate_codes", name=repr(name))
         if any(o.points is None and not o.missing for o in opts):
-            raise _fail(path, f"{name!r} : chaque réponse non manquante doit avoir des points.",
-                        f"{name!r}: every non-missing answer needs points.")
+            raise _fail(path, "points_needed", name=repr(name))
         sets[name] = opts
     items = []
     for it in data["items"]:
         if it["answers"] not in sets:
-            raise _fail(path, f"item {it['id']!r} : jeu de réponses inconnu {it['answers']!r}.",
-                        f"item {it['id']!r}: unknown answer set {it['answers']!r}.")
+            raise _fail(path, "unknown_answer_set", item=repr(it["id"]), answers=repr(it["answers"]))
         items.append(Item(it["id"], it["fr"], it["en"], it["answers"], sets[it["answers"]],
                           bool(it.get("reverse", False)), it.get("subscale")))
     ids = [i.id for i in items]
     if len(set(ids)) != len(ids):
-        raise _fail(path, "identifiants d'items en double.", "duplicate item ids.")
+        raise _fail(path, "duplicate_items")
     score = data["score"]
     mins = [min(p for p in i.points_by_code().values() if p is not None) for i in items]
     maxs = [max(p for p in i.points_by_code().values() if p is not None) for i in items]
-    _check_range(path, "score", score["min"], score["max"], sum(mins), sum(maxs))
+    _check_range(path, ("score", "score"), score["min"], score["max"], sum(mins), sum(maxs))
     if score["max_missing"] >= len(items):
-        raise _fail(path, "max_missing doit être inférieur au nombre d'items.",
-                    "max_missing must be below the number of items.")
+        raise _fail(path, "max_missing")
     bands = tuple(Band(b["id"], b["min"], b["max"], b["fr"], b["en"]) for b in score.get("bands", []))
     if bands:
         expected_starts = [score["min"]] + [b.max + 1 for b in bands[:-1]]
         step_ok = all(b.min == start for b, start in zip(bands, expected_starts))
         if not step_ok or bands[-1].max != score["max"] or any(b.min > b.max for b in bands):
-            raise _fail(path, "les bandes doivent couvrir le score sans trou ni chevauchement.",
-                        "bands must cover the score range without gap or overlap.")
+            raise _fail(path, "bands")
     subscales = []
     for sid, sub in (data.get("subscales") or {}).items():
         members = [i for i in items if i.subscale == sid]
         if not members:
-            raise _fail(path, f"sous-échelle {sid!r} sans item.", f"subscale {sid!r} has no item.")
-        _check_range(path, f"sous-échelle {sid}", sub["min"], sub["max"],
+            raise _fail(path, "empty_subscale", subscale=repr(sid))
+        _check_range(path, i18n.text_pair("instrument_error.subscale", subscale=sid), sub["min"], sub["max"],
                      sum(mins[ids.index(i.id)] for i in members), sum(maxs[ids.index(i.id)] for i in members))
         subscales.append(Subscale(sid, sub["fr"], sub["en"], sub["min"], sub["max"], sub["max_missing"],
                                   tuple(i.id for i in members)))
     unknown = {i.subscale for i in items if i.subscale} - {s.id for s in subscales}
     if unknown:
-        raise _fail(path, f"sous-échelle(s) non décrite(s) : {sorted(unknown)}.",
-                    f"undeclared subscale(s): {sorted(unknown)}.")
+        raise _fail(path, "undeclared_subscales", subscales=sorted(unknown))
     conversion = conv_name = None
     if score.get("conversion"):
         table = {float(raw): float(metric) for raw, metric in score["conversion"]["table"]}
         needed = {float(v) for v in np.arange(score["min"], score["max"] + 1)}
         if set(table) != needed:
-            raise _fail(path, "la table de conversion doit couvrir chaque score brut une fois.",
-                        "the conversion table must cover every raw score once.")
+            raise _fail(path, "conversion")
         conversion, conv_name = table, score["conversion"]["name"]
     return Instrument(
         id=data["id"], version=str(data["version"]), name_fr=data["name"]["fr"], name_en=data["name"]["en"],
@@ -332,7 +334,7 @@ def load_instrument(path: str | Path) -> Instrument:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise _fail(path, f"fichier illisible ({exc}).", f"unreadable file ({exc}).") from exc
+        raise _fail(path, "unreadable", error=exc) from exc
     return _load_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
@@ -371,16 +373,13 @@ def load_instruments(*folders: str | Path, bundled: bool = True) -> dict[str, In
     found: dict[str, Instrument] = {}
     for folder in dirs:
         if not folder.is_dir():
-            raise InstrumentError(f"Dossier d'instruments introuvable : {folder}.",
-                                  f"Instrument folder not found: {folder}.", file=folder)
+            raise InstrumentError(*i18n.text_pair("instrument_error.no_folder", folder=folder), file=folder)
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() not in {".yaml", ".yml", ".json"} or path.name.endswith(".schema.json"):
                 continue
             inst = load_instrument(path)
             if inst.id in found:
-                raise InstrumentError(
-                    f"Deux fichiers définissent l'instrument {inst.id!r} : {found[inst.id].path.name} et {path.name}.",
-                    f"Two files define instrument {inst.id!r}: {found[inst.id].path.name} and {path.name}.",
-                    file=path)
+                raise InstrumentError(*i18n.text_pair("instrument_error.defined_twice", instrument=repr(inst.id),
+                                                      first=found[inst.id].path.name, second=path.name), file=path)
             found[inst.id] = inst
     return found

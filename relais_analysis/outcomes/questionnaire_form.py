@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from relais_analysis.i18n import check_lang
+from relais_analysis.i18n import check_lang, text
 from relais_analysis.outcomes.instruments import Instrument, load_instruments
 from relais_analysis.outcomes.sentences import translation_flag
 
@@ -39,20 +39,8 @@ td.q{width:46%}td.a{text-align:center;white-space:nowrap}
 section{break-inside:avoid-page}
 """
 
-_TEXT = {
-    "fr": {"title": "Questionnaire – Relais Familles Mono", "code": "Code participant (pseudonyme)",
-           "date": "Date", "wave": "Moment", "waves": "□ entrée   □ suivi (6 mois)   □ sortie",
-           "intro": "Merci de répondre à chaque question en cochant une seule case. Il n'y a pas de bonne ou de "
-                    "mauvaise réponse. Vos réponses restent anonymes : seul votre code figure sur cette feuille.",
-           "question": "Question", "period": "Période", "sources": "Sources, licences et règles de score",
-           "codes": "Les petits chiffres à côté des cases sont les codes à saisir dans la table questionnaires."},
-    "en": {"title": "Questionnaire – Relais Familles Mono", "code": "Participant code (pseudonym)",
-           "date": "Date", "wave": "Time", "waves": "□ entry   □ follow-up (6 months)   □ exit",
-           "intro": "Please answer each question by ticking one box. There are no right or wrong answers. Your "
-                    "answers stay anonymous: only your code is on this sheet.",
-           "question": "Question", "period": "Period", "sources": "Sources, licences and scoring rules",
-           "codes": "The small numbers next to the boxes are the codes to enter in the questionnaires table."},
-}
+def _text(key: str, lang: str, **fields: object) -> str:
+    return text(f"questionnaire.{key}", lang, **fields)
 
 
 def _section(inst: Instrument, lang: str) -> str:
@@ -61,11 +49,10 @@ def _section(inst: Instrument, lang: str) -> str:
     if flag:
         parts.append(f'<p class="flag">{escape(flag)}</p>')
     for key in ("instructions", "recall_period"):
-        text = inst.text(key, lang)
-        if text:
-            label = f"{_TEXT[lang]['period']} : " if key == "recall_period" and lang == "fr" else (
-                f"{_TEXT[lang]['period']}: " if key == "recall_period" else "")
-            parts.append(f'<p class="instr">{escape(label + text)}</p>')
+        wording = inst.text(key, lang)
+        if wording:
+            line = _text("period", lang, text=wording) if key == "recall_period" else wording
+            parts.append(f'<p class="instr">{escape(line)}</p>')
     # one table per run of items sharing an answer set (columns = that set's options)
     runs: list[list] = []
     for item in inst.items:
@@ -77,7 +64,7 @@ def _section(inst: Instrument, lang: str) -> str:
     for run in runs:
         options = run[0].options
         head = "".join(f"<th>{escape(o.label(lang))}</th>" for o in options)
-        parts.append(f'<table><thead><tr><th>{_TEXT[lang]["question"]}</th>{head}</tr></thead><tbody>')
+        parts.append(f'<table><thead><tr><th>{_text("question", lang)}</th>{head}</tr></thead><tbody>')
         for item in run:
             number += 1
             cells = "".join(f'<td class="a"><span class="box"></span><span class="code">{o.code}</span></td>'
@@ -121,18 +108,18 @@ def questionnaire_html(instruments: dict[str, Instrument] | None = None, *, lang
     lang = check_lang(lang)
     instruments = instruments if instruments is not None else load_instruments()
     chosen = [instruments[i] for i in (only or list(instruments))]
-    text = _TEXT[lang]
-    meta = (f'<div class="meta"><div>{text["code"]}<br><span></span></div><div>{text["date"]}<br><span></span>'
-            f'</div><div>{text["wave"]}<br>{text["waves"]}</div></div>')
+    words = {key: _text(key, lang) for key in ("title", "code", "date", "wave", "waves", "intro", "sources", "codes")}
+    meta = (f'<div class="meta"><div>{words["code"]}<br><span></span></div><div>{words["date"]}<br><span></span>'
+            f'</div><div>{words["wave"]}<br>{words["waves"]}</div></div>')
     sources = "".join(
         f"<p><b>{escape(i.short_name)}</b> – {escape(i.raw['source']['reference'])} "
         f"<i>{escape(i.raw['source']['licence'])}</i> "
         f"{escape(i.text('translation_note', lang))} "
         f"{escape(i.raw['score']['missing_rule'][lang])}</p>" for i in chosen)
     body = "".join(_section(i, lang) for i in chosen)
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{text["title"]}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{text['title']}</h1>{meta}<p>{escape(text['intro'])}</p>"
-            f'{body}<div class="sources"><h2>{text["sources"]}</h2><p>{escape(text["codes"])}</p>{sources}</div>'
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{words["title"]}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{words['title']}</h1>{meta}<p>{escape(words['intro'])}</p>"
+            f'{body}<div class="sources"><h2>{words["sources"]}</h2><p>{escape(words["codes"])}</p>{sources}</div>'
             "</body></html>\n")
 
 

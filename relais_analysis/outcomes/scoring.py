@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.i18n import text_pair
 from relais_analysis.outcomes.instruments import Instrument
 
 __all__ = ["item_points", "score_questionnaires", "score_columns"]
@@ -37,11 +38,9 @@ def item_points(codes: pd.Series | np.ndarray, item_points_by_code: dict[int, fl
     known = np.array(sorted(item_points_by_code), dtype=float)
     bad = present & ~np.isin(values, known)
     if bad.any():
-        raise InputDataError(
-            f"Code de réponse impossible pour {item_id} : {values[bad][0]:g} (codes possibles : "
-            f"{', '.join(f'{k:g}' for k in known)}).",
-            f"Impossible answer code for {item_id}: {values[bad][0]:g} (valid codes: "
-            f"{', '.join(f'{k:g}' for k in known)}).", column=item_id or None)
+        codes = ", ".join(f"{k:g}" for k in known)
+        raise InputDataError(*text_pair("outcome_error.impossible_code", item=item_id, code=f"{values[bad][0]:g}",
+                                        codes=codes), column=item_id or None)
     out = np.full(values.shape, np.nan)
     for code, pts in item_points_by_code.items():
         if pts is not None:
@@ -94,9 +93,8 @@ def score_questionnaires(frame: pd.DataFrame, instrument: Instrument) -> pd.Data
     """
     missing_cols = [i for i in instrument.item_ids if i not in frame.columns]
     if missing_cols:
-        raise InputDataError(
-            f"Colonnes d'items absentes pour {instrument.id} : {missing_cols}.",
-            f"Item columns missing for {instrument.id}: {missing_cols}.")
+        raise InputDataError(*text_pair("outcome_error.missing_items", instrument=instrument.id,
+                                        columns=missing_cols))
     points = np.column_stack([item_points(frame[item.id].to_numpy(), item.points_by_code(), item.id)
                               for item in instrument.items]) if len(frame) else np.zeros((0, len(instrument.items)))
     out = frame.copy()

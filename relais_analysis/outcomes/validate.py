@@ -23,6 +23,7 @@ import pandas as pd
 
 from relais_analysis.config import PROGRAMME_START
 from relais_analysis.errors import InputDataError
+from relais_analysis.i18n import text, text_pair
 from relais_analysis.intake.personal_data import check_no_personal_data
 from relais_analysis.intake.readers import RawTable
 from relais_analysis.intake.schema import fold
@@ -47,6 +48,11 @@ BASE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _REQUIRED = ("participant_id", "wave", "instrument")
 _COLUMNS = ["table", "file", "sheet", "row", "column", "value", "reason_fr", "reason_en", "suggestion"]
+
+
+def _reason(key: str, **fields: object) -> tuple[str, str]:
+    """``(french, english)`` of ``questionnaire_error.<key>``: a rejection reason or an error."""
+    return text_pair(f"questionnaire_error.{key}", **fields)
 
 
 def _file(raw: RawTable) -> str:
@@ -99,8 +105,7 @@ def _map_headers(raw: RawTable, instruments: dict[str, Instrument], notes: list[
         if name is None:
             unmatched.append(header)
         elif name in mapping.values():
-            raise InputDataError(f"Deux colonnes désignent {name!r} (dont {header!r}). Gardez-en une seule.",
-                                 f"Two columns mean {name!r} (one is {header!r}). Keep only one.",
+            raise InputDataError(*_reason("two_columns", name=repr(name), header=repr(header)),
                                  file=raw.source, column=header)
         else:
             mapping[header] = name
@@ -109,10 +114,9 @@ def _map_headers(raw: RawTable, instruments: dict[str, Instrument], notes: list[
                            {h: ("date" if n == "wave" else n) for h, n in mapping.items()})
     missing = [c for c in _REQUIRED if c not in mapping.values()]
     if missing:
-        raise InputDataError(f"Colonne(s) obligatoire(s) absente(s) dans questionnaires : {missing}.",
-                             f"Required column(s) missing in questionnaires: {missing}.", file=raw.source)
+        raise InputDataError(*_reason("missing_columns", columns=missing), file=raw.source)
     if unmatched:
-        notes.append(f"{raw.source} : colonnes ignorées / ignored columns {unmatched}")
+        notes.append(text("questionnaire_error.ignored_columns", source=raw.source, columns=unmatched))
     return mapping
 
 
@@ -200,15 +204,14 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
     rows = _Rows(raw, strict)
     for blank in raw.blank_rows:
         if strict:
-            raise InputDataError("ligne vide", "empty row", file=raw.source, row=int(blank))
+            raise InputDataError(*_reason("empty_row"), file=raw.source, row=int(blank))
     for col in _REQUIRED:
-        rows.add(frame[col].isna().to_numpy(), col, frame[col], "valeur manquante", "missing value")
+        rows.add(frame[col].isna().to_numpy(), col, frame[col], *_reason("missing_value"))
     # participant
     known = participants.set_index("participant_id")["role"] if len(participants) else pd.Series(dtype="string")
     role = frame["participant_id"].map(known)
     rows.add((frame["participant_id"].notna() & role.isna()).to_numpy(), "participant_id", frame["participant_id"],
-             "participant inconnu dans la table participants (ou ligne rejetée)",
-             "unknown participant in table participants (or rejected row)")
+             *_reason("unknown_participant"))
     # instrument
     by_name = {}
     for inst in instruments.values():
@@ -216,13 +219,12 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
             by_name[fold(key)] = inst.id
     inst_id = _map_unique(frame["instrument"], lambda v: by_name.get(fold(v)))
     rows.add((frame["instrument"].notna() & inst_id.isna()).to_numpy(), "instrument", frame["instrument"],
-             f"instrument inconnu (connus : {', '.join(instruments)})",
-             f"unknown instrument (known: {', '.join(instruments)})")
+             *_reason("unknown_instrument", known=", ".join(instruments)))
     audience = _map_unique(inst_id, lambda i: instruments[i].audience)
     rows.add(((role == "child") & (audience == "adult")).to_numpy(), "instrument", frame["instrument"],
-             "un enfant ne peut pas répondre à un questionnaire pour adultes", "a child cannot answer an adult instrument")
+             *_reason("child_adult"))
     rows.add(((role == "parent") & (audience == "child")).to_numpy(), "instrument", frame["instrument"],
-             "un parent ne peut pas répondre à un questionnaire pour enfants", "a parent cannot answer a child instrument")
+             *_reason("parent_child"))
     # wave and date
     wave_text = frame["wave"].astype("string")
     wave = _map_unique(wave_text, canonical_wave)
@@ -231,17 +233,17 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
                                                                                  dtype="string")
     date = _parse_date(date_text)
     rows.add((date_text.notna() & date.isna()).to_numpy(), "date", date_text,
-             "date illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA)", "unreadable date (expected YYYY-MM-DD or DD/MM/YYYY)")
+             *_reason("unreadable_date"))
     rows.add((wave_text.notna() & wave.isna() & wave_date.isna()).to_numpy(), "wave", wave_text,
-             "vague inconnue (entree, suivi, sortie ou une date)", "unknown wave (entree, suivi, sortie or a date)")
+             *_reason("unknown_wave"))
     date = date.fillna(wave_date)
     rows.add(date.isna().to_numpy() & wave_text.notna().to_numpy(), "date", date_text,
-             "date manquante (colonne date, ou une date dans la colonne wave)",
-             "missing date (date column, or a date in the wave column)")
+             *_reason("missing_date"))
     rows.add((date < pd.Timestamp(PROGRAMME_START)).to_numpy(), "date", date_text.fillna(wave_text),
-             "date antérieure au lancement du programme (01/01/2022)", "date before the programme start (2022-01-01)")
+             *_reason("before_start"))
     rows.add((date > pd.Timestamp(as_of)).to_numpy(), "date", date_text.fillna(wave_text),
-             f"date postérieure à la date d'extraction ({as_of:%d/%m/%Y})", f"date after the extraction date ({as_of})")
+             text("questionnaire_error.after_extraction", "fr", date=f"{as_of:%d/%m/%Y}"),
+             text("questionnaire_error.after_extraction", "en", date=f"{as_of}"))
     # answers
     codes: dict[str, pd.Series] = {}
     for inst in instruments.values():
@@ -251,16 +253,15 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
             if item not in frame:
                 codes[item] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
                 continue
-            text = frame[item].astype("string")
-            mapped = _map_unique(text, lambda v, codes=lookup[item]: codes.get(fold(v)))
-            rows.add(mine & text.notna().to_numpy() & mapped.isna().to_numpy(), item, text,
-                     f"réponse impossible (réponses possibles : "
-                     f"{', '.join(f'{o.code} = {o.fr}' for o in inst.items[inst.item_ids.index(item)].options)})",
-                     f"impossible answer (possible answers: "
-                     f"{', '.join(f'{o.code} = {o.en}' for o in inst.items[inst.item_ids.index(item)].options)})")
-            rows.add(~mine & inst_id.notna().to_numpy() & text.notna().to_numpy(), item, text,
-                     f"réponse dans une colonne de l'instrument {inst.id}, pas de celui de la ligne",
-                     f"answer in a column of instrument {inst.id}, not the row's instrument")
+            answers = frame[item].astype("string")
+            mapped = _map_unique(answers, lambda v, codes=lookup[item]: codes.get(fold(v)))
+            options = inst.items[inst.item_ids.index(item)].options
+            rows.add(mine & answers.notna().to_numpy() & mapped.isna().to_numpy(), item, answers,
+                     *(text("questionnaire_error.impossible_answer", lang,
+                            answers=", ".join(f"{o.code} = {getattr(o, lang)}" for o in options))
+                       for lang in ("fr", "en")))
+            rows.add(~mine & inst_id.notna().to_numpy() & answers.notna().to_numpy(), item, answers,
+                     *_reason("other_instrument", instrument=inst.id))
             codes[item] = pd.Series(mapped.where(pd.Series(mine, index=frame.index)), dtype="Int64")
     # dated waves: order per participant and instrument
     dated = wave.isna() & wave_date.notna()
@@ -269,16 +270,14 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
         order = date[ok].groupby([frame["participant_id"][ok], inst_id[ok]]).rank(method="first").astype(int)
         rank = order.reindex(frame.index)
         rows.add((ok & (rank > 3)).to_numpy(), "wave", wave_text,
-                 "plus de trois questionnaires datés pour ce participant et cet instrument",
-                 "more than three dated questionnaires for this participant and instrument")
+                 *_reason("more_than_three"))
         named = rank.map(lambda k: _WAVE_ORDER[int(k) - 1] if pd.notna(k) and k <= 3 else None)
         wave = wave.mask(ok, named)
     # the same wave twice
     good = ~rows.bad
     key = frame["participant_id"].astype("string") + "\x1f" + inst_id.astype("string") + "\x1f" + wave.astype("string")
     dup = key.where(good).duplicated(keep="first").to_numpy() & good
-    rows.add(dup, "wave", wave_text, "même vague déjà remplie pour ce participant et cet instrument",
-             "same wave already answered for this participant and instrument")
+    rows.add(dup, "wave", wave_text, *_reason("same_wave"))
     keep = ~rows.bad
     accepted = pd.DataFrame({"participant_id": frame["participant_id"].astype("string"), "wave": wave.astype("string"),
                              "date": date.astype("datetime64[us]"), "instrument": inst_id.astype("string")})
@@ -287,7 +286,7 @@ def validate_questionnaires(raw: RawTable | None, participants: pd.DataFrame, as
     accepted = accepted.loc[keep].reset_index(drop=True)
     records = rows.records + [
         {"table": "questionnaires", "file": _file(raw), "sheet": getattr(raw, "sheet", ""), "row": int(r),
-         "column": "", "value": "", "reason_fr": "ligne vide", "reason_en": "empty row", "suggestion": ""}
+         "column": "", "value": "", **dict(zip(("reason_fr", "reason_en"), _reason("empty_row"))), "suggestion": ""}
         for r in raw.blank_rows]
     rejections = pd.DataFrame(records, columns=_COLUMNS)
     return accepted, rejections, len(raw.frame) + len(raw.blank_rows)

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.i18n import text, text_pair
 from relais_analysis.intake.dataset import Dataset
 from relais_analysis.intake.ingest import load_dataset
 from relais_analysis.workbooks.registry import Registry, read_registry
@@ -47,6 +48,11 @@ PROBLEM_COLUMNS = ["relay_id", "workbook", "sheet", "row", "column", "value", "r
 _OTHER_SPREADSHEETS = {".xls", ".ods", ".csv", ".tsv", ".numbers", ".xlsb"}
 _SCOPED = {"activities": ("activity_id",), "participants": ("participant_id", "family_id"),
            "attendance": ("activity_id", "participant_id"), "questionnaires": ("participant_id",)}
+
+
+def _fr(key: str, **fields: object) -> str:
+    """French text ``workbook.assemble.<key>``: the ledger, notes and accounts are read by the support centre."""
+    return text(f"workbook.assemble.{key}", "fr", **fields)
 
 
 def is_keyed_code(code: str) -> bool:
@@ -115,17 +121,16 @@ class Assembly:
 def _collect(exports_dir: Path, registry: Registry) -> tuple[dict[str, WorkbookData], list[dict], list[str]]:
     """Read and tie every workbook; refuse files that are not workbooks or not tied to one relay."""
     if not exports_dir.is_dir():
-        raise InputDataError(f"Dossier des classeurs introuvable : {exports_dir}.",
-                             f"Workbook folder not found: {exports_dir}.")
+        raise InputDataError(*text_pair("workbook_error.no_folder", folder=exports_dir))
     found: dict[str, list[WorkbookData]] = {}
     ledger, notes = [], []
     for path in sorted(p for p in exports_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
         if path.suffix.lower() in _OTHER_SPREADSHEETS:
             ledger.append({"workbook": path.name, "relay_id": "", "refused": True,
-                           "how": "pas un classeur Excel .xlsx (ouvrez-le et enregistrez-le au format .xlsx)"})
+                           "how": _fr("how.not_xlsx")})
             continue
         if path.suffix.lower() not in {".xlsx", ".xlsm"}:
-            notes.append(f"{path.name} : fichier ignoré (pas un classeur)")
+            notes.append(_fr("note.not_workbook", file=path.name))
             continue
         try:
             book = read_workbook(path)
@@ -134,15 +139,14 @@ def _collect(exports_dir: Path, registry: Registry) -> tuple[dict[str, WorkbookD
             continue
         if book.personal_columns:
             ledger.append({"workbook": path.name, "relay_id": "", "refused": True,
-                           "how": f"colonnes de données personnelles {book.personal_columns} : retirez-les ou "
-                                  "utilisez relais pseudonymise"})
+                           "how": _fr("how.personal_data", columns=book.personal_columns)})
             continue
         relay, how = identify_relay(book, registry.relays)
         ledger.append({"workbook": path.name, "relay_id": relay or "", "refused": relay is None, "how": how})
         if relay is not None:
             found.setdefault(relay, []).append(book)
         for other in book.other_sheets:
-            notes.append(f"{path.name} : feuille « {other} » ignorée (aucune table reconnue)")
+            notes.append(_fr("note.sheet_ignored", file=path.name, sheet=other))
     books = {}
     for relay, group in found.items():
         if len(group) == 1:
@@ -151,8 +155,7 @@ def _collect(exports_dir: Path, registry: Registry) -> tuple[dict[str, WorkbookD
         names = ", ".join(b.path.name for b in group)
         for entry in ledger:
             if entry["relay_id"] == relay:
-                entry.update(refused=True, how=f"plusieurs classeurs pour le relais {relay} ({names}) : "
-                                               "gardez-en un seul")
+                entry.update(refused=True, how=_fr("how.several_workbooks", relay=relay, names=names))
     return books, ledger, notes
 
 
@@ -167,11 +170,12 @@ def _stack(books: dict[str, WorkbookData]) -> tuple[dict[str, pd.DataFrame], lis
                      "headers": sheet.columns}
             sheets.append(entry)
             if sheet.missing:
+                reason_fr, reason_en = text_pair("workbook.assemble.reason.missing_column",
+                                                 columns=", ".join(sheet.missing))
                 for row in sheet.rows:
                     refusals.append({"relay_id": relay, "workbook": book.path.name, "sheet": sheet.sheet,
                                      "row": row, "column": ", ".join(sheet.missing), "value": "",
-                                     "reason_fr": f"colonne obligatoire absente de la feuille : {', '.join(sheet.missing)}",
-                                     "reason_en": f"required column missing from the sheet: {', '.join(sheet.missing)}",
+                                     "reason_fr": reason_fr, "reason_en": reason_en,
                                      "kind": "rejet", "table": sheet.table})
                 continue
             frame = sheet.frame.copy()
@@ -209,8 +213,7 @@ def _merge_keyed(participants: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
             participants.at[first, "_source"] = participants.at[first, "_source"] + participants.at[other, "_source"]
             drop.append(other)
     if merged_ids:
-        notes.append(f"{len(merged_ids)} participant(s) sous code pseudonyme partagé présents dans plusieurs "
-                     f"relais : une seule personne chacun ({len(drop)} ligne(s) fusionnée(s)).")
+        notes.append(_fr("note.merged", people=len(merged_ids), rows=len(drop)))
     return participants.drop(index=drop).reset_index(drop=True)
 
 
@@ -223,10 +226,7 @@ def _write_folder(out_dir: Path, registry: Registry, tables: dict[str, pd.DataFr
     stale = [p.name for p in sorted(out_dir.iterdir()) if p.is_file() and table_for_sheet(p.stem) is not None
              and (table_for_sheet(p.stem) not in written or p.suffix.lower() != ".csv")]
     if stale:  # they would be read with the assembled tables
-        raise InputDataError(
-            f"Le dossier de sortie {out_dir} contient déjà d'autres tables ({', '.join(stale)}) : choisissez un "
-            "dossier vide ou retirez-les.",
-            f"The output folder {out_dir} already holds other tables ({', '.join(stale)}): use an empty folder.")
+        raise InputDataError(*text_pair("workbook_error.stale_tables", folder=out_dir, tables=", ".join(stale)))
     for name in ("relays", "territories"):
         if name in registry.raw:
             write_csv(registry.raw[name], out_dir / f"{name}.csv")
@@ -249,12 +249,13 @@ def _excel_rows_in_reason(fr: str, en: str, frame: pd.DataFrame, workbook: str, 
     if not match or not (2 <= int(match.group(1)) < len(frame) + 2):
         return fr, en
     _relay, first_book, first_sheet, first_row = frame.at[int(match.group(1)) - 2, "_source"][0]
-    where_fr = (f"ligne {first_row}" if (first_book, first_sheet) == (workbook, sheet)
-                else f"{first_book}, feuille {first_sheet}, ligne {first_row}")
-    where_en = (f"row {first_row}" if (first_book, first_sheet) == (workbook, sheet)
-                else f"{first_book}, sheet {first_sheet}, row {first_row}")
-    fr = fr.replace(match.group(0), f"(déjà à la {where_fr})" if where_fr.startswith("ligne") else f"(déjà : {where_fr})")
-    en = re.sub(r"\(already on row \d+\)", f"(already on {where_en})", en)
+    same = (first_book, first_sheet) == (workbook, sheet)
+    where = "where_row" if same else "where_other"
+    where_fr, where_en = (text(f"workbook.assemble.{where}", lang, workbook=first_book, sheet=first_sheet,
+                               row=first_row) for lang in ("fr", "en"))
+    already = "workbook.assemble.already_row" if same else "workbook.assemble.already_other"
+    fr = fr.replace(match.group(0), text(already, "fr", where=where_fr))
+    en = re.sub(r"\(already on row \d+\)", text(already, "en", where=where_en), en)
     return fr, en
 
 
@@ -288,8 +289,8 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
         n_ok = sum(1 for i in range(len(frame)) if i + 2 not in bad_rows)
         if n_ok != len(getattr(dataset, name)):
             raise InputDataError(  # a bug, not bad input: accepted rows must be the dataset's rows
-                f"Comptage incohérent pour {name} : {n_ok} lignes acceptées, {len(getattr(dataset, name))} dans les "
-                "données validées.", f"Inconsistent count for {name}.")
+                *text_pair("workbook_error.inconsistent_count", table=name, accepted=n_ok,
+                           validated=len(getattr(dataset, name))))
     bad = rejected.groupby(["relay_id", "workbook", "sheet"])["row"].nunique()
     attended = set(dataset.attendance["activity_id"])
     idle = dataset.activities.loc[~dataset.activities["activity_id"].isin(attended), "relay_id"].value_counts()
@@ -298,10 +299,10 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
     for entry in sheets:
         key = (entry["relay_id"], entry["workbook"], entry["sheet"])
         n_bad = int(bad.get(key, 0))
-        empty = "aucune ligne (facultative)" if entry["table"] in OPTIONAL_TABLES else "aucune ligne"
-        missing = [f"colonne {c}" for c in entry["missing"]] + ([] if entry["read"] else [empty])
+        empty = _fr("missing.no_row_optional" if entry["table"] in OPTIONAL_TABLES else "missing.no_row")
+        missing = [_fr("missing.column", column=c) for c in entry["missing"]] + ([] if entry["read"] else [empty])
         if entry["table"] == "activities" and idle.get(entry["relay_id"], 0):
-            missing.append(f"{idle[entry['relay_id']]} activité(s) sans aucune présence")
+            missing.append(_fr("missing.idle_activities", n=idle[entry["relay_id"]]))
         rows.append({"relay_id": entry["relay_id"], "table": entry["table"], "workbook": entry["workbook"],
                      "sheet": entry["sheet"], "read": entry["read"], "accepted": entry["read"] - n_bad,
                      "rejected": n_bad, "warnings": int(warned.get(key, 0)), "missing": "; ".join(missing)})
@@ -309,9 +310,9 @@ def _accounts(sheets: list[dict], problems: pd.DataFrame, tables: dict[str, pd.D
         have = {r["table"] for r in rows if r["relay_id"] == relay}
         for table in DATA_TABLES:
             if table not in have:
-                what = "aucun classeur reçu" if relay not in books else "feuille absente"
+                what = _fr("missing.no_workbook" if relay not in books else "missing.no_sheet")
                 if table in OPTIONAL_TABLES and relay in books:
-                    what += " (facultative)"
+                    what = _fr("missing.optional", what=what)
                 rows.append({"relay_id": relay, "table": table, "workbook": books[relay].path.name if relay in books
                              else "", "sheet": "", "read": 0, "accepted": 0, "rejected": 0, "warnings": 0,
                              "missing": what})
@@ -354,9 +355,10 @@ def assemble(
     reg = read_registry(registry)
     books, ledger, notes = _collect(exports_dir, reg)
     if not books:
-        reasons = "; ".join(f"{e['workbook']} : {e['how']}" for e in ledger) or "dossier vide"
-        raise InputDataError(f"Aucun classeur rattaché à un relais dans {exports_dir} ({reasons}).",
-                             f"No workbook tied to a relay in {exports_dir}.")
+        reasons = "; ".join(_fr("workbook_reason", workbook=e["workbook"], how=e["how"]) for e in ledger)
+        raise InputDataError(*(text("workbook_error.no_workbook", lang, folder=exports_dir,
+                                    reasons=reasons or text("workbook.assemble.empty_folder", lang))
+                               for lang in ("fr", "en")))
     tables, refusals, sheets = _stack(books)
     tables["participants"] = _merge_keyed(tables["participants"], notes)
     as_of_date = dt.date.fromisoformat(str(as_of)) if as_of else dt.date.today()
@@ -371,7 +373,7 @@ def assemble(
     for entry in sheets:
         free = [h for h in entry["ignored"]]
         if free:
-            notes.append(f"{entry['workbook']}[{entry['sheet']}] : colonnes non lues {free}")
+            notes.append(_fr("note.unread_columns", workbook=entry["workbook"], sheet=entry["sheet"], columns=free))
     return Assembly(dataset, out_dir, pd.DataFrame(ledger, columns=["workbook", "relay_id", "how", "refused"]),
                     accounts, problems, notes,
                     {(e["relay_id"], e["workbook"], e["sheet"]): e["headers"] for e in sheets})

@@ -19,22 +19,55 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from relais_analysis.i18n import text
 from relais_analysis.workbooks.assemble import Assembly
 from relais_analysis.privacy.safe_csv import neutralise_cell, write_csv
-from relais_analysis.workbooks.template import GENDER_LABELS, LAYOUT, ROLE_LABELS, TYPE_LABELS
+from relais_analysis.workbooks.layout import GENDER_LABELS, LAYOUT, QUESTIONNAIRE_SHEET, ROLE_LABELS, TYPE_LABELS
 
 __all__ = ["FEEDBACK_HEADERS", "suggestion_for", "write_feedback"]
 
-FEEDBACK_HEADERS = ["Feuille", "Ligne", "Colonne", "Valeur", "Problème", "Suggestion", "Type"]
-_SUMMARY_HEADERS = {"relay_id": "Relais", "table": "Table", "workbook": "Classeur", "sheet": "Feuille",
-                    "read": "Lignes lues", "accepted": "Acceptées", "rejected": "Rejetées",
-                    "warnings": "Avertissements", "missing": "Ce qui manque"}
-_TABLE_FR = {"activities": "Activités", "participants": "Participants", "attendance": "Présences",
-             "questionnaires": "Questionnaire"}
+#: The feedback is written in French (its readers are the relays' social workers and the support centre).
+_LANG = "fr"
+
+
+def _text(key: str, **fields: object) -> str:
+    return text(f"workbook_feedback.{key}", _LANG, **fields)
+
+
+def _headers(*keys: str) -> list[str]:
+    return [_text(f"header.{key}") for key in keys]
+
+
+FEEDBACK_HEADERS = _headers("sheet", "row", "column", "value", "problem", "suggestion", "kind")
+_SUMMARY_HEADERS = dict(zip(("relay_id", "table", "workbook", "sheet", "read", "accepted", "rejected", "warnings",
+                             "missing"),
+                            _headers("relay", "table", "workbook", "sheet", "read", "accepted", "rejected", "warnings",
+                                     "missing")))
+#: Table -> its sheet name in the template.
+_TABLE_FR = {**{table: layout.sheet for table, layout in LAYOUT.items()}, "questionnaires": QUESTIONNAIRE_SHEET}
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 
 _CHOICES = {"type": TYPE_LABELS, "role": ROLE_LABELS, "gender": GENDER_LABELS}
+#: Fragments of intake's French rejection reasons (matched, never shown) -> suggestion key, first match wins.
+_REASON_NEEDLES = (
+    ("identifiant inconnu dans la table activities", "unknown_activity"),
+    ("identifiant inconnu dans la table participants", "unknown_participant"),
+    ("présence en double", "duplicate_presence"),
+    ("date illisible", "unreadable_date"),
+    ("lancement du programme", "before_start"),
+    ("date d'extraction", "after_extraction"),
+    ("valeur non reconnue", "choose_value"),
+    ("valeur manquante", "required"),
+    ("en double", "duplicate_code"),
+    ("parent et comme enfant", "parent_and_child"),
+    ("inférieure au minimum", "below_minimum"),
+    ("supérieure au maximum", "above_maximum"),
+    ("colonne obligatoire absente", "missing_column"),
+    ("avant l'ouverture", "before_opening"),
+    ("après la fermeture", "after_closing"),
+    ("commune", "place"),
+)
 
 
 def suggestion_for(reason: str, column: str = "") -> str:
@@ -51,30 +84,10 @@ def suggestion_for(reason: str, column: str = "") -> str:
     if hint:
         return hint.group(1)
     if "valeur non reconnue" in reason and column in _CHOICES:
-        return f"Choisissez dans la liste déroulante : {', '.join(_CHOICES[column])}."
-    rules = (
-        ("identifiant inconnu dans la table activities",
-         "Ajoutez ce code dans la feuille Activités, ou corrigez-le (il doit y être écrit à l'identique)."),
-        ("identifiant inconnu dans la table participants",
-         "Ajoutez ce code dans la feuille Participants, ou corrigez-le (il doit y être écrit à l'identique)."),
-        ("présence en double", "Supprimez cette ligne : la personne est déjà notée présente à cette activité."),
-        ("date illisible", "Écrivez la date sous la forme JJ/MM/AAAA (par exemple 05/03/2024)."),
-        ("lancement du programme", "Vérifiez l'année : le programme a commencé le 01/01/2022."),
-        ("date d'extraction", "Vérifiez la date : elle est postérieure à l'extraction des données."),
-        ("valeur non reconnue", "Choisissez une valeur dans la liste déroulante."),
-        ("valeur manquante", "Complétez cette case (elle est obligatoire)."),
-        ("en double", "Gardez une seule ligne par code, ou donnez un autre code."),
-        ("parent et comme enfant", "Une personne est soit parent, soit enfant : corrigez le statut ou le code."),
-        ("inférieure au minimum", "Vérifiez le nombre (année de naissance à partir de 1920)."),
-        ("supérieure au maximum", "Vérifiez le nombre."),
-        ("colonne obligatoire absente", "Rétablissez l'en-tête de colonne du modèle (voir Lisez-moi)."),
-        ("avant l'ouverture", "Vérifiez la date ou le relais : le relais n'était pas encore ouvert."),
-        ("après la fermeture", "Vérifiez la date ou le relais : le relais était fermé."),
-        ("commune", "Choisissez la commune ou la localité dans la liste (avec son code postal si besoin)."),
-    )
-    for needle, text in rules:
+        return _text("suggestion.choose_from", choices=", ".join(_CHOICES[column]))
+    for needle, key in _REASON_NEEDLES:
         if needle in reason:
-            return text
+            return _text(f"suggestion.{key}")
     return ""
 
 
@@ -149,16 +162,16 @@ def write_feedback(assembly: Assembly, out_dir: str | Path) -> list[Path]:
     for relay, group in accounts[accounts["workbook"] != ""].groupby("relay_id", sort=True):
         wb = Workbook()
         ws = wb.active
-        ws.title = "À corriger"
+        ws.title = _text("sheet.to_correct")
         rows = _relay_rows(assembly, relay, headers)
         _write_sheet(ws, FEEDBACK_HEADERS, rows, "A_corriger", [14, 8, 22, 22, 60, 60, 14])
         if not rows:
-            ws.cell(row=3, column=1, value="Aucune ligne à corriger : merci !")
-        summary = wb.create_sheet("Résumé")
+            ws.cell(row=3, column=1, value=_text("nothing_to_correct"))
+        summary = wb.create_sheet(_text("sheet.summary"))
         table_rows = [[_TABLE_FR.get(r.table, r.table), r.sheet, r.read, r.accepted, r.rejected, r.warnings,
                        r.missing] for r in group.itertuples(index=False)]
-        _write_sheet(summary, ["Table", "Feuille", "Lignes lues", "Acceptées", "Rejetées", "Avertissements",
-                               "Ce qui manque"], table_rows, "Resume", [14, 14, 12, 12, 12, 15, 30])
+        _write_sheet(summary, _headers("table", "sheet", "read", "accepted", "rejected", "warnings", "missing"),
+                     table_rows, "Resume", [14, 14, 12, 12, 12, 15, 30])
         path = out / f"retour_{relay}.xlsx"
         wb.save(path)
         written.append(path)
@@ -168,21 +181,22 @@ def write_feedback(assembly: Assembly, out_dir: str | Path) -> list[Path]:
 
 def _write_summary(assembly: Assembly, out: Path) -> list[Path]:
     frame = assembly.accounts.rename(columns=_SUMMARY_HEADERS)
-    frame["Table"] = frame["Table"].map(lambda t: _TABLE_FR.get(t, t))
+    table = _SUMMARY_HEADERS["table"]
+    frame[table] = frame[table].map(lambda t: _TABLE_FR.get(t, t))
     wb = Workbook()
     ws = wb.active
-    ws.title = "Par relais"
+    ws.title = _text("sheet.per_relay")
     _write_sheet(ws, list(frame.columns), frame.values.tolist(), "Par_relais", [8, 13, 28, 13, 11, 10, 9, 14, 24])
-    books = assembly.workbooks.rename(columns={"workbook": "Classeur", "relay_id": "Relais",
-                                               "how": "Rattachement ou motif du refus", "refused": "Refusé"})
-    books["Refusé"] = books["Refusé"].map({True: "oui", False: "non"})
-    _write_sheet(wb.create_sheet("Classeurs"), list(books.columns), books.values.tolist(), "Classeurs",
+    names = dict(zip(("workbook", "relay_id", "how", "refused"), _headers("workbook", "relay", "how", "refused")))
+    books = assembly.workbooks.rename(columns=names)
+    books[names["refused"]] = books[names["refused"]].map({True: _text("yes"), False: _text("no")})
+    _write_sheet(wb.create_sheet(_text("sheet.workbooks")), list(books.columns), books.values.tolist(), "Classeurs",
                  [32, 8, 70, 8])
     other = assembly.problems[assembly.problems["relay_id"] == ""]
     other_rows = [[p.workbook, p.row, p.column, p.value, p.reason_fr, p.kind] for p in other.itertuples(index=False)]
-    _write_sheet(wb.create_sheet("Registre"), ["Fichier", "Ligne", "Colonne", "Valeur", "Problème", "Type"],
+    _write_sheet(wb.create_sheet(_text("sheet.registry")), _headers("file", "row", "column", "value", "problem", "kind"),
                  other_rows, "Registre", [20, 8, 16, 20, 60, 14])
-    notes = wb.create_sheet("Notes")
+    notes = wb.create_sheet(_text("sheet.notes"))
     notes.column_dimensions["A"].width = 120
     for i, note in enumerate(assembly.notes, start=1):
         notes.cell(row=i, column=1, value=neutralise_cell(note))

@@ -19,9 +19,10 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.i18n import text, text_pair
 from relais_analysis.intake.personal_data import personal_header_kind
 from relais_analysis.intake.schema import TABLES, fold
-from relais_analysis.workbooks.template import LISTS_SHEET, README_SHEET, RELAY_LABEL, SYNTHETIC_LABEL
+from relais_analysis.workbooks.layout import LISTS_SHEET, README_SHEET, RELAY_LABEL, SYNTHETIC_LABEL
 
 __all__ = ["SheetData", "WorkbookData", "fold_header", "identify_relay", "read_workbook", "table_for_sheet"]
 
@@ -212,7 +213,7 @@ def read_workbook(path: str | Path) -> WorkbookData:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on corrupt or non-xlsx files
-        raise InputDataError(f"Classeur illisible : {exc}.", f"Unreadable workbook: {exc}.", file=path.name) from exc
+        raise InputDataError(*text_pair("workbook_error.unreadable", error=exc), file=path.name) from exc
     try:
         relay, synthetic, sheets, others, personal = None, False, [], [], []
         for ws in wb.worksheets:
@@ -231,6 +232,11 @@ def read_workbook(path: str | Path) -> WorkbookData:
     finally:
         wb.close()
     return WorkbookData(path, relay, synthetic, sheets, others, personal)
+
+
+def _how(key: str, **fields: object) -> str:
+    """How a workbook was tied to its relay, or why not (French: the support centre reads it)."""
+    return text(f"workbook.how.{key}", "fr", **fields)
 
 
 def _name_keys(name: str) -> set[str]:
@@ -258,19 +264,19 @@ def identify_relay(book: WorkbookData, relays: pd.DataFrame) -> tuple[str | None
     known = set(relays["relay_id"])
     if book.relay_cell:
         if book.relay_cell in known:
-            return book.relay_cell, "case « Code du relais » du modèle"
-        return None, f"le code de relais {book.relay_cell!r} du classeur n'est pas dans le registre"
+            return book.relay_cell, _how("relay_cell")
+        return None, _how("relay_cell_unknown", code=repr(book.relay_cell))
     in_column = set()
     for sheet in book.sheets:
         if "relay_id" in sheet.frame.columns:
             in_column |= {v for v in sheet.frame["relay_id"] if v}
     if len(in_column) > 1:
-        return None, f"plusieurs relais dans la colonne relais ({', '.join(sorted(in_column))}) : un classeur par relais"
+        return None, _how("several_in_column", codes=", ".join(sorted(in_column)))
     if len(in_column) == 1:
         code = next(iter(in_column))
         if code in known:
-            return code, "colonne relais"
-        return None, f"le relais {code!r} de la colonne relais n'est pas dans le registre"
+            return code, _how("relay_column")
+        return None, _how("relay_column_unknown", code=repr(code))
     stem = fold_header(book.path.stem)
     padded = f"_{stem}_"
     matches = set()
@@ -278,8 +284,7 @@ def identify_relay(book: WorkbookData, relays: pd.DataFrame) -> tuple[str | None
         if f"_{fold_header(relay_id)}_" in padded or any(k in stem for k in _name_keys(str(name))):
             matches.add(relay_id)
     if len(matches) == 1:
-        return next(iter(matches)), "nom du fichier"
+        return next(iter(matches)), _how("file_name")
     if matches:
-        return None, f"le nom du fichier évoque plusieurs relais ({', '.join(sorted(matches))})"
-    return None, ("aucun relais reconnu : ni case « Code du relais », ni colonne relais, ni code ou nom de relais "
-                  "dans le nom du fichier")
+        return None, _how("several_in_file_name", codes=", ".join(sorted(matches)))
+    return None, _how("no_relay")

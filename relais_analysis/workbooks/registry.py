@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.i18n import text_pair
 from relais_analysis.intake.readers import discover_tables, read_table_file
 from relais_analysis.workbooks.reader import _column_lookup, fold_header, table_for_sheet
 
@@ -72,12 +73,11 @@ def read_registry(registry: str | Path | None = None) -> Registry:
             if name in ("relays", "territories"):
                 raw[name] = frame
     elif not path.exists():
-        raise InputDataError(f"Registre introuvable : {path}.", f"Registry not found: {path}.")
+        raise InputDataError(*text_pair("workbook_error.no_registry", path=path))
     relays = _frame_of(raw["relays"], "relays") if "relays" in raw else pd.DataFrame()
     if not {"relay_id", "name"} <= set(relays.columns) or relays.empty:
         raise InputDataError(
-            f"Le registre {path} doit contenir une table relays (code et nom de chaque relais).",
-            f"The registry {path} must hold a relays table (code and name of each relay).",
+            *text_pair("workbook_error.registry_without_relays", path=path),
             file=str(path),
         )
     relays = relays.astype("string").fillna("").astype(object)
