@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv
 from relais_analysis.errors import InputDataError
 from relais_analysis.intake.schema import TABLES, fold
 from relais_analysis.intake.xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, check_unique_names, read_workbook, too_many_rows
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "RawTable", "discover_tables", "read_table_file",
            "table_for_sheet"]
@@ -39,12 +40,12 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
 _SEPARATORS = [";", ",", "\t", "|"]
 #: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
+#: The tables' French sheet names, as a workbook must spell them (data, shown in messages).
+_SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
 NON_TABLE_SHEETS = frozenset(
     {"lisez_moi", "lisezmoi", "readme", "read_me", "instructions", "mode_d_emploi", "aide", "help", "notice",
      "listes", "liste", "lists", "valeurs", "parametres"}
 )
-#: French sheet names shown in messages.
-_SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
 
 
 @dataclass
@@ -133,8 +134,7 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
         raise InputDataError(
-            f"Encodage illisible (ni UTF-8 ni Windows-1252) : {exc}. Réenregistrez le fichier en CSV UTF-8.",
-            f"Unreadable encoding (neither UTF-8 nor Windows-1252): {exc}. Save the file again as CSV UTF-8.",
+            *text_pair("intake_error.unreadable_encoding", exc=exc),
             file=path.name,
         ) from exc
 
@@ -150,14 +150,12 @@ def _decode_utf16(raw: bytes, path: Path) -> tuple[str, str]:
         text = raw.decode(codec)
     except UnicodeDecodeError as exc:
         raise InputDataError(
-            f"Fichier UTF-16 illisible ({exc.reason}). Réenregistrez-le en « CSV UTF-8 (délimité par des virgules) ».",
-            f"Unreadable UTF-16 file ({exc.reason}). Save it again as \"CSV UTF-8 (comma delimited)\".",
+            *text_pair("intake_error.unreadable_utf16", exc_reason=exc.reason),
             file=path.name,
         ) from exc
     if "\x00" in text:
         raise InputDataError(
-            "Fichier binaire ou encodage inconnu (caractères nuls). Enregistrez-le en CSV UTF-8 ou en .xlsx.",
-            "Binary file or unknown encoding (NUL characters). Save it as CSV UTF-8 or .xlsx.",
+            *text_pair("intake_error.binary_file"),
             file=path.name,
         )
     return text.removeprefix("\ufeff"), "utf-16"
@@ -224,8 +222,7 @@ def _parse_csv_tolerant(text: str, sep: str, path: Path) -> pd.DataFrame:
                            skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputDataError(
-            f"Fichier CSV illisible : {exc}. Vérifiez le séparateur ({sep!r}), le nombre de colonnes et les guillemets.",
-            f"Unreadable CSV file: {exc}. Check the separator ({sep!r}), the number of columns and quotes.",
+            *text_pair("intake_error.unreadable_csv", exc=exc, sep=sep),
             file=path.name,
         ) from exc
 
@@ -267,15 +264,14 @@ def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTabl
         return _read_csv(path, table)
     sheets = read_workbook(path)
     if not sheets:
-        raise InputDataError("Classeur sans feuille.", "Workbook without any sheet.", file=path.name)
+        raise InputDataError(*text_pair("intake_error.workbook_without_sheet"), file=path.name)
     if sheet is None:
         chosen = _first_visible(sheets)
     else:
         chosen = next((s for s in sheets if s.name == sheet), None)
         if chosen is None:
             raise InputDataError(
-                f"Feuille {sheet!r} absente (feuilles : {[s.name for s in sheets]}).",
-                f"Sheet {sheet!r} not found (sheets: {[s.name for s in sheets]}).",
+                *text_pair("intake_error.sheet_not_found", sheet=sheet, sheets=[s.name for s in sheets]),
                 file=path.name,
             )
     return _raw_from_sheet(path, table, chosen, path.name if sheet is None else f"{path.name}[{chosen.name}]")
@@ -309,15 +305,10 @@ def _workbook_tables(path: Path, notes: list[str]) -> list[RawTable]:
             continue
         if s.frame.empty and not len(s.frame.columns):
             continue  # an empty spare sheet ("Feuil2")
-        notes.append(
-            f"{path.name}[{s.name}] : feuille ignorée, son nom ne correspond à aucune table "
-            f"(feuilles attendues : {_SHEET_NAMES_FR}) / sheet ignored, its name matches no table"
-        )
+        notes.append(text("intake.note.sheet_ignored", file=path.name, sheet=s.name, expected=_SHEET_NAMES_FR))
     if not found:
-        notes.append(
-            f"{path.name} : classeur ignoré, aucune feuille ne correspond à une table (feuilles : "
-            f"{', '.join(s.name for s in sheets)} ; attendues : {_SHEET_NAMES_FR}) / workbook ignored, no table sheet"
-        )
+        notes.append(text("intake.note.workbook_ignored", file=path.name, sheets=", ".join(s.name for s in sheets),
+                          expected=_SHEET_NAMES_FR))
     return found
 
 
@@ -349,8 +340,7 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputDataError(
-            f"Dossier de données introuvable : {data_dir}.",
-            f"Data folder not found: {data_dir}.",
+            *text_pair("intake_error.data_folder_not_found", data_dir=data_dir),
         )
     notes = notes if notes is not None else []
     tables: dict[str, list[RawTable]] = {}
@@ -358,14 +348,13 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     for path in files:
         suffix = path.suffix.lower()
         if suffix in _UNREAD_SUFFIXES:
-            notes.append(f"{path.name} : format non lu ({suffix}) ; enregistrez-le en .xlsx ou en CSV UTF-8 "
-                         "/ format not read; save it as .xlsx or CSV UTF-8")
+            notes.append(text("intake.note.format_not_read", file=path.name, suffix=suffix))
             continue
         if suffix in _CSV_SUFFIXES:
             table = table_for_sheet(path.stem)
             if table is None:
-                notes.append(f"{path.name} : fichier ignoré, son nom ne correspond à aucune table "
-                             f"(attendus : {', '.join(f'{t}.csv' for t in TABLES)}) / file ignored, name matches no table")
+                notes.append(text("intake.note.file_ignored", file=path.name,
+                                  expected=", ".join(f"{t}.csv" for t in TABLES)))
                 continue
             raws = [read_table_file(path, table)]
         elif suffix in _EXCEL_SUFFIXES:
@@ -378,9 +367,7 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     if not tables:
         names = ", ".join(f"{t}.csv" for t in TABLES)
         raise InputDataError(
-            f"Aucune table reconnue dans {data_dir}. Fichiers attendus : {names} (ou .xlsx avec des feuilles "
-            f"{_SHEET_NAMES_FR}).",
-            f"No table found in {data_dir}. Expected files: {names} (or .xlsx with sheets named after the tables).",
+            *text_pair("intake_error.no_table_found", data_dir=data_dir, names=names, sheets=_SHEET_NAMES_FR),
         )
     return {name: raws[0] for name, raws in tables.items()}
 
@@ -394,16 +381,10 @@ def _refuse_duplicates(tables: dict[str, list[RawTable]]) -> None:
         listed = ", ".join(books[:4]) + (f" (+{len(books) - 4})" if len(books) > 4 else "")
         names = ", ".join(sorted(repeated))
         raise InputDataError(
-            f"Plusieurs classeurs fournissent les mêmes tables ({names}) : {listed}. Un classeur par relais ? "
-            "Rassemblez-les d'abord avec `relais assemble DOSSIER --registry REGISTRE --out DONNEES` (codes "
-            "rattachés à leur relais, rien de perdu), puis validez ou publiez le dossier DONNEES.",
-            f"Several workbooks hold the same tables ({names}): {listed}. One workbook per relay? Assemble them "
-            "first with `relais assemble FOLDER --registry REGISTRY --out DATA` (codes scoped by relay, nothing "
-            "lost), then validate or publish the DATA folder.",
+            *text_pair("intake_error.several_workbooks_same_tables", names=names, listed=listed),
         )
     name, raws = next(iter(sorted(repeated.items())))
     raise InputDataError(
-        f"La table {name!r} est fournie deux fois : {raws[0].source} et {raws[1].source}. Gardez-en une seule.",
-        f"Table {name!r} is given twice: {raws[0].source} and {raws[1].source}. Keep only one.",
+        *text_pair("intake_error.table_given_twice", name=name, first=raws[0].source, second=raws[1].source),
         file=raws[1].source,
     )
