@@ -10,25 +10,23 @@ live in :mod:`relais_analysis.intake.ingest`.
 
 Input guards (see :mod:`relais_analysis.intake.xlsx`): workbooks that would expand beyond
 200 MB and sheets or CSV files of more than 1,000,000 rows are refused before being
-read; duplicate column names are refused in CSV and XLSX alike.
+read; duplicate column names are refused in CSV and XLSX alike. CSV text (encodings, separators,
+the parse) is :mod:`relais_analysis.intake.csv_text`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.intake.csv_text import decode, parse_csv, sniff_separator
 from relais_analysis.intake.schema import TABLES, fold
-from relais_analysis.intake.xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, check_unique_names, read_workbook, too_many_rows
+from relais_analysis.intake.xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, read_workbook
 from relais_analysis.texts import text, text_pair
 
 __all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "RawTable", "discover_tables", "read_table_file",
@@ -38,10 +36,9 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 #: Spreadsheet formats this package cannot read: reported with the way out.
 _UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
-_SEPARATORS = [";", ",", "\t", "|"]
-#: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
 #: The tables' French sheet names, as a workbook must spell them (data, shown in messages).
 _SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
+#: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
 NON_TABLE_SHEETS = frozenset(
     {"lisez_moi", "lisezmoi", "readme", "read_me", "instructions", "mode_d_emploi", "aide", "help", "notice",
      "listes", "liste", "lists", "valeurs", "parametres"}
@@ -121,52 +118,6 @@ def table_for_sheet(name: str) -> str | None:
 _table_for = table_for_sheet
 
 
-def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        return _decode_utf16(raw, path)
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as exc:
-        raise InputDataError(
-            *text_pair("intake_error.unreadable_encoding", exc=exc),
-            file=path.name,
-        ) from exc
-
-
-def _decode_utf16(raw: bytes, path: Path) -> tuple[str, str]:
-    """UTF-16 text (Excel's "Texte Unicode"): with a BOM, or guessed from where the NUL bytes sit."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    else:
-        head = raw[:4096]
-        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-    try:
-        text = raw.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise InputDataError(
-            *text_pair("intake_error.unreadable_utf16", exc_reason=exc.reason),
-            file=path.name,
-        ) from exc
-    if "\x00" in text:
-        raise InputDataError(
-            *text_pair("intake_error.binary_file"),
-            file=path.name,
-        )
-    return text.removeprefix("\ufeff"), "utf-16"
-
-
-def _sniff_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] > 0 else ","
-
-
 def _finish(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, "pd.Index", list[int]]:
     """Strip cells, drop trailing blank rows, report interior blank rows."""
     frame = frame.copy()
@@ -189,50 +140,12 @@ def _finish(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, "pd.Inde
     return frame.loc[keep].reset_index(drop=True), pd.Index(rows[keep]), blank_rows
 
 
-def _parse_csv(text: str, sep: str, path: Path) -> pd.DataFrame:
-    """Parse CSV text into string columns with pyarrow (single-threaded: see below).
-
-    Empty lines are kept as all-null rows so that row numbers stay those the user
-    sees. pyarrow's threaded reader was seen to abort the interpreter at exit now
-    and then (pyarrow 26), so ``use_threads=False``; it still reads 10^6 rows in
-    about 0.1 s.
-    """
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
-    names = [h.strip() for h in header]
-    check_unique_names(names, path.name)
-    if text.count("\n") > MAX_ROWS + 1:
-        raise too_many_rows(path.name, text.count("\n") - 1)
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, column_names=header, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values='"' in text),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, ValueError):
-        return _parse_csv_tolerant(text, sep, path)
-    return pd.DataFrame({name: pd.array(table.column(i), dtype="string") for i, name in enumerate(names)})
-
-
-def _parse_csv_tolerant(text: str, sep: str, path: Path) -> pd.DataFrame:
-    """Slower pandas parser for ragged files (rows shorter than the header are padded)."""
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype="string", keep_default_na=False,
-                           skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputDataError(
-            *text_pair("intake_error.unreadable_csv", exc=exc, sep=sep),
-            file=path.name,
-        ) from exc
-
-
 def _read_csv(path: Path, table: str) -> RawTable:
     raw = path.read_bytes()
-    text, encoding = _decode(raw, path)
-    first_line = text.split("\n", 1)[0]
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(first_line)
-    frame, rows, blank = _finish(_parse_csv(text, sep, path), 2)
+    content, encoding = decode(raw, path)
+    first_line = content.split("\n", 1)[0]
+    sep = "\t" if path.suffix.lower() == ".tsv" else sniff_separator(first_line)
+    frame, rows, blank = _finish(parse_csv(content, sep, path), 2)
     return RawTable(table, path.name, path, frame, rows, blank, encoding, sep, _sha256(path))
 
 
