@@ -262,8 +262,8 @@ class CommuneResolver:
             raise _unknown(key, self.suggestions(name))
         communes = ", ".join(f"{self._names_fr[c]} ({c})" for c in sorted(in_postal))
         fields = dict(typed=key, pc=pc, communes=communes, name=name)
-        raise ReferenceDataError(text("geography_error.postal_code_mismatch", "fr", hint=self._hint(norm), **fields),
-                                 text("geography_error.postal_code_mismatch", "en", hint=self._hint(norm, "en"), **fields))
+        raise ReferenceDataError(*(text("geography_error.postal_code_mismatch", lang, hint=self._hint(norm, lang), **fields)
+                                   for lang in ("fr", "en")))
 
     def _hint(self, norm: str, lang: str = "fr") -> str:
         labels = self._labels(norm, tuple(sorted(self._by_name.get(norm, ()))))
@@ -282,8 +282,8 @@ class CommuneResolver:
 
     def _ambiguous(self, key: str, norm: str, codes: tuple[str, ...]) -> AmbiguousPlaceError:
         candidates = self._labels(norm, codes)
-        listed = {lang: "; ".join(text("geography_error.ambiguous_candidate", lang, label=label, commune=commune, nis=nis)
-                                  for label, _pc, nis, commune in candidates) for lang in ("fr", "en")}
+        listed = {lang: "; ".join(text("geography_error.ambiguous_candidate", lang, label=label, commune=commune,
+                                       nis=nis) for label, _pc, nis, commune in candidates) for lang in ("fr", "en")}
         example = candidates[0][0] if candidates else ""
         return AmbiguousPlaceError(
             *(text("geography_error.ambiguous_place", lang, text=key, listed=listed[lang], example=example)

@@ -207,7 +207,8 @@ def load_dataset(
         both = frame["participant_id"].isin(roles[roles > 1].index)
         problems.add(both.to_numpy(), "role", frame["role"],
                      *text_pair("intake.parent_and_child"))
-        check_duplicates(frame, ["participant_id"], problems, "participant_id", *text_pair("intake.duplicate_participant"))
+        check_duplicates(frame, ["participant_id"], problems, "participant_id",
+                         *text_pair("intake.duplicate_participant"))
         frame["gender"] = frame["gender"].fillna("unknown")
         out["participants"] = finish_table(raw, frame, problems, reports, rejections)
     else:

@@ -83,7 +83,8 @@ def kind_label(kind: str) -> str:
 def _message(kind: str, column: str, source: str, reason: str) -> PersonalDataError:
     fields = dict(column=column, kind=kind_label(kind))
     return PersonalDataError(
-        *(text("intake_error.personal_data_column", lang, reason=text(reason, lang), **fields) for lang in ("fr", "en")),
+        *(text("intake_error.personal_data_column", lang, reason=text(reason, lang), **fields)
+          for lang in ("fr", "en")),
         file=source,
         column=column,
     )
