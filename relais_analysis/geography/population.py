@@ -62,7 +62,7 @@ class PopulationSource:
 
     def __str__(self) -> str:
         if self.bundled:
-            return f"Statbel, population au 1er janvier {self.year} ({self.name})"
+            return text("geography_error.bundled_population", year=self.year, name=self.name)
         return f"{self.name} (SHA-256 {self.sha256})"
 
 
