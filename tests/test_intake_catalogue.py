@@ -200,3 +200,18 @@ def test_personal_data_messages_name_the_kind_in_both_languages() -> None:
         "La colonne 'participant_id' contient des valeurs qui ressemblent à des données personnelles "
         "(67% des valeurs) (e-mail). ")
     assert by_value.value.column == "participant_id"
+
+
+def test_help_pages_show_the_catalogue_texts() -> None:
+    from clirun import relais
+
+    top = relais("--help")
+    assert top.returncode == 0
+    assert " ".join(top.stdout.split()).count(" / ") >= len(i18n.text_keys("cli.command."))
+    for name in ("validate", "indicators", "assemble"):
+        page = relais(name, "--help")
+        words = " ".join(page.stdout.split())  # argparse wraps long help texts
+        assert page.returncode == 0 and i18n.text(f"cli.command.{name}") in words
+    indicators = " ".join(relais("indicators", "--help").stdout.split())
+    assert i18n.text("cli.help.threshold") in indicators
+    assert "plus de 10 % de ses lignes / publish despite losses" in indicators  # argparse's %% became %
