@@ -83,18 +83,17 @@ class ReferenceDataError(RelaisError):
 
 
 class UnknownCommuneError(ReferenceDataError):
-    """What the user typed does not match any commune; carries the closest matches."""
+    """What the user typed does not match any commune; carries the closest matches.
 
-    def __init__(self, text: str, suggestions: list[str], **kwargs) -> None:
+    The messages come from the text catalogue (``geography_error.unknown_commune``), built by
+    :mod:`relais_analysis.geography.resolve`: this module stays below the catalogue.
+    """
+
+    def __init__(self, message_fr: str, message_en: str | None = None, *, text: str,
+                 suggestions: list[str], **kwargs) -> None:
         self.text = text
         self.suggestions = suggestions
-        hint_fr = f" Vouliez-vous dire : {', '.join(suggestions)} ?" if suggestions else ""
-        hint_en = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(
-            f"Commune inconnue : {text!r}.{hint_fr}",
-            f"Unknown commune: {text!r}.{hint_en}",
-            **kwargs,
-        )
+        super().__init__(message_fr, message_en, **kwargs)
 
 
 class ParameterError(RelaisError):
@@ -109,22 +108,16 @@ class AmbiguousPlaceError(ReferenceDataError):
     """A place name exists in several communes; only the postal code tells them apart.
 
     ``candidates`` lists ``(label, postal_codes, nis, commune_name)`` tuples, where
-    ``label`` is what the user may type instead (e.g. ``"Celles (7760)"``).
+    ``label`` is what the user may type instead (e.g. ``"Celles (7760)"``). The messages
+    come from the text catalogue (``geography_error.ambiguous_place``), built by
+    :mod:`relais_analysis.geography.resolve`.
     """
 
-    def __init__(self, text: str, candidates: list[tuple[str, str, str, str]], **kwargs) -> None:
+    def __init__(self, message_fr: str, message_en: str | None = None, *, text: str,
+                 candidates: list[tuple[str, str, str, str]], **kwargs) -> None:
         self.text = text
         self.candidates = candidates
-        listed = "; ".join(f"{label} : commune de {commune} ({nis})" for label, _pc, nis, commune in candidates)
-        listed_en = "; ".join(f"{label}: commune of {commune} ({nis})" for label, _pc, nis, commune in candidates)
-        example = candidates[0][0] if candidates else ""
-        super().__init__(
-            f"Lieu ambigu : {text!r} existe dans plusieurs communes ({listed}). "
-            f"Ajoutez le code postal, p. ex. {example!r}.",
-            f"Ambiguous place: {text!r} exists in several communes ({listed_en}). "
-            f"Add the postal code, e.g. {example!r}.",
-            **kwargs,
-        )
+        super().__init__(message_fr, message_en, **kwargs)
 
 
 class DataLossError(InputDataError):

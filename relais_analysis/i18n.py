@@ -60,7 +60,7 @@ from babel import numbers as _babel_numbers
 from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES, SUPPORTED_LANGS, WALLONIA_NIS
 from relais_analysis.errors import ParameterError
 from relais_analysis.privacy.masked import is_missing, is_suppressed, masked_label
-from relais_analysis.texts import catalogue, templates, text, text_keys, text_pair
+from relais_analysis.texts import catalogue, check_lang, templates, text, text_keys, text_pair
 
 if TYPE_CHECKING:
     from matplotlib.ticker import FuncFormatter
@@ -93,22 +93,6 @@ _NBSP = "\u00a0"
 _NNBSP = "\u202f"
 
 
-def check_lang(lang: object) -> str:
-    """Return ``lang`` if it is a supported language.
-
-    Raises
-    ------
-    ParameterError
-        If ``lang`` is not one of :data:`SUPPORTED_LANGS` (the message lists them).
-    """
-    if lang not in SUPPORTED_LANGS:
-        raise ParameterError(
-            f"Langue inconnue : {lang!r}. Valeurs possibles : {', '.join(SUPPORTED_LANGS)}.",
-            f"Unknown language: {lang!r}. Valid values: {', '.join(SUPPORTED_LANGS)}.",
-        )
-    return lang  # type: ignore[return-value]
-
-
 # --------------------------------------------------------------------------- numbers
 
 
@@ -120,19 +104,13 @@ def _special(value: object, lang: str, threshold: int) -> str | None:
     if is_missing(value):
         return NO_DATA
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise ParameterError(
-            f"Nombre attendu, trouvé {value!r}.",
-            f"Expected a number, found {value!r}.",
-        )
+        raise ParameterError(*text_pair("format_error.not_a_number", value=value))
     return None
 
 
 def _check_decimals(decimals: object) -> int:
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
-        raise ParameterError(
-            f"Nombre de décimales invalide : {decimals!r} (entier >= 0 attendu).",
-            f"Invalid number of decimals: {decimals!r} (expected a whole number >= 0).",
-        )
+        raise ParameterError(*text_pair("format_error.invalid_decimals", decimals=decimals))
     return int(decimals)
 
 
@@ -251,16 +229,11 @@ def format_date(value: object, lang: str = "fr") -> str:
         try:
             value = _dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
-            raise ParameterError(
-                f"Date invalide : {value!r} (format attendu : AAAA-MM-JJ).",
-                f"Invalid date: {value!r} (expected format: YYYY-MM-DD).",
-            ) from None
+            raise ParameterError(*text_pair("format_error.invalid_date", value=value)) from None
     if isinstance(value, _dt.datetime):
         value = value.date()
     if not isinstance(value, _dt.date):
-        raise ParameterError(
-            f"Date attendue, trouvé {value!r}.", f"Expected a date, found {value!r}."
-        )
+        raise ParameterError(*text_pair("format_error.not_a_date", value=value))
     text = _babel_dates.format_date(value, format="long", locale=LOCALES[lang])
     if lang == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er " + text[2:]
@@ -335,10 +308,7 @@ def province_label(nis: object, lang: str = "fr") -> str:
     if code == WALLONIA_NIS:
         return label("wallonia", lang)
     if code not in PROVINCES:
-        raise ParameterError(
-            f"Code de province inconnu : {nis!r}. Codes valides : {', '.join(PROVINCES)}.",
-            f"Unknown province code: {nis!r}. Valid codes: {', '.join(PROVINCES)}.",
-        )
+        raise ParameterError(*text_pair("format_error.unknown_province_code", nis=nis, valid=", ".join(PROVINCES)))
     return text(f"province.{code}", lang)
 
 
@@ -377,10 +347,7 @@ def matplotlib_formatter(kind: str = "int", lang: str = "fr", decimals: int = 1)
     check_lang(lang)
     _check_decimals(decimals)
     if kind not in _FORMATTERS:
-        raise ParameterError(
-            f"Type de format inconnu : {kind!r}. Valeurs possibles : {', '.join(_FORMATTERS)}.",
-            f"Unknown format kind: {kind!r}. Valid values: {', '.join(_FORMATTERS)}.",
-        )
+        raise ParameterError(*text_pair("format_error.unknown_format_kind", kind=kind, valid=", ".join(_FORMATTERS)))
     function = _FORMATTERS[kind]
 
     def _format(x: Any, pos: Any = None) -> str:

@@ -20,6 +20,7 @@ from relais_analysis.errors import InputDataError, ReferenceDataError
 from relais_analysis.geography.reference import communes_table
 from relais_analysis.intake.readers import read_table_file
 from relais_analysis.geography.resolve import get_resolver
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["BUNDLED_POPULATION", "PopulationSource", "load_households", "load_statbel_population",
            "population_file_year", "use_population_file", "with_population"]
@@ -61,7 +62,7 @@ class PopulationSource:
 
     def __str__(self) -> str:
         if self.bundled:
-            return f"Statbel, population au 1er janvier {self.year} ({self.name})"
+            return text("geography_error.bundled_population", year=self.year, name=self.name)
         return f"{self.name} (SHA-256 {self.sha256})"
 
 
@@ -82,7 +83,7 @@ def population_file_year(name: str) -> int | None:
 def _read_any(path: Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
-        raise InputDataError(f"Fichier introuvable : {path}.", f"File not found: {path}.", file=str(path))
+        raise InputDataError(*text_pair("geography_error.file_not_found", path=path), file=str(path))
     if path.suffix.lower() == ".zip":
         return pd.read_csv(path, sep=None, engine="python", dtype=str)
     return read_table_file(path, "population").frame
@@ -113,21 +114,20 @@ def load_statbel_population(path: str | Path) -> pd.Series:
     missing = {"CD_REFNIS", "MS_POPULATION"} - set(frame.columns)
     if missing:
         raise InputDataError(
-            f"Colonnes Statbel absentes : {sorted(missing)} (fichier TF_SOC_POP_STRUCT attendu).",
-            f"Missing Statbel columns: {sorted(missing)} (TF_SOC_POP_STRUCT file expected).",
+            *text_pair("geography_error.statbel_columns_missing", missing=sorted(missing)),
             file=str(path),
         )
     counts = pd.to_numeric(frame["MS_POPULATION"], errors="coerce")
     if counts.isna().any():
         row = int(counts.isna().to_numpy().argmax()) + 2
-        raise InputDataError("MS_POPULATION n'est pas un nombre.", "MS_POPULATION is not a number.",
+        raise InputDataError(*text_pair("geography_error.population_not_number"),
                              file=str(path), row=row, column="MS_POPULATION")
     codes = frame["CD_REFNIS"].astype(str).str.strip().str.zfill(5)
     total = counts.groupby(codes).sum().astype("int64")
     walloon = set(communes_table(2024)["nis"]) | set(communes_table(2025)["nis"])
     total = total[total.index.isin(walloon)]
     if total.empty:
-        raise ReferenceDataError("Aucune commune wallonne dans ce fichier.", "No Walloon commune in this file.")
+        raise ReferenceDataError(*text_pair("geography_error.no_walloon_commune"))
     if "82039" in total.index:  # 2025 file: split the merged commune by its 2020 shares
         shares = communes_table(2024).set_index("nis").loc[["82003", "82005"], "population"]
         merged = total.pop("82039")
@@ -152,10 +152,7 @@ def with_population(communes: pd.DataFrame, population: pd.Series) -> pd.DataFra
         figures = population
     missing = sorted(set(base) - set(figures.index))
     if missing:
-        raise ReferenceDataError(
-            f"Population absente pour {len(missing)} commune(s), p. ex. {missing[:5]}.",
-            f"Population missing for {len(missing)} commune(s), e.g. {missing[:5]}.",
-        )
+        raise ReferenceDataError(*text_pair("geography_error.population_missing", n=len(missing), examples=missing[:5]))
     out["population"] = base.map(figures).astype("int64")
     return out
 
@@ -179,8 +176,7 @@ def load_households(path: str | Path) -> pd.DataFrame:
         frame = frame.rename(columns={"commune": "nis"})
     if not required <= set(frame.columns):
         raise InputDataError(
-            f"Colonnes attendues : {sorted(required)} ; trouvées : {list(frame.columns)}.",
-            f"Expected columns: {sorted(required)}; found: {list(frame.columns)}.",
+            *text_pair("geography_error.households_columns", required=sorted(required), found=list(frame.columns)),
             file=path.name,
         )
     resolver = get_resolver()
@@ -192,10 +188,10 @@ def load_households(path: str | Path) -> pd.DataFrame:
             single = int(rec["households_single_parent"])
         except (ReferenceDataError, TypeError, ValueError) as exc:
             msg = getattr(exc, "message_fr", str(exc))
-            raise InputDataError(f"Ligne invalide : {msg}", f"Invalid row: {exc}", file=path.name, row=i) from exc
+            raise InputDataError(text("geography_error.invalid_row", "fr", message=msg),
+                                 text("geography_error.invalid_row", "en", message=exc), file=path.name, row=i) from exc
         if single > total or single < 0:
-            raise InputDataError("Ménages monoparentaux hors de [0, total].",
-                                 "Single-parent households outside [0, total].", file=path.name, row=i)
+            raise InputDataError(*text_pair("geography_error.households_out_of_range"), file=path.name, row=i)
         rows.append({"nis": nis, "households_total": total, "households_single_parent": single})
     out = pd.DataFrame(rows)
     return out.groupby("nis", as_index=False).sum()

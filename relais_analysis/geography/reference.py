@@ -26,6 +26,7 @@ import pandas as pd
 from relais_analysis.config import CRS_ANALYSIS, FIRST_GEOGRAPHY_YEAR, PROVINCES, reference_dir
 from relais_analysis.errors import ParameterError, ReferenceDataError
 from relais_analysis.geography.names import normalise_name
+from relais_analysis.texts import text_pair
 
 #: First year in which the 2025 commune codes are in force.
 MERGER_YEAR = 2025
@@ -57,8 +58,7 @@ def reference_file(name: str) -> Path:
     path = reference_dir() / name
     if not path.exists():
         raise ReferenceDataError(
-            f"Fichier de référence introuvable : {path}. Reconstruisez-le avec `make reference`.",
-            f"Reference file not found: {path}. Rebuild it with `make reference`.",
+            *text_pair("geography_error.reference_file_missing", path=path),
         )
     return path
 
@@ -109,8 +109,7 @@ def check_year(year: object) -> int:
         value = None
     if value is None or value < FIRST_GEOGRAPHY_YEAR or value > 2100:
         raise ParameterError(
-            f"Année invalide : {year!r}. Attendu : une année à partir de {FIRST_GEOGRAPHY_YEAR} (p. ex. 2024).",
-            f"Invalid year: {year!r}. Expected a year from {FIRST_GEOGRAPHY_YEAR} on (e.g. 2024).",
+            *text_pair("geography_error.invalid_year", year=year, first=FIRST_GEOGRAPHY_YEAR),
         )
     return value
 
@@ -140,8 +139,7 @@ def check_province(province: object) -> str | None:
         return aliases[key]
     valid = ", ".join(f"{name} ({code})" for code, name in PROVINCES.items())
     raise ParameterError(
-        f"Province inconnue : {province!r}. Valeurs possibles : {valid}.",
-        f"Unknown province: {province!r}. Valid values: {valid}.",
+        *text_pair("geography_error.unknown_province", province=province, valid=valid),
     )
 
 
@@ -219,8 +217,7 @@ def load_communes(year: int, *, web: bool = False) -> gpd.GeoDataFrame:
     missing = sorted(set(table["nis"]) - set(geoms.index))
     if missing:
         raise ReferenceDataError(
-            f"Géométrie manquante pour les communes {missing} ; reconstruisez data/reference.",
-            f"Missing geometry for communes {missing}; rebuild data/reference.",
+            *text_pair("geography_error.missing_geometry", missing=missing),
         )
     geometry = geoms.loc[table["nis"], "geometry"].to_numpy()
     return gpd.GeoDataFrame(table, geometry=geometry, crs=geoms.crs if web else CRS_ANALYSIS)
@@ -299,8 +296,7 @@ def base_code(nis: str) -> str:
     mapping = _base_codes()
     if code not in mapping:
         raise ReferenceDataError(
-            f"Code REFNIS {code!r} : pas une commune wallonne (2019 ou 2025).",
-            f"REFNIS code {code!r} is not a Walloon commune (2019 or 2025 list).",
+            *text_pair("geography_error.not_walloon_code", code=code),
         )
     return mapping[code]
 

@@ -25,6 +25,7 @@ from relais_analysis.geography import reference
 from relais_analysis.geography.names import normalise_name
 from relais_analysis.errors import AmbiguousPlaceError, ReferenceDataError, UnknownCommuneError
 from relais_analysis.text_folding import plain
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["CommuneResolver", "Resolution", "get_resolver", "place_choices", "resolve_commune"]
 
@@ -201,28 +202,29 @@ class CommuneResolver:
 
     def _resolve(self, key: str) -> Resolution:
         if not key or key.lower() in {"nan", "none"}:
-            raise ReferenceDataError("Commune vide.", "Empty commune.")
+            raise ReferenceDataError(*text_pair("geography_error.empty_commune"))
         digits = key.removesuffix(".0")
         if digits.isdigit() and len(digits) == 5:
             if digits in self._codes:
                 base = reference.base_code(digits)
-                note = "" if base == digits else f"code fusionné {digits} lu comme {base} ({self._names_fr[base]})"
+                note = "" if base == digits else text("geography_error.merged_code", code=digits, base=base,
+                                                      name=self._names_fr[base])
                 return Resolution(base, "code", (base,), note)
             if digits in self._outside_codes:
                 raise self._outside_error(key, digits, self._outside_codes[digits])
-            raise UnknownCommuneError(key, [])
+            raise _unknown(key, [])
         if digits.isdigit() and len(digits) == 4:
             if digits in self._postal_wallonia:
                 cands = tuple(self._postal_wallonia[digits])
                 note = ""
                 if len(cands) > 1:
                     names = ", ".join(f"{self._names_fr[c]} ({c})" for c in cands)
-                    note = f"code postal {digits} partagé par {names} : première retenue"
+                    note = text("geography_error.shared_postal_code", code=digits, names=names)
                 return Resolution(cands[0], "postal_code", cands, note)
             if digits in self._postal_other:
                 nis = self._postal_other[digits]
                 raise self._outside_error(key, nis, self._outside_codes.get(nis, nis))
-            raise UnknownCommuneError(key, [])
+            raise _unknown(key, [])
         if _full_key(key) in self._full_names:
             nis = self._full_names[_full_key(key)]
             return Resolution(nis, "name", (nis,))
@@ -240,7 +242,7 @@ class CommuneResolver:
         if norm in self._outside:
             nis, fr = self._outside[norm]
             raise self._outside_error(key, nis, fr)
-        raise UnknownCommuneError(key, self.suggestions(key))
+        raise _unknown(key, self.suggestions(key))
 
     def _resolve_with_postal(self, key: str, name: str, pc: str) -> Resolution:
         """A name with its postal code: the commune must hold both."""
@@ -251,27 +253,24 @@ class CommuneResolver:
             if pc in self._postal_other:
                 nis = self._postal_other[pc]
                 raise self._outside_error(key, nis, self._outside_codes.get(nis, nis))
-            raise UnknownCommuneError(key, self.suggestions(name))
+            raise _unknown(key, self.suggestions(name))
         named = self._by_name.get(norm, set())
         both = sorted(named & in_postal)
         if len(both) == 1:
             return Resolution(both[0], self._how(norm, both[0]), (both[0],))
         if not named:
-            raise UnknownCommuneError(key, self.suggestions(name))
+            raise _unknown(key, self.suggestions(name))
         communes = ", ".join(f"{self._names_fr[c]} ({c})" for c in sorted(in_postal))
-        raise ReferenceDataError(
-            f"{key!r} : le code postal {pc} est celui de {communes}, où {name!r} ne figure pas. "
-            f"Vérifiez le nom ou le code postal{self._hint(norm)}.",
-            f"{key!r}: postal code {pc} belongs to {communes}, which has no place called {name!r}. "
-            f"Check the name or the postal code{self._hint(norm, 'en')}.",
-        )
+        fields = dict(typed=key, pc=pc, communes=communes, name=name)
+        raise ReferenceDataError(*(text("geography_error.postal_code_mismatch", lang, hint=self._hint(norm, lang), **fields)
+                                   for lang in ("fr", "en")))
 
     def _hint(self, norm: str, lang: str = "fr") -> str:
         labels = self._labels(norm, tuple(sorted(self._by_name.get(norm, ()))))
         if not labels:
             return ""
         listed = ", ".join(label for label, *_ in labels)
-        return f" ({'possible' if lang == 'en' else 'possibles'} : {listed})" if lang == "fr" else f" (possible: {listed})"
+        return text("geography_error.possible_places", lang, listed=listed)
 
     def _labels(self, norm: str, codes: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
         out = []
@@ -282,14 +281,26 @@ class CommuneResolver:
         return out
 
     def _ambiguous(self, key: str, norm: str, codes: tuple[str, ...]) -> AmbiguousPlaceError:
-        return AmbiguousPlaceError(key, self._labels(norm, codes))
+        candidates = self._labels(norm, codes)
+        listed = {lang: "; ".join(text("geography_error.ambiguous_candidate", lang, label=label, commune=commune,
+                                       nis=nis) for label, _pc, nis, commune in candidates) for lang in ("fr", "en")}
+        example = candidates[0][0] if candidates else ""
+        return AmbiguousPlaceError(
+            *(text("geography_error.ambiguous_place", lang, text=key, listed=listed[lang], example=example)
+              for lang in ("fr", "en")),
+            text=key, candidates=candidates)
 
     @staticmethod
     def _outside_error(text: str, nis: str, name: str) -> ReferenceDataError:
-        return ReferenceDataError(
-            f"{text!r} désigne {name} ({nis}), qui n'est pas en Wallonie.",
-            f"{text!r} is {name} ({nis}), which is not in Wallonia.",
-        )
+        return ReferenceDataError(*text_pair("geography_error.outside_wallonia", text=text, name=name, nis=nis))
+
+
+def _unknown(key: str, suggestions: list[str]) -> UnknownCommuneError:
+    """The error for a place that matches no commune, with the closest names (if any) as a hint."""
+    hints = {lang: text("geography_error.did_you_mean", lang, suggestions=", ".join(suggestions)) if suggestions else ""
+             for lang in ("fr", "en")}
+    return UnknownCommuneError(*(text("geography_error.unknown_commune", lang, text=key, hint=hints[lang])
+                                 for lang in ("fr", "en")), text=key, suggestions=suggestions)
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ from relais_analysis.errors import InputDataError
 from relais_analysis.intake.personal_data import check_no_personal_data
 from relais_analysis.intake.readers import RawTable
 from relais_analysis.intake.schema import Table, fold, suggest
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["map_columns"]
 
@@ -27,8 +28,7 @@ def map_columns(raw: RawTable, table: Table, notes: list[str]) -> pd.DataFrame:
         elif canonical in mapping.values():
             other = next(h for h, c in mapping.items() if c == canonical)
             raise InputDataError(
-                f"Les colonnes {other!r} et {header!r} désignent toutes deux {canonical!r}. Gardez-en une seule.",
-                f"Columns {other!r} and {header!r} both mean {canonical!r}. Keep only one.",
+                *text_pair("intake_error.two_columns_same_meaning", other=other, header=header, canonical=canonical),
                 file=raw.source,
                 column=header,
             )
@@ -41,17 +41,17 @@ def map_columns(raw: RawTable, table: Table, notes: list[str]) -> pd.DataFrame:
                              for c in table.columns if c.name in missing)
         hints = _header_hints(unmatched, [table.column(m) for m in missing])
         raise InputDataError(
-            f"Colonne(s) obligatoire(s) absente(s) : {expected}. Colonnes trouvées : {list(raw.frame.columns)}."
-            + "".join(f" Colonne {h!r} : vouliez-vous dire {c!r} ?" for h, c in hints),
-            f"Required column(s) missing: {expected}. Columns found: {list(raw.frame.columns)}."
-            + "".join(f" Column {h!r}: did you mean {c!r}?" for h, c in hints),
+            *(text("intake_error.required_columns_missing", lang, expected=expected, found=list(raw.frame.columns))
+              + "".join(text("intake_error.column_did_you_mean", lang, header=h, column=c) for h, c in hints)
+              for lang in ("fr", "en")),
             file=raw.source,
         )
     if unmatched:
         free = [c for c in table.columns if c.name not in mapping.values()]
         hints = dict(_header_hints(unmatched, free))
-        listed = ", ".join(f"{h!r}" + (f" (vouliez-vous dire {hints[h]!r} ?)" if h in hints else "") for h in unmatched)
-        notes.append(f"{raw.source} : colonne(s) ignorée(s) / ignored column(s) : {listed}")
+        listed = ", ".join(f"{h!r}" + (text("intake.note.did_you_mean", column=hints[h]) if h in hints else "")
+                           for h in unmatched)
+        notes.append(text("intake.note.columns_ignored", source=raw.source, listed=listed))
     frame = raw.frame[list(mapping)].rename(columns=mapping)
     for col in table.columns:
         if col.name not in frame.columns:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.geography.population import BUNDLED_POPULATION, PopulationSource
-from relais_analysis.intake.losses import TABLE_ORDER, row_losses
+from relais_analysis.intake.row_losses import TABLE_ORDER, row_losses
 
 __all__ = ["REJECTION_COLUMNS", "AttendanceIndex", "Dataset", "Derived", "TableReport"]
 

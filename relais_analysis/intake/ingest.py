@@ -38,6 +38,7 @@ from relais_analysis.intake.schema import (ACTIVITY_TYPES, GENDERS, ROLES, TABLE
 from relais_analysis.intake.validate import (Problems, Sink, check_communes, check_dates, check_duplicates, check_foreign,
                                              check_numbers, check_required, check_vocabulary, empty_table, finish_table,
                                              id_positions)
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["LOSS_THRESHOLD", "check_losses", "load_dataset", "loss_problems", "read_metadata", "write_rejections"]
 
@@ -53,7 +54,7 @@ def read_metadata(data_dir: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputDataError(f"dataset.json illisible : {exc}.", f"Unreadable dataset.json: {exc}.",
+        raise InputDataError(*text_pair("intake_error.unreadable_metadata", exc=exc),
                              file="dataset.json") from exc
 
 
@@ -66,8 +67,7 @@ def _as_date(value: object, what: str) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
         raise InputDataError(
-            f"{what} invalide : {value!r}. Format attendu : AAAA-MM-JJ.",
-            f"Invalid {what}: {value!r}. Expected YYYY-MM-DD.",
+            *text_pair("intake_error.invalid_iso_date", what=what, value=value),
         ) from exc
 
 
@@ -116,17 +116,15 @@ def load_dataset(
     for name in ("relays", "activities"):
         if name not in raws:
             raise InputDataError(
-                f"Table obligatoire absente : {name} ({name}.csv ou .xlsx).",
-                f"Required table missing: {name} ({name}.csv or .xlsx).",
+                *text_pair("intake_error.required_table_missing", name=name),
                 file=str(data_dir),
             )
     if "attendance" in raws and "participants" not in raws:
-        raise InputDataError("attendance fourni sans participants.", "attendance given without participants.",
+        raise InputDataError(*text_pair("intake_error.attendance_without_participants"),
                              file=raws["attendance"].source)
     if "attendance" not in raws and "activity_counts" not in raws:
         raise InputDataError(
-            "Ni présences (participants + attendance) ni comptages (activity_counts) : rien à analyser.",
-            "Neither attendance (participants + attendance) nor counts (activity_counts): nothing to analyse.",
+            *text_pair("intake_error.nothing_to_analyse"),
             file=str(data_dir),
         )
 
@@ -150,10 +148,10 @@ def load_dataset(
     check_numbers(frame, TABLES["relays"], problems, {})
     check_communes(frame, "commune", problems, notes, raw.source)
     problems.add((frame["opened"] > as_of_ts).to_numpy(), "opened", frame["opened"].dt.strftime("%Y-%m-%d"),
-                 f"ouverture après la date d'extraction {as_of:%d/%m/%Y}", f"opening after the extraction date {as_of}")
+                 *text_pair("intake.opened_after_extraction", as_of=as_of))
     problems.add((frame["closed"] < frame["opened"]).to_numpy(), "closed", frame["closed"].dt.strftime("%Y-%m-%d"),
-                 "fermeture avant l'ouverture", "closing before opening")
-    check_duplicates(frame, ["relay_id"], problems, "relay_id", "relais en double", "duplicate relay")
+                 *text_pair("intake.closing_before_opening"))
+    check_duplicates(frame, ["relay_id"], problems, "relay_id", *text_pair("intake.duplicate_relay"))
     relays = finish_table(raw, frame, problems, reports, rejections)
     out["relays"] = relays
 
@@ -164,13 +162,13 @@ def load_dataset(
         check_communes(frame, "commune", problems, notes, raw.source)
         check_foreign(frame, "relay_id", relays["relay_id"], "relays", problems)
         problems.add((frame["valid_to"] < frame["valid_from"]).to_numpy(), "valid_to", frame["valid_to"],
-                     "fin de validité avant le début", "valid_to before valid_from")
+                     *text_pair("intake.valid_to_before_valid_from"))
         check_duplicates(frame, ["relay_id", "commune", "valid_from"], problems, "commune",
-                          "commune déjà attribuée à ce relais", "commune already assigned to this relay")
+                          *text_pair("intake.commune_already_assigned"))
         out["territories"] = finish_table(raw, frame, problems, reports, rejections)
     else:
         out["territories"] = empty_table("territories")
-        notes.append("Pas de table territories : la couverture territoriale ne peut pas être calculée.")
+        notes.append(text("intake.note.no_territories"))
 
     # activities
     raw, frame, problems = begin("activities")
@@ -178,19 +176,18 @@ def load_dataset(
     check_vocabulary(frame, "type", canonical_activity_type, problems, ", ".join(ACTIVITY_TYPES), ACTIVITY_TYPES)
     check_communes(frame, "commune", problems, notes, raw.source, optional=True)
     problems.add((frame["date"] < start_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
-                 "date antérieure au lancement du programme (01/01/2022)", "date before the programme start (2022-01-01)")
+                 *text_pair("intake.date_before_programme"))
     problems.add((frame["date"] > as_of_ts).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
-                 f"date postérieure à la date d'extraction ({as_of:%d/%m/%Y})",
-                 f"date after the extraction date ({as_of})")
+                 *text_pair("intake.date_after_extraction", as_of=as_of))
     check_foreign(frame, "relay_id", relays["relay_id"], "relays", problems)
     periods = relays.set_index("relay_id")[["opened", "closed"]]
     opened = frame["relay_id"].map(periods["opened"])
     closed = frame["relay_id"].map(periods["closed"])
     problems.add((frame["date"] < opened).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
-                 "activité avant l'ouverture du relais", "activity before the relay opened")
+                 *text_pair("intake.activity_before_relay_opened"))
     problems.add((frame["date"] > closed).to_numpy(), "date", frame["date"].dt.strftime("%Y-%m-%d"),
-                 "activité après la fermeture du relais", "activity after the relay closed")
-    check_duplicates(frame, ["activity_id"], problems, "activity_id", "activité en double", "duplicate activity")
+                 *text_pair("intake.activity_after_relay_closed"))
+    check_duplicates(frame, ["activity_id"], problems, "activity_id", *text_pair("intake.duplicate_activity"))
     activities = finish_table(raw, frame, problems, reports, rejections)
     activities["year"] = activities["date"].dt.year.astype("int64")
     out["activities"] = activities
@@ -204,16 +201,14 @@ def load_dataset(
         check_communes(frame, "residence", problems, notes, raw.source, optional=True)
         young = (frame["role"] == "parent") & (frame["birth_year"] > as_of.year - MIN_PARENT_AGE)
         problems.add(young.fillna(False).to_numpy(), "birth_year", frame["birth_year"],
-                     f"parent né après {as_of.year - MIN_PARENT_AGE} : enfant enregistré comme parent ?",
-                     f"parent born after {as_of.year - MIN_PARENT_AGE}: a child recorded as a parent?")
+                     *text_pair("intake.parent_too_young", year=as_of.year - MIN_PARENT_AGE))
         repeated = frame.loc[frame["participant_id"].duplicated(keep=False) & frame["role"].notna()]
         roles = repeated.groupby("participant_id")["role"].nunique()
         both = frame["participant_id"].isin(roles[roles > 1].index)
         problems.add(both.to_numpy(), "role", frame["role"],
-                     "même personne enregistrée comme parent et comme enfant",
-                     "same person recorded both as parent and as child")
-        check_duplicates(frame, ["participant_id"], problems, "participant_id", "participant en double",
-                          "duplicate participant")
+                     *text_pair("intake.parent_and_child"))
+        check_duplicates(frame, ["participant_id"], problems, "participant_id",
+                         *text_pair("intake.duplicate_participant"))
         frame["gender"] = frame["gender"].fillna("unknown")
         out["participants"] = finish_table(raw, frame, problems, reports, rejections)
     else:
@@ -228,7 +223,7 @@ def load_dataset(
         check_foreign(frame, "participant_id", out["participants"]["participant_id"], "participants", problems,
                        part_pos)
         check_duplicates(frame, ["activity_id", "participant_id"], problems, "participant_id",
-                          "présence en double", "duplicated attendance row",
+                          *text_pair("intake.duplicate_attendance"),
                           codes=act_pos * (len(out["participants"]) + 1) + part_pos)
         out["attendance"] = finish_table(raw, frame, problems, reports, rejections)
         # row of the accepted activity / participant of each accepted attendance row, reused by reach
@@ -241,7 +236,7 @@ def load_dataset(
         raw, frame, problems = begun
         check_numbers(frame, TABLES["activity_counts"], problems, {})
         check_foreign(frame, "activity_id", activities["activity_id"], "activities", problems)
-        check_duplicates(frame, ["activity_id"], problems, "activity_id", "comptage en double", "duplicate count")
+        check_duplicates(frame, ["activity_id"], problems, "activity_id", *text_pair("intake.duplicate_count"))
         out["activity_counts"] = finish_table(raw, frame, problems, reports, rejections)
     else:
         out["activity_counts"] = empty_table("activity_counts")
@@ -298,11 +293,9 @@ def write_rejections(dataset: Dataset, path: str | Path, *, warnings: bool = Tru
 
     path = Path(path)
     if path.is_dir():
-        raise InputDataError(f"{path} est un dossier : donnez un nom de fichier (p. ex. rejets.csv).",
-                             f"{path} is a folder: give a file name (e.g. rejections.csv).")
+        raise InputDataError(*text_pair("intake_error.report_path_is_folder", path=path))
     if any(parent.exists() and not parent.is_dir() for parent in path.parents):
-        raise InputDataError(f"Impossible d'écrire {path} : un des dossiers parents est un fichier.",
-                             f"Cannot write {path}: one of its parent folders is a file.")
+        raise InputDataError(*text_pair("intake_error.report_parent_is_file", path=path))
     parts = [dataset.rejections.assign(level="rejet")]
     if warnings and len(dataset.warnings):
         parts.append(dataset.warnings.assign(level="avertissement"))

@@ -27,6 +27,7 @@ from relais_analysis.intake.readers import read_table_file
 from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.intake.schema import fold
 from relais_analysis.text_folding import strip_accents
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["PseudonymisationResult", "load_or_create_key", "probable_duplicates", "pseudonymise_file",
            "pseudonymous_code"]
@@ -54,8 +55,7 @@ def load_or_create_key(path: str | Path) -> tuple[bytes, bool]:
         text = path.read_text(encoding="ascii", errors="replace").strip()
         if not re.fullmatch(r"[0-9a-f]{64}", text):
             raise ParameterError(
-                f"Fichier de clé invalide : {path} (64 caractères hexadécimaux attendus).",
-                f"Invalid key file: {path} (64 hexadecimal characters expected).",
+                *text_pair("intake_error.invalid_key_file", path=path),
             )
         return bytes.fromhex(text), False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +125,7 @@ class PseudonymisationResult:
 
 
 def _identifying(frame: pd.DataFrame) -> list[str]:
-    kinds = {"nom / name", "date de naissance complète / full birth date"}
+    kinds = {"name", "birth_date"}
     return [c for c in frame.columns if personal_header_kind(c) in kinds]
 
 
@@ -159,8 +159,8 @@ def probable_duplicates(frame: pd.DataFrame, columns: list[str], codes: pd.Serie
     >>> probable_duplicates(frame, ["nom", "prénom", "date de naissance"], pd.Series(["Pa", "Pb", "Pc"]))
     [[2, 3]]
     """
-    names = [c for c in columns if personal_header_kind(c) == "nom / name"]
-    births = [c for c in columns if personal_header_kind(c) == "date de naissance complète / full birth date"]
+    names = [c for c in columns if personal_header_kind(c) == "name"]
+    births = [c for c in columns if personal_header_kind(c) == "birth_date"]
     if not births:
         births = [c for c in frame.columns if fold(c) in {"annee_de_naissance", "annee_naissance", "naissance",
                                                           "birth_year"}]
@@ -213,26 +213,23 @@ def pseudonymise_file(
     """
     input_path, output_path, key_file = Path(input_path), Path(output_path), Path(key_file)
     if output_path.resolve() == key_file.resolve() or input_path.resolve() == key_file.resolve():
-        raise ParameterError("La clé ne peut pas être le fichier d'entrée ou de sortie.",
-                             "The key cannot be the input or output file.")
+        raise ParameterError(*text_pair("intake_error.key_is_input_or_output"))
     frame = read_table_file(input_path, "pseudonymise").frame
     columns = columns or _identifying(frame)
     family_columns = family_columns or []
     if not columns:
         raise ParameterError(
-            f"Aucune colonne de nom trouvée dans {input_path.name} ; indiquez-les avec --columns.",
-            f"No name column found in {input_path.name}; give them with --columns.",
+            *text_pair("intake_error.no_name_column", file=input_path.name),
         )
     absent = [c for c in [*columns, *family_columns] if c not in frame.columns]
     if absent:
-        raise ParameterError(f"Colonnes absentes : {absent}. Colonnes : {list(frame.columns)}.",
-                             f"Missing columns: {absent}. Columns: {list(frame.columns)}.")
+        raise ParameterError(*text_pair("intake_error.missing_columns", absent=absent, columns=list(frame.columns)))
     key, created = load_or_create_key(key_file)
     out = frame.copy()
     empty = out[columns].isna().all(axis=1)
     if empty.any():
         row = int(empty.to_numpy().argmax()) + 2
-        raise InputDataError("Ligne sans aucune valeur d'identification.", "Row without any identifying value.",
+        raise InputDataError(*text_pair("intake_error.row_without_identifier"),
                              file=input_path.name, row=row)
     out.insert(0, id_column, [pseudonymous_code(v, key, "P") for v in out[columns].itertuples(index=False)])
     duplicates = probable_duplicates(frame, columns, out[id_column])

@@ -10,25 +10,24 @@ live in :mod:`relais_analysis.intake.ingest`.
 
 Input guards (see :mod:`relais_analysis.intake.xlsx`): workbooks that would expand beyond
 200 MB and sheets or CSV files of more than 1,000,000 rows are refused before being
-read; duplicate column names are refused in CSV and XLSX alike.
+read; duplicate column names are refused in CSV and XLSX alike. CSV text (encodings, separators,
+the parse) is :mod:`relais_analysis.intake.csv_text`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.intake.csv_text import decode, parse_csv, sniff_separator
 from relais_analysis.intake.schema import TABLES, fold
-from relais_analysis.intake.xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, check_unique_names, read_workbook, too_many_rows
+from relais_analysis.intake.xlsx import MAX_ROWS, MAX_XLSX_UNCOMPRESSED_BYTES, Sheet, read_workbook
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "RawTable", "discover_tables", "read_table_file",
            "table_for_sheet"]
@@ -37,14 +36,13 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 #: Spreadsheet formats this package cannot read: reported with the way out.
 _UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
-_SEPARATORS = [";", ",", "\t", "|"]
+#: The tables' French sheet names, as a workbook must spell them (data, shown in messages).
+_SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
 #: Sheets that are a workbook's furniture (instructions, lists): skipped silently, like hidden sheets.
 NON_TABLE_SHEETS = frozenset(
     {"lisez_moi", "lisezmoi", "readme", "read_me", "instructions", "mode_d_emploi", "aide", "help", "notice",
      "listes", "liste", "lists", "valeurs", "parametres"}
 )
-#: French sheet names shown in messages.
-_SHEET_NAMES_FR = "Activités, Participants, Présences, Relais, Territoires"
 
 
 @dataclass
@@ -120,55 +118,6 @@ def table_for_sheet(name: str) -> str | None:
 _table_for = table_for_sheet
 
 
-def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        return _decode_utf16(raw, path)
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as exc:
-        raise InputDataError(
-            f"Encodage illisible (ni UTF-8 ni Windows-1252) : {exc}. Réenregistrez le fichier en CSV UTF-8.",
-            f"Unreadable encoding (neither UTF-8 nor Windows-1252): {exc}. Save the file again as CSV UTF-8.",
-            file=path.name,
-        ) from exc
-
-
-def _decode_utf16(raw: bytes, path: Path) -> tuple[str, str]:
-    """UTF-16 text (Excel's "Texte Unicode"): with a BOM, or guessed from where the NUL bytes sit."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16"
-    else:
-        head = raw[:4096]
-        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-    try:
-        text = raw.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise InputDataError(
-            f"Fichier UTF-16 illisible ({exc.reason}). Réenregistrez-le en « CSV UTF-8 (délimité par des virgules) ».",
-            f"Unreadable UTF-16 file ({exc.reason}). Save it again as \"CSV UTF-8 (comma delimited)\".",
-            file=path.name,
-        ) from exc
-    if "\x00" in text:
-        raise InputDataError(
-            "Fichier binaire ou encodage inconnu (caractères nuls). Enregistrez-le en CSV UTF-8 ou en .xlsx.",
-            "Binary file or unknown encoding (NUL characters). Save it as CSV UTF-8 or .xlsx.",
-            file=path.name,
-        )
-    return text.removeprefix("\ufeff"), "utf-16"
-
-
-def _sniff_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(counts, key=lambda s: counts[s])
-    return best if counts[best] > 0 else ","
-
-
 def _finish(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, "pd.Index", list[int]]:
     """Strip cells, drop trailing blank rows, report interior blank rows."""
     frame = frame.copy()
@@ -191,51 +140,12 @@ def _finish(frame: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, "pd.Inde
     return frame.loc[keep].reset_index(drop=True), pd.Index(rows[keep]), blank_rows
 
 
-def _parse_csv(text: str, sep: str, path: Path) -> pd.DataFrame:
-    """Parse CSV text into string columns with pyarrow (single-threaded: see below).
-
-    Empty lines are kept as all-null rows so that row numbers stay those the user
-    sees. pyarrow's threaded reader was seen to abort the interpreter at exit now
-    and then (pyarrow 26), so ``use_threads=False``; it still reads 10^6 rows in
-    about 0.1 s.
-    """
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep))
-    names = [h.strip() for h in header]
-    check_unique_names(names, path.name)
-    if text.count("\n") > MAX_ROWS + 1:
-        raise too_many_rows(path.name, text.count("\n") - 1)
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, column_names=header, skip_rows=1),
-            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False, newlines_in_values='"' in text),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, ValueError):
-        return _parse_csv_tolerant(text, sep, path)
-    return pd.DataFrame({name: pd.array(table.column(i), dtype="string") for i, name in enumerate(names)})
-
-
-def _parse_csv_tolerant(text: str, sep: str, path: Path) -> pd.DataFrame:
-    """Slower pandas parser for ragged files (rows shorter than the header are padded)."""
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype="string", keep_default_na=False,
-                           skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputDataError(
-            f"Fichier CSV illisible : {exc}. Vérifiez le séparateur ({sep!r}), le nombre de colonnes et les guillemets.",
-            f"Unreadable CSV file: {exc}. Check the separator ({sep!r}), the number of columns and quotes.",
-            file=path.name,
-        ) from exc
-
-
 def _read_csv(path: Path, table: str) -> RawTable:
     raw = path.read_bytes()
-    text, encoding = _decode(raw, path)
-    first_line = text.split("\n", 1)[0]
-    sep = "\t" if path.suffix.lower() == ".tsv" else _sniff_separator(first_line)
-    frame, rows, blank = _finish(_parse_csv(text, sep, path), 2)
+    content, encoding = decode(raw, path)
+    first_line = content.split("\n", 1)[0]
+    sep = "\t" if path.suffix.lower() == ".tsv" else sniff_separator(first_line)
+    frame, rows, blank = _finish(parse_csv(content, sep, path), 2)
     return RawTable(table, path.name, path, frame, rows, blank, encoding, sep, _sha256(path))
 
 
@@ -267,15 +177,14 @@ def read_table_file(path: Path, table: str, sheet: str | None = None) -> RawTabl
         return _read_csv(path, table)
     sheets = read_workbook(path)
     if not sheets:
-        raise InputDataError("Classeur sans feuille.", "Workbook without any sheet.", file=path.name)
+        raise InputDataError(*text_pair("intake_error.workbook_without_sheet"), file=path.name)
     if sheet is None:
         chosen = _first_visible(sheets)
     else:
         chosen = next((s for s in sheets if s.name == sheet), None)
         if chosen is None:
             raise InputDataError(
-                f"Feuille {sheet!r} absente (feuilles : {[s.name for s in sheets]}).",
-                f"Sheet {sheet!r} not found (sheets: {[s.name for s in sheets]}).",
+                *text_pair("intake_error.sheet_not_found", sheet=sheet, sheets=[s.name for s in sheets]),
                 file=path.name,
             )
     return _raw_from_sheet(path, table, chosen, path.name if sheet is None else f"{path.name}[{chosen.name}]")
@@ -309,15 +218,10 @@ def _workbook_tables(path: Path, notes: list[str]) -> list[RawTable]:
             continue
         if s.frame.empty and not len(s.frame.columns):
             continue  # an empty spare sheet ("Feuil2")
-        notes.append(
-            f"{path.name}[{s.name}] : feuille ignorée, son nom ne correspond à aucune table "
-            f"(feuilles attendues : {_SHEET_NAMES_FR}) / sheet ignored, its name matches no table"
-        )
+        notes.append(text("intake.note.sheet_ignored", file=path.name, sheet=s.name, expected=_SHEET_NAMES_FR))
     if not found:
-        notes.append(
-            f"{path.name} : classeur ignoré, aucune feuille ne correspond à une table (feuilles : "
-            f"{', '.join(s.name for s in sheets)} ; attendues : {_SHEET_NAMES_FR}) / workbook ignored, no table sheet"
-        )
+        notes.append(text("intake.note.workbook_ignored", file=path.name, sheets=", ".join(s.name for s in sheets),
+                          expected=_SHEET_NAMES_FR))
     return found
 
 
@@ -349,8 +253,7 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputDataError(
-            f"Dossier de données introuvable : {data_dir}.",
-            f"Data folder not found: {data_dir}.",
+            *text_pair("intake_error.data_folder_not_found", data_dir=data_dir),
         )
     notes = notes if notes is not None else []
     tables: dict[str, list[RawTable]] = {}
@@ -358,14 +261,13 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     for path in files:
         suffix = path.suffix.lower()
         if suffix in _UNREAD_SUFFIXES:
-            notes.append(f"{path.name} : format non lu ({suffix}) ; enregistrez-le en .xlsx ou en CSV UTF-8 "
-                         "/ format not read; save it as .xlsx or CSV UTF-8")
+            notes.append(text("intake.note.format_not_read", file=path.name, suffix=suffix))
             continue
         if suffix in _CSV_SUFFIXES:
             table = table_for_sheet(path.stem)
             if table is None:
-                notes.append(f"{path.name} : fichier ignoré, son nom ne correspond à aucune table "
-                             f"(attendus : {', '.join(f'{t}.csv' for t in TABLES)}) / file ignored, name matches no table")
+                notes.append(text("intake.note.file_ignored", file=path.name,
+                                  expected=", ".join(f"{t}.csv" for t in TABLES)))
                 continue
             raws = [read_table_file(path, table)]
         elif suffix in _EXCEL_SUFFIXES:
@@ -378,9 +280,7 @@ def discover_tables(data_dir: Path, notes: list[str] | None = None) -> dict[str,
     if not tables:
         names = ", ".join(f"{t}.csv" for t in TABLES)
         raise InputDataError(
-            f"Aucune table reconnue dans {data_dir}. Fichiers attendus : {names} (ou .xlsx avec des feuilles "
-            f"{_SHEET_NAMES_FR}).",
-            f"No table found in {data_dir}. Expected files: {names} (or .xlsx with sheets named after the tables).",
+            *text_pair("intake_error.no_table_found", data_dir=data_dir, names=names, sheets=_SHEET_NAMES_FR),
         )
     return {name: raws[0] for name, raws in tables.items()}
 
@@ -394,16 +294,10 @@ def _refuse_duplicates(tables: dict[str, list[RawTable]]) -> None:
         listed = ", ".join(books[:4]) + (f" (+{len(books) - 4})" if len(books) > 4 else "")
         names = ", ".join(sorted(repeated))
         raise InputDataError(
-            f"Plusieurs classeurs fournissent les mêmes tables ({names}) : {listed}. Un classeur par relais ? "
-            "Rassemblez-les d'abord avec `relais assemble DOSSIER --registry REGISTRE --out DONNEES` (codes "
-            "rattachés à leur relais, rien de perdu), puis validez ou publiez le dossier DONNEES.",
-            f"Several workbooks hold the same tables ({names}): {listed}. One workbook per relay? Assemble them "
-            "first with `relais assemble FOLDER --registry REGISTRY --out DATA` (codes scoped by relay, nothing "
-            "lost), then validate or publish the DATA folder.",
+            *text_pair("intake_error.several_workbooks_same_tables", names=names, listed=listed),
         )
     name, raws = next(iter(sorted(repeated.items())))
     raise InputDataError(
-        f"La table {name!r} est fournie deux fois : {raws[0].source} et {raws[1].source}. Gardez-en une seule.",
-        f"Table {name!r} is given twice: {raws[0].source} and {raws[1].source}. Keep only one.",
+        *text_pair("intake_error.table_given_twice", name=name, first=raws[0].source, second=raws[1].source),
         file=raws[1].source,
     )

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from relais_analysis.text_folding import plain
+from relais_analysis.texts import text_pair
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -174,6 +175,12 @@ def canonical_gender(value: object) -> str | None:
     return _GENDER_LOOKUP.get(fold(value))
 
 
+def _described(table: str) -> dict[str, str]:
+    """``description_fr`` and ``description_en`` of an input table, from the catalogue (``schema.<table>.description``)."""
+    fr, en = text_pair(f"schema.{table}.description")
+    return {"description_fr": fr, "description_en": en}
+
+
 def _c(name, type_, required, aliases=(), fr="", en="", **kw) -> Column:
     return Column(name, type_, required, tuple(aliases), fr, en, **kw)
 
@@ -185,43 +192,40 @@ TABLES: dict[str, Table] = {
             "relays",
             (
                 _c("relay_id", "id", True, ("relais", "id_relais", "code_relais", "point_relais"),
-                   "Code du relais (point-relais).", "Relay code."),
+                   *text_pair("schema.relays.relay_id")),
                 _c("name", "string", True, ("nom", "nom_du_relais", "nom_relais", "intitule", "libelle"),
-                   "Nom public du relais.", "Public name of the relay."),
+                   *text_pair("schema.relays.name")),
                 _c("organisation", "string", True, ("organisme", "organisation_hote", "structure", "hote", "host"),
-                   "Organisation hôte (mutualité, association).", "Host organisation (mutuality, association)."),
+                   *text_pair("schema.relays.organisation")),
                 _c("commune", "commune", True, ("commune_du_relais", "localite", "code_postal", "cp"),
-                   "Commune de l'adresse du relais : code REFNIS, code postal ou nom.",
-                   "Commune of the relay's address: REFNIS code, postal code or name."),
-                _c("latitude", "number", False, ("lat",), "Latitude WGS84 (facultatif).", "WGS84 latitude (optional).",
+                   *text_pair("schema.relays.commune")),
+                _c("latitude", "number", False, ("lat",), *text_pair("schema.relays.latitude"),
                    minimum=49.4, maximum=50.9),
-                _c("longitude", "number", False, ("lon", "lng"), "Longitude WGS84 (facultatif).",
-                   "WGS84 longitude (optional).", minimum=2.8, maximum=6.5),
+                _c("longitude", "number", False, ("lon", "lng"), *text_pair("schema.relays.longitude"),
+                   minimum=2.8, maximum=6.5),
                 _c("opened", "date", True, ("ouverture", "date_ouverture", "date_d_ouverture", "debut"),
-                   "Date d'ouverture.", "Opening date."),
+                   *text_pair("schema.relays.opened")),
                 _c("closed", "date", False, ("fermeture", "date_fermeture", "date_de_fermeture", "fin"),
-                   "Date de fermeture (vide si ouvert).", "Closing date (empty if open)."),
+                   *text_pair("schema.relays.closed")),
             ),
             ("relay_id",),
             aliases=("relais", "points_relais"),
-            description_fr="Les points-relais et leur organisation hôte.",
-            description_en="The relays and their host organisation.",
+            **_described("relays"),
         ),
         Table(
             "territories",
             (
                 _c("relay_id", "id", True, ("relais", "id_relais", "code_relais")),
                 _c("commune", "commune", True, ("commune_couverte",),
-                   "Commune du territoire du relais.", "Commune of the relay's territory."),
+                   *text_pair("schema.territories.commune")),
                 _c("valid_from", "date", False, ("depuis", "du", "valide_du", "date_debut"),
-                   "Début de validité (vide : depuis l'ouverture).", "Valid from (empty: since opening)."),
+                   *text_pair("schema.territories.valid_from")),
                 _c("valid_to", "date", False, ("jusqu_au", "au", "valide_au", "date_fin"),
-                   "Fin de validité (vide : toujours valable).", "Valid to (empty: still valid)."),
+                   *text_pair("schema.territories.valid_to")),
             ),
             ("relay_id", "commune", "valid_from"),
             aliases=("territoires", "territoire"),
-            description_fr="Les communes couvertes par chaque relais.",
-            description_en="The communes each relay covers.",
+            **_described("territories"),
             foreign_keys=(("relay_id", "relays", "relay_id"),),
         ),
         Table(
@@ -230,45 +234,36 @@ TABLES: dict[str, Table] = {
                 _c("activity_id", "id", True, ("activite", "id_activite", "code_activite")),
                 _c("relay_id", "id", True, ("relais", "id_relais", "code_relais")),
                 _c("date", "date", True, ("date_de_l_activite", "date_activite", "jour"),
-                   "Date de l'activité (JJ/MM/AAAA, AAAA-MM-JJ, date ou numéro de série Excel).",
-                   "Date of the activity (DD/MM/YYYY, YYYY-MM-DD, Excel date or serial number)."),
+                   *text_pair("schema.activities.date")),
                 _c("type", "enum", True, ("type_d_activite", "type_activite", "categorie"),
-                   "Type d'activité (liste contrôlée).", "Activity type (controlled list)."),
+                   *text_pair("schema.activities.type")),
                 _c("commune", "commune", False, ("lieu", "commune_de_l_activite"),
-                   "Commune ou village où l'activité a eu lieu (facultatif ; inconnu : laissé vide avec un "
-                   "avertissement).", "Commune or village where it was held (optional; unknown: blanked with a "
-                   "warning)."),
+                   *text_pair("schema.activities.commune")),
                 _c("title", "string", False, ("titre", "intitule", "libelle"),
-                   "Intitulé libre (facultatif, jamais publié).", "Free title (optional, never published)."),
+                   *text_pair("schema.activities.title")),
             ),
             ("activity_id",),
             aliases=("activites", "activite"),
-            description_fr="Les activités collectives organisées.",
-            description_en="The group activities held.",
+            **_described("activities"),
             foreign_keys=(("relay_id", "relays", "relay_id"),),
         ),
         Table(
             "participants",
             (
                 _c("participant_id", "id", True, ("participant", "id_participant", "code_participant", "pseudonyme"),
-                   "Code pseudonyme de la personne (jamais de nom).", "Pseudonymous code of the person (never a name)."),
+                   *text_pair("schema.participants.participant_id")),
                 _c("family_id", "id", True, ("famille", "id_famille", "code_famille", "menage"),
-                   "Code pseudonyme de la famille.", "Pseudonymous code of the family."),
-                _c("role", "enum", True, ("statut", "qualite"), "parent ou enfant.", "parent or child."),
-                _c("gender", "enum", False, ("genre", "sexe"), "F, M, X ou inconnu (autre valeur : inconnu, avec "
-                   "un avertissement).", "F, M, X or unknown (other values: unknown, with a warning)."),
+                   *text_pair("schema.participants.family_id")),
+                _c("role", "enum", True, ("statut", "qualite"), *text_pair("schema.participants.role")),
+                _c("gender", "enum", False, ("genre", "sexe"), *text_pair("schema.participants.gender")),
                 _c("birth_year", "integer", False, ("annee_de_naissance", "annee_naissance", "naissance"),
-                   "Année de naissance.", "Year of birth.", minimum=1920),
+                   *text_pair("schema.participants.birth_year"), minimum=1920),
                 _c("residence", "commune", False, ("commune_de_residence", "domicile", "commune", "residence_commune"),
-                   "Commune de résidence : code REFNIS, code postal, nom ou village (« 5100 Jambes ») ; "
-                   "inconnue : laissée vide avec un avertissement.",
-                   "Commune of residence: REFNIS code, postal code, name or village (\"5100 Jambes\"); unknown: "
-                   "blanked with a warning."),
+                   *text_pair("schema.participants.residence")),
             ),
             ("participant_id",),
             aliases=("participants", "personnes", "beneficiaires"),
-            description_fr="Les personnes (parents et enfants), sous code pseudonyme.",
-            description_en="The people (parents and children), under pseudonymous codes.",
+            **_described("participants"),
         ),
         Table(
             "attendance",
@@ -278,8 +273,7 @@ TABLES: dict[str, Table] = {
             ),
             ("activity_id", "participant_id"),
             aliases=("presences", "participations", "presence"),
-            description_fr="Qui a participé à quelle activité (une ligne par présence).",
-            description_en="Who attended which activity (one row per attendance).",
+            **_described("attendance"),
             foreign_keys=(
                 ("activity_id", "activities", "activity_id"),
                 ("participant_id", "participants", "participant_id"),
@@ -295,10 +289,7 @@ TABLES: dict[str, Table] = {
             ("activity_id",),
             aliases=("comptages", "comptages_activites"),
             required=False,
-            description_fr="Variante agrégée : nombre de parents et d'enfants par activité, pour les relais qui ne "
-            "tiennent pas de liste nominative. Ne permet pas de compter des personnes uniques.",
-            description_en="Aggregate-only variant: parents and children per activity, for relays that only "
-            "tally. Unique people cannot be counted from it.",
+            **_described("activity_counts"),
             foreign_keys=(("activity_id", "activities", "activity_id"),),
         ),
         # outcomes: validated by relais_analysis.outcomes.validate (item columns come from the instrument files)
@@ -306,24 +297,18 @@ TABLES: dict[str, Table] = {
             "questionnaires",
             (
                 _c("participant_id", "id", True, ("participant", "id_participant", "code_participant", "pseudonyme"),
-                   "Code pseudonyme du parent qui répond.", "Pseudonymous code of the parent who answers."),
+                   *text_pair("schema.questionnaires.participant_id")),
                 _c("wave", "string", True, ("vague", "temps", "moment", "passation"),
-                   "entree (premier contact), suivi (environ six mois), sortie ; ou une date.",
-                   "entree (first contact), suivi (about six months), sortie; or a date."),
+                   *text_pair("schema.questionnaires.wave")),
                 _c("date", "date", False, ("date_questionnaire", "date_de_passation"),
-                   "Date de passation (obligatoire si wave n'est pas une date).",
-                   "Date answered (required unless wave is a date)."),
+                   *text_pair("schema.questionnaires.date")),
                 _c("instrument", "string", True, ("questionnaire", "echelle", "outil"),
-                   "Instrument : djg6, osss3, swemwbs, programme (relais_analysis/instruments).",
-                   "Instrument: djg6, osss3, swemwbs, programme (relais_analysis/instruments)."),
+                   *text_pair("schema.questionnaires.instrument")),
             ),
             ("participant_id", "instrument", "wave"),
             aliases=("questionnaires", "questionnaire", "reponses"),
             required=False,
-            description_fr="Réponses aux questionnaires (une ligne par questionnaire, une colonne par item : codes "
-            "de réponse des fichiers d'instruments). Facultative.",
-            description_en="Questionnaire answers (one row per questionnaire, one column per item: answer codes of "
-            "the instrument files). Optional.",
+            **_described("questionnaires"),
             foreign_keys=(("participant_id", "participants", "participant_id"),),
         ),
     )

@@ -25,6 +25,7 @@ from relais_analysis.geography.resolve import get_resolver
 from relais_analysis.intake.dataset import TableReport
 from relais_analysis.intake.readers import RawTable
 from relais_analysis.intake.schema import TABLES, Table, suggest
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["Problems", "Sink", "check_communes", "check_dates", "check_duplicates", "check_foreign", "check_numbers",
            "check_required", "check_vocabulary", "empty_table", "finish_table", "id_positions", "parse_dates"]
@@ -132,7 +133,7 @@ def check_required(frame: pd.DataFrame, table: Table, problems: Problems) -> Non
     """Reject rows missing a required value (raises :class:`InputDataError` in strict mode)."""
     for col in table.columns:
         if col.required:
-            problems.add(frame[col.name].isna(), col.name, frame[col.name], "valeur manquante", "missing value")
+            problems.add(frame[col.name].isna(), col.name, frame[col.name], *text_pair("intake.missing_value"))
 
 
 def check_dates(frame: pd.DataFrame, names: list[str], problems: Problems) -> None:
@@ -140,8 +141,7 @@ def check_dates(frame: pd.DataFrame, names: list[str], problems: Problems) -> No
     for name in names:
         raw = frame[name]
         parsed, invalid = parse_dates(raw)
-        problems.add(invalid, name, raw, "date illisible (attendu JJ/MM/AAAA, AAAA-MM-JJ ou une date Excel)",
-                     "unreadable date (expected DD/MM/YYYY, YYYY-MM-DD or an Excel date)")
+        problems.add(invalid, name, raw, *text_pair("intake.unreadable_date"))
         frame[name] = parsed
 
 
@@ -159,12 +159,22 @@ def check_vocabulary(frame: pd.DataFrame, name: str, mapper, problems: Problems,
         hints = {v: ", ".join(suggest(v, choices, n=2)) for v in raw[unknown].unique()}
         suggestion = raw.map(hints)
         if optional:
-            problems.warn(unknown, name, raw, f"valeur non reconnue, laissée vide (valeurs possibles : {valid})",
-                          f"unrecognised value, left empty (valid values: {valid})", suggestion)
+            problems.warn(unknown, name, raw, *text_pair("intake.unrecognised_value_blanked", valid=valid), suggestion)
         else:
-            problems.add(unknown, name, raw, f"valeur non reconnue (valeurs possibles : {valid})",
-                         f"unrecognised value (valid values: {valid})", suggestion)
+            problems.add(unknown, name, raw, *text_pair("intake.unrecognised_value", valid=valid), suggestion)
     frame[name] = mapped.astype("string")
+
+
+def around(key: str, lang: str, field: str, values: pd.Series, **fields: object) -> pd.Series:
+    """The catalogue text ``key`` for every value of ``values`` (its field ``field``), other fields filled once.
+
+    Examples
+    --------
+    >>> around("intake.duplicate_of_row", "en", "row", pd.Series(["2", "7"]), what="duplicate relay").tolist()
+    ['duplicate relay (already on row 2)', 'duplicate relay (already on row 7)']
+    """
+    before, after = text(key, lang, **{field: "\x00"}, **fields).split("\x00")
+    return before + values + after
 
 
 def check_communes(frame: pd.DataFrame, name: str, problems: Problems, notes: list[str], source: str,
@@ -196,8 +206,8 @@ def check_communes(frame: pd.DataFrame, name: str, problems: Problems, notes: li
     failed = raw.notna() & resolved.isna()
     if failed.any():
         if optional:
-            problems.warn(failed, name, raw, "lieu non reconnu, laissé vide : " + take(fr),
-                          "place not recognised, left empty: " + take(en), take(hints))
+            problems.warn(failed, name, raw, around("intake.place_blanked", "fr", "reason", take(fr)),
+                          around("intake.place_blanked", "en", "reason", take(en)), take(hints))
         else:
             problems.add(failed, name, raw, take(fr), take(en), take(hints))
     frame[name] = resolved
@@ -215,18 +225,16 @@ def check_numbers(frame: pd.DataFrame, table: Table, problems: Problems, integer
         raw = frame[col.name]
         text = raw.astype("string").str.replace(",", ".", regex=False)
         values = pd.to_numeric(text, errors="coerce")
-        problems.add(raw.notna() & values.isna(), col.name, raw, "nombre illisible", "unreadable number")
+        problems.add(raw.notna() & values.isna(), col.name, raw, *text_pair("intake.unreadable_number"))
         if col.type == "integer":
             frac = values.notna() & (values != values.round())
-            problems.add(frac, col.name, raw, "nombre entier attendu", "whole number expected")
+            problems.add(frac, col.name, raw, *text_pair("intake.whole_number_expected"))
         low = col.minimum
         high = integer_max.get(col.name, col.maximum)
         if low is not None:
-            problems.add(values < low, col.name, raw, f"valeur inférieure au minimum {low:g}",
-                         f"value below the minimum {low:g}")
+            problems.add(values < low, col.name, raw, *text_pair("intake.below_minimum", low=low))
         if high is not None:
-            problems.add(values > high, col.name, raw, f"valeur supérieure au maximum {high:g}",
-                         f"value above the maximum {high:g}")
+            problems.add(values > high, col.name, raw, *text_pair("intake.above_maximum", high=high))
         frame[col.name] = values.round().astype("Int64") if col.type == "integer" else values.astype("float64")
 
 
@@ -249,8 +257,9 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, c
         [rows[first_index.loc[tuple(k) if len(keys) > 1 else k[0]]] for k in dup_keys.itertuples(index=False)],
         index=dup_keys.index,
     ).reindex(frame.index)
-    fr = (f"{what_fr} (déjà à la ligne " + first_rows.astype("Int64").astype("string") + ")")
-    en = (f"{what_en} (already on row " + first_rows.astype("Int64").astype("string") + ")")
+    first = first_rows.astype("Int64").astype("string")
+    fr = around("intake.duplicate_of_row", "fr", "row", first, what=what_fr)
+    en = around("intake.duplicate_of_row", "en", "row", first, what=what_en)
     value = frame[keys].astype("string").agg(" / ".join, axis=1) if len(keys) > 1 else frame[keys[0]]
     problems.add(dup.to_numpy(), column, value, fr, en)
 
@@ -279,8 +288,7 @@ def check_foreign(frame: pd.DataFrame, column: str, valid_ids: pd.Series, target
     found = _isin(frame[column], valid_ids) if positions is None else positions >= 0
     missing = frame[column].notna().to_numpy() & ~found
     problems.add(missing, column, frame[column],
-                 f"identifiant inconnu dans la table {target} (ou ligne rejetée)",
-                 f"unknown identifier in table {target} (or rejected row)")
+                 *text_pair("intake.unknown_identifier", target=target))
 
 
 @dataclass
@@ -309,9 +317,9 @@ def finish_table(raw: RawTable, frame: pd.DataFrame, problems: Problems, reports
     blank = [int(r) for r in raw.blank_rows]
     if blank:
         record = pd.DataFrame({"table": raw.table, "file": raw.file, "sheet": raw.sheet, "row": blank, "column": "",
-                               "value": "", "reason_fr": "ligne vide", "reason_en": "empty row", "suggestion": ""})
+                               "value": "", "reason_fr": text("intake.empty_row", "fr"), "reason_en": text("intake.empty_row", "en"), "suggestion": ""})
         if problems.strict:
-            raise InputDataError("ligne vide", "empty row", file=raw.source, row=blank[0])
+            raise InputDataError(*text_pair("intake.empty_row"), file=raw.source, row=blank[0])
         sink.rejections.append(record)
     sink.rejections.extend(problems.records)
     sink.warnings.extend(problems.warnings)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
+from relais_analysis.texts import text, text_pair
 
 __all__ = ["MAX_ROWS", "MAX_XLSX_UNCOMPRESSED_BYTES", "Sheet", "cell_text", "check_unique_names",
            "check_workbook_size", "read_workbook", "too_many_rows"]
@@ -41,9 +42,7 @@ def check_unique_names(names: list[str], where: str) -> None:
     twice = [n for n in names if n and (n in seen or seen.add(n))]
     if twice:
         raise InputDataError(
-            f"Noms de colonnes en double : {sorted(set(twice))} (colonnes trouvées : {names}). "
-            "Renommez ou supprimez les doublons.",
-            f"Duplicated column names: {sorted(set(twice))} (columns found: {names}). Rename or remove the copies.",
+            *text_pair("intake_error.duplicated_column_names", twice=sorted(set(twice)), names=names),
             file=where,
         )
 
@@ -51,10 +50,9 @@ def check_unique_names(names: list[str], where: str) -> None:
 def too_many_rows(where: str, n: int) -> InputDataError:
     """The error for a sheet or file of ``n`` rows, more than :data:`MAX_ROWS`."""
     return InputDataError(
-        f"Trop de lignes ({n:,} ; maximum {MAX_ROWS:,}) : ce n'est pas un export de relais. "
-        "Vérifiez le fichier (lignes vides formatées jusqu'en bas de la feuille ?).".replace(",", "\u202f"),
-        f"Too many rows ({n:,}; at most {MAX_ROWS:,}): this is not a relay export. "
-        "Check the file (formatted empty rows down to the bottom of the sheet?).",
+        text("intake_error.too_many_rows", "fr", n=f"{n:,}".replace(",", "\u202f"),
+             most=f"{MAX_ROWS:,}".replace(",", "\u202f")),
+        text("intake_error.too_many_rows", "en", n=f"{n:,}", most=f"{MAX_ROWS:,}"),
         file=where,
     )
 
@@ -75,19 +73,14 @@ def check_workbook_size(path: Path) -> None:
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputDataError(
-            f"Classeur Excel illisible : ce n'est pas un fichier .xlsx valide ({exc}). "
-            "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format .xlsx.",
-            f"Unreadable Excel workbook: not a valid .xlsx file ({exc}). Open it in Excel or LibreOffice and save "
-            "it as .xlsx.",
+            *text_pair("intake_error.not_an_xlsx", exc=exc),
             file=path.name,
         ) from exc
     if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
         mb, limit = expanded / 1024**2, MAX_XLSX_UNCOMPRESSED_BYTES / 1024**2
         raise InputDataError(
-            f"Classeur refusé : une fois décompressé il ferait {mb:,.0f} Mo (maximum {limit:.0f} Mo). "
-            "Fichier corrompu ou piégé (« bombe zip ») ; demandez un nouvel export.".replace(",", "\u202f"),
-            f"Workbook refused: it would expand to {mb:,.0f} MB (at most {limit:.0f} MB). Corrupt or malicious "
-            "file (zip bomb); ask for a new export.",
+            text("intake_error.zip_bomb", "fr", mb=f"{mb:,.0f}".replace(",", "\u202f"), limit=f"{limit:.0f}"),
+            text("intake_error.zip_bomb", "en", mb=f"{mb:,.0f}", limit=f"{limit:.0f}"),
             file=path.name,
         )
 
@@ -140,7 +133,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on corrupt files
         raise InputDataError(
-            f"Classeur Excel illisible : {exc}.", f"Unreadable Excel workbook: {exc}.", file=path.name
+            *text_pair("intake_error.unreadable_xlsx", exc=exc), file=path.name
         ) from exc
     sheets = []
     try:

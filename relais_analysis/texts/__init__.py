@@ -16,15 +16,28 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["catalogue", "templates", "text", "text_keys", "text_pair"]
+from relais_analysis.config import SUPPORTED_LANGS
+from relais_analysis.errors import ParameterError
+
+__all__ = ["catalogue", "check_lang", "templates", "text", "text_keys", "text_pair"]
 
 _LANGS = ("fr", "en")
 
 
-def _check_lang(lang: object) -> None:
-    from relais_analysis.i18n import check_lang  # i18n imports this module
+def check_lang(lang: object) -> str:
+    """Return ``lang`` if it is a supported language (re-exported by :mod:`relais_analysis.i18n`).
 
-    check_lang(lang)
+    Raises
+    ------
+    ParameterError
+        If ``lang`` is not one of :data:`~relais_analysis.config.SUPPORTED_LANGS` (the message lists them).
+    """
+    if lang not in SUPPORTED_LANGS:
+        raise ParameterError(*text_pair("format_error.unknown_language", code=lang, valid=", ".join(SUPPORTED_LANGS)))
+    return lang  # type: ignore[return-value]
+
+
+_check_lang = check_lang
 
 
 #: Package folder of the catalogue files (``<domain>.toml``).
