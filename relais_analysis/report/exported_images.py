@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from relais_analysis.errors import RelaisError
+from relais_analysis.i18n import text, text_pair
 
 __all__ = ["describe_images", "png_css_width"]
 
@@ -141,9 +142,7 @@ def describe_images(body: str, figures: Path, page: str = "") -> str:
 
     body = _IMG.sub(describe, body)
     if missing:
-        raise RelaisError(
-            f"{len(missing)} image(s) de {page or 'la page'} sans texte alternatif : chaque figure publiée doit "
-            f"avoir son fichier <nom>.alt.txt dans {figures.name}/ (charts.save_figure l'écrit).",
-            f"{len(missing)} image(s) of {page or 'the page'} without alt text: every published figure needs its "
-            f"<name>.alt.txt in {figures.name}/ (charts.save_figure writes it).")
+        fr_page, en_page = (page, page) if page else text_pair("site.the_page")
+        raise RelaisError(text("site.error.image_without_alt", "fr", n=len(missing), page=fr_page, folder=figures.name),
+                          text("site.error.image_without_alt", "en", n=len(missing), page=en_page, folder=figures.name))
     return body
