@@ -38,7 +38,14 @@ _LABEL_CHARS = 16
 
 
 def _visible_texts(fig: Figure) -> list[Text]:
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.figure is not None]
+    """The texts a drawing of ``fig`` shows: visible, not empty, not on a hidden axes or axis (a map's)."""
+    hidden: set[int] = set()
+    for ax in fig.axes:
+        for part in (ax, ax.xaxis, ax.yaxis) if not ax.get_visible() else (ax.xaxis, ax.yaxis):
+            if part is ax or not (ax.axison and part.get_visible()):
+                hidden.update(id(t) for t in part.findobj(Text))
+    return [t for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t.figure is not None and id(t) not in hidden]
 
 
 def text_sizes(fig: Figure, dpi: float, *, draw: bool = True) -> tuple[float, float]:
@@ -63,7 +70,7 @@ def text_sizes(fig: Figure, dpi: float, *, draw: bool = True) -> tuple[float, fl
     (16.7, 33.3)
     """
     if draw:
-        fig.canvas.draw()  # creates the tick labels with their final texts
+        fig.draw_without_rendering()  # creates the tick labels with their final texts
     sizes = [t.get_fontsize() for t in _visible_texts(fig)]
     if not sizes:
         raise ValueError("figure without visible text")
@@ -94,7 +101,7 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
     ValueError
         Never on a drawn figure; only if matplotlib cannot draw it.
     """
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     width, height = fig.get_size_inches()
     saved_texts: list[tuple[Text, str, float]] = []
     saved_ticks: list[tuple[Any, list[str], Any]] = []
@@ -131,7 +138,7 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
     fig.set_size_inches(NARROW_WIDTH_IN, new_height)
     engine = fig.get_layout_engine()
     if saved_legends and engine is not None:  # the axes above the legend, as tall as their aspect needs
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         below = max(leg.get_window_extent().height for leg, _, _ in saved_legends) / fig.dpi + 0.1
         ax = saved_legends[0][0].axes
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
