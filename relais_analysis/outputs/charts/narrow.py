@@ -101,7 +101,8 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
     ValueError
         Never on a drawn figure; only if matplotlib cannot draw it.
     """
-    fig.draw_without_rendering()
+    for ax in fig.axes:  # formats the tick labels (their texts), without drawing the whole figure
+        ax.get_xticklabels(), ax.get_yticklabels()
     width, height = fig.get_size_inches()
     saved_texts: list[tuple[Text, str, float]] = []
     saved_ticks: list[tuple[Any, list[str], Any]] = []
