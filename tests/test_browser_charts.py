@@ -61,7 +61,7 @@ def _charts(chromium, path: Path, width: int) -> tuple[list[dict], float, list[s
 def test_charts_readable_on_a_phone(chromium, demo_site, name: str) -> None:
     images, _, problems = _charts(chromium, demo_site.site / name, 390)
     assert problems == []
-    assert len(images) >= 5  # Namur: 5 charts and the map; Wallonia adds the outcome charts
+    assert len(images) >= 5  # Namur: 4 charts and the map; Wallonia adds the outcome charts
     for image in images:
         assert image["inPicture"] and image["src"] == image["narrow"], "the phone is not shown the narrow chart"
         assert image["alt"] and "No description" not in image["alt"]
