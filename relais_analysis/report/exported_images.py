@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from relais_analysis.errors import RelaisError
+from relais_analysis.i18n import text, text_pair
 
 __all__ = ["describe_images", "png_css_width"]
 
@@ -52,15 +53,45 @@ def png_css_width(data: bytes) -> int | None:
     return None
 
 
-def _figure_descriptions(figures: Path) -> dict[str, tuple[str, int | None]]:
-    """SHA-256 of each ``figures/<stem>.png`` -> (its ``<stem>.alt.txt``, its width in CSS pixels)."""
-    known: dict[str, tuple[str, int | None]] = {}
+_NARROW = ".narrow.png"  # relais_analysis.outputs.charts.save.NARROW_SUFFIX
+
+#: Screens up to this width get a figure's narrow rendering.
+PHONE_MEDIA = "(max-width: 600px)"
+
+
+def _figure_descriptions(figures: Path) -> dict[str, tuple[str, int | None, bytes | None]]:
+    """SHA-256 of each ``figures/<stem>.png`` -> (its ``<stem>.alt.txt``, its width in CSS pixels,
+    the bytes of its narrow rendering ``<stem>.narrow.png`` if there is one)."""
+    known: dict[str, tuple[str, int | None, bytes | None]] = {}
     for png in sorted(figures.glob("*.png")) if figures.is_dir() else []:
+        if png.name.endswith(_NARROW):
+            continue
         alt = png.with_name(f"{png.stem}.alt.txt")
+        narrow = png.with_name(f"{png.stem}{_NARROW}")
         if alt.is_file():
             data = png.read_bytes()
-            known[hashlib.sha256(data).hexdigest()] = (alt.read_text(encoding="utf-8").strip(), png_css_width(data))
+            known[hashlib.sha256(data).hexdigest()] = (alt.read_text(encoding="utf-8").strip(), png_css_width(data),
+                                                       narrow.read_bytes() if narrow.is_file() else None)
     return known
+
+
+def _png_height(data: bytes) -> int:
+    return int.from_bytes(data[20:24], "big")
+
+
+def _picture(img: str, narrow: bytes) -> str:
+    """``img`` inside a ``<picture>`` whose ``<source>`` offers the narrow rendering to phones.
+
+    The browser shows the ``img`` element either way (with its alt text); only its source changes.
+    """
+    width = png_css_width(narrow)
+    size = ""
+    if width:
+        natural = int.from_bytes(narrow[16:20], "big")
+        size = f' width="{width}" height="{round(_png_height(narrow) * width / natural)}"'
+    source = (f'<source media="{PHONE_MEDIA}"{size} '
+              f'srcset="data:image/png;base64,{base64.b64encode(narrow).decode()}">')
+    return f'<picture class="relais-figure">{source}{img}</picture>'
 
 
 def describe_images(body: str, figures: Path, page: str = "") -> str:
@@ -72,6 +103,8 @@ def describe_images(body: str, figures: Path, page: str = "") -> str:
     content (SHA-256 of the PNG bytes), its ``alt`` replaced, and a ``width`` in CSS pixels
     set from the PNG's resolution (a 200 dpi chart would otherwise be shown at twice its
     size, its title larger than the page's headings; CSS still caps it at the page width).
+    A figure with a narrow rendering (``<stem>.narrow.png``, written by ``save_figure``) is put in
+    a ``<picture>`` whose ``<source media="(max-width: 600px)">`` offers it to phones, embedded too.
 
     Parameters
     ----------
@@ -102,15 +135,14 @@ def describe_images(body: str, figures: Path, page: str = "") -> str:
         if entry is None:
             missing.append(len(missing) + 1)
             return tag
-        alt, width = entry
+        alt, width, narrow = entry
         size = f' width="{width}"' if width and " width=" not in tag else ""
-        return re.sub(r"^<img", f'<img alt="{html.escape(alt, quote=True)}"{size}', _ALT.sub("", tag), count=1)
+        img = re.sub(r"^<img", f'<img alt="{html.escape(alt, quote=True)}"{size}', _ALT.sub("", tag), count=1)
+        return _picture(img, narrow) if narrow else img
 
     body = _IMG.sub(describe, body)
     if missing:
-        raise RelaisError(
-            f"{len(missing)} image(s) de {page or 'la page'} sans texte alternatif : chaque figure publiée doit "
-            f"avoir son fichier <nom>.alt.txt dans {figures.name}/ (charts.save_figure l'écrit).",
-            f"{len(missing)} image(s) of {page or 'the page'} without alt text: every published figure needs its "
-            f"<name>.alt.txt in {figures.name}/ (charts.save_figure writes it).")
+        fr_page, en_page = (page, page) if page else text_pair("site.the_page")
+        raise RelaisError(text("site.error.image_without_alt", "fr", n=len(missing), page=fr_page, folder=figures.name),
+                          text("site.error.image_without_alt", "en", n=len(missing), page=en_page, folder=figures.name))
     return body

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from relais_analysis.errors import ParameterError
-from relais_analysis.i18n import text
+from relais_analysis.i18n import text, text_pair
 
 __all__ = [
     "PAGE_MARGINS",
@@ -134,13 +134,9 @@ def print_pdf(page: Path, target: Path, *, lang: str | None = None) -> Path:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise ParameterError("Playwright n'est pas installé (pip install playwright).",
-                             "Playwright is not installed (pip install playwright).") from exc
+        raise ParameterError(*text_pair("site.error.no_playwright")) from exc
     if not chromium.exists():
-        raise ParameterError(
-            f"Chromium introuvable ({chromium}) : installez-le (apt-get install chromium) pour --pdf.",
-            f"Chromium not found ({chromium}): install it (apt-get install chromium) to use --pdf.",
-        )
+        raise ParameterError(*text_pair("site.error.no_chromium", path=chromium))
     try:
         asyncio.get_running_loop()
     except RuntimeError:  # no event loop in this thread: print here

@@ -24,16 +24,30 @@ from relais_analysis.indicators.tables import table_order, table_title
 if TYPE_CHECKING:
     from relais_analysis.report.build import JobResult
 
-__all__ = ["render_page", "write_index", "write_methodology"]
+__all__ = ["file_size", "render_page", "write_index", "write_methodology"]
+
+
+def file_size(size: int, lang: str = "fr") -> str:
+    """A file size for readers, in kilobytes (1 000 bytes), at least 1; megabytes from 1 000 kB.
+
+    >>> file_size(48_213), file_size(300), file_size(2_460_000), file_size(2_460_000, "en")
+    ('48\u202fko', '1\u202fko', '2,5\u202fMo', '2.5\u202fMB')
+    """
+    from relais_analysis.i18n import format_decimal, text
+
+    if size >= 1_000_000:
+        return text("site.megabytes", lang, n=format_decimal(size / 1_000_000, lang, 1))
+    return text("site.kilobytes", lang, n=format_int(max(1, round(size / 1000)), lang))
 
 
 def _git_commit() -> str:
+    """The short commit of the package's checkout; ``""`` when unknown."""
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_root(), capture_output=True,
                              text=True, timeout=10)
-        return out.stdout.strip() or "inconnu"
+        return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "inconnu"
+        return ""
 
 
 # --------------------------------------------------------------------------- index and methodology
@@ -63,14 +77,6 @@ def _page(title: str, body: str, lang: str) -> str:
 
     return render_page("page.html.j2", lang=lang, title=title, style=Markup(_STYLE),
                        body=Markup(_scrolling_tables(body)))
-
-
-def _banner(dataset: Dataset, lang: str) -> str:
-    if not dataset.synthetic:
-        return ""
-    text = {"fr": "DONNÉES SYNTHÉTIQUES : rapport de démonstration, aucune personne réelle n'y figure.",
-            "en": "SYNTHETIC DATA: demo report, no real person appears in it."}[lang]
-    return f'<p class="synthetic">{html.escape(text)}</p>'
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -121,6 +127,7 @@ def _documents(root: Path, results: list[JobResult], relay_province: dict[str, s
     from relais_analysis.i18n import province_label, text
     from relais_analysis.indicators.relay_comparison import short_relay_name
     from relais_analysis.outcomes import load_instruments
+    from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES
 
     short_names = {key: inst.short_name for key, inst in load_instruments().items()}
     regional, provinces, relays = [], [], {}
@@ -133,6 +140,9 @@ def _documents(root: Path, results: list[JobResult], relay_province: dict[str, s
         carte = folder / "carte.html"
         if carte.exists():
             links.append((_rel(carte, root), text("landing.documents.map", lang)))
+        workbook = folder / "tableaux" / WORKBOOK_NAMES[lang]
+        if workbook.exists():
+            links.append((_rel(workbook, root), text("site.workbook", lang, size=file_size(workbook.stat().st_size, lang))))
         tables = []
         if (folder / "tableaux").exists():
             tables = [(_rel(t, root), table_title(t.stem, lang, short_names)) for t in
@@ -212,51 +222,82 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     return path
 
 
-def _losses_html(dataset: Dataset) -> str:
+def _losses_html(dataset: Dataset, lang: str) -> str:
     """Paragraph naming the losses accepted with --accept-losses (counts only, never values)."""
+    from relais_analysis.i18n import text
     from relais_analysis.intake.ingest import loss_problems
 
     problems = loss_problems(dataset)
     if not problems:
         return ""
     items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-    return (f'<p class="relais-losses"><strong>Pertes acceptées (--accept-losses)</strong> : plus de 10\u00a0% des '
-            f"lignes d'un relais, ou une table entière, rejetées ; les chiffres sous-estiment l'activité.</p>"
+    return (f'<p class="relais-losses"><strong>{html.escape(text("methodology.losses", lang))}</strong>'
+            f'{html.escape(text("methodology.losses_text", lang), quote=False)}</p>'
             f"<ul>{items}</ul>")
+
+
+def catalogue_html(lang: str):  # noqa: ANN201 (a function for templates)
+    """``t(key, **fields)`` for page templates: the catalogue text in ``lang``, HTML-escaped, then its fields
+    filled (each escaped, except markup built by this package), as :class:`markupsafe.Markup`.
+
+    >>> from markupsafe import Markup
+    >>> t = catalogue_html("en")
+    >>> print(t("methodology.software.text", version="<1.0>", commit=Markup("<code>abc</code>"), today="1 May"))
+    relais_analysis &lt;1.0&gt;, commit <code>abc</code>, produced on 1 May.
+    """
+    from markupsafe import Markup
+
+    from relais_analysis.i18n import text
+
+    def t(key: str, **fields: object) -> Markup:
+        marks = {name: f"\x00{name}\x00" for name in fields}
+        out = html.escape(text(key, lang, **marks), quote=False)
+        for name, value in fields.items():
+            out = out.replace(marks[name], value if isinstance(value, Markup) else html.escape(str(value)))
+        return Markup(out)
+
+    return t
 
 
 def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *, year: int, lang: str,
                       threshold: int, protection: object = None, suppressed_cells: int = 0) -> Path:
-    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking.
+    """``methodologie.html``: data files and SHA-256, extraction date, versions, rules, masking, in ``lang``.
 
     ``suppressed_cells``: masked cells of the published tables, computed by the build from the
     protected tables its notebooks used (:func:`relais_analysis.report.build.methodology_figures`).
     """
-    from relais_analysis.privacy.linked import methodology_html
+    from markupsafe import Markup
+
+    from relais_analysis.i18n import text
     from relais_analysis.outcomes.chapter import methodology_html as outcomes_methodology_html
+    from relais_analysis.privacy.linked import methodology_html
 
     suppressed = suppressed_cells
     files = "".join(
-        f"<tr><td>{html.escape(r.table)}</td><td>{html.escape(r.source)}</td><td>{format_int(r.rows_read, 'fr')}</td>"
-        f"<td>{format_int(r.accepted, 'fr')}</td><td>{format_int(r.rejected, 'fr')}</td><td><code>{r.sha256}</code></td></tr>"
+        f"<tr><td>{html.escape(r.table)}</td><td>{html.escape(r.source)}</td><td>{format_int(r.rows_read, lang)}</td>"
+        f"<td>{format_int(r.accepted, lang)}</td><td>{format_int(r.rejected, lang)}</td><td><code>{r.sha256}</code></td></tr>"
         for r in dataset.reports.values()
     )
-    params = {"année / year": year, "langue / language": lang, "seuil de masquage / threshold": threshold,
-              "rapports / reports": ", ".join(r.job.title for r in results)}
-    param_rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
+    params = {"year": year, "lang": lang, "threshold": threshold,
+              "reports": ", ".join(r.job.title for r in results)}
+    param_rows = "".join(f"<tr><td>{html.escape(text(f'methodology.parameter.{k}', lang))}</td>"
+                         f"<td>{html.escape(str(v))}</td></tr>" for k, v in params.items())
     rejected = sum(int(r.rejected) for r in dataset.reports.values())
-    from markupsafe import Markup
-
-    communes = ("261, après la fusion de Bastogne et Bertogne au 1er janvier 2025" if year >= reference.MERGER_YEAR
-                else "262, codes REFNIS 2019-2024")
+    merged = year >= reference.MERGER_YEAR
+    communes = text(f"methodology.geography.communes_{'after' if merged else 'before'}_merger", lang,
+                    n=261 if merged else 262)
+    commit = _git_commit() or text("methodology.software.unknown_commit", lang)
+    banner = (f'<p class="synthetic">{html.escape(text("landing.synthetic_banner", lang))}</p>'
+              if dataset.synthetic else "")
     body = render_page(
-        "methodology.html.j2", year=year, banner=Markup(_banner(dataset, "fr")),
-        extracted=format_date(dataset.as_of, "fr"), rejected=format_int(rejected, "fr"),
-        losses=Markup(_losses_html(dataset)), files=Markup(files), version=__version__, commit=_git_commit(),
-        today=format_date(dt.date.today(), "fr"), param_rows=Markup(param_rows),
+        "methodology.html.j2", t=catalogue_html(lang), year=year, banner=Markup(banner),
+        extracted=format_date(dataset.as_of, lang), rejected=format_int(rejected, lang),
+        losses=Markup(_losses_html(dataset, lang)), files=Markup(files), version=__version__,
+        commit=Markup(f"<code>{html.escape(commit)}</code>"),
+        today=format_date(dt.date.today(), lang), param_rows=Markup(param_rows),
         population_source=dataset.population_source, communes=communes, below=threshold - 1,
-        suppressed=format_int(suppressed, "fr"), protection=Markup(methodology_html(protection)),
-        outcomes=Markup(outcomes_methodology_html("fr") if len(dataset.questionnaires) else ""))
+        suppressed=format_int(suppressed, lang), protection=Markup(methodology_html(protection)),
+        outcomes=Markup(outcomes_methodology_html(lang) if len(dataset.questionnaires) else ""))
     path = root / "methodologie.html"
-    path.write_text(_page(f"Fiche méthodologique {year}", body, "fr"), encoding="utf-8")
+    path.write_text(_page(text("methodology.title", lang, year=year), body, lang), encoding="utf-8")
     return path

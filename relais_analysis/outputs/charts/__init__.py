@@ -28,8 +28,9 @@ the ``alt_text_*`` functions, so it always says what the chart shows.
 
 The package, one job per module: :mod:`.style` (palette, rcParams), :mod:`.cells`
 (checking and formatting table cells), :mod:`.drawing` (bars, axes, footnotes),
-:mod:`.reach_charts` (the six charts), :mod:`.alt_text`, :mod:`.save` and :mod:`.annual`
-(every chart of a report). Their texts are the ``chart.*`` keys of the catalogue
+:mod:`.reach_charts` and :mod:`.loyalty_charts` (the six charts), :mod:`.alt_text`, :mod:`.save` and :mod:`.annual`
+(every chart of a report), :mod:`.narrow` (the phone rendering ``<stem>.narrow.png`` that
+save_figure writes beside each PNG). Their texts are the ``chart.*`` keys of the catalogue
 (:func:`relais_analysis.i18n.text`).
 """
 

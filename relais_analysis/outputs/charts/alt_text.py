@@ -25,7 +25,7 @@ from relais_analysis.outputs.charts.cells import (
     table_threshold,
     with_year,
 )
-from relais_analysis.outputs.charts.reach_charts import STACK
+from relais_analysis.outputs.charts.loyalty_charts import STACK
 from relais_analysis.privacy import masked as suppression  # the sentinel, its label and the threshold check
 from relais_analysis.privacy.masked import is_missing
 

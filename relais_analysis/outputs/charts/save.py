@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,16 +19,38 @@ from matplotlib.figure import Figure
 
 from relais_analysis import i18n
 from relais_analysis.errors import ParameterError
+from relais_analysis.outputs.charts.narrow import narrow_layout, text_sizes
 from relais_analysis.outputs.charts.style import PNG_DPI, house_style
 from relais_analysis.privacy.publication import write_published_table
 
 __all__ = [
     "FORMATS",
+    "NARROW_SUFFIX",
+    "TEXT_SIZES_KEY",
     "save_figure",
 ]
 
 
 FORMATS = ("png", "svg", "pdf")
+
+#: The narrow (phone) rendering of ``<stem>.png`` is ``<stem>.narrow.png``.
+NARROW_SUFFIX = ".narrow.png"
+
+#: PNG text chunk holding the smallest and largest text of the image, in its own pixels (``"20.8 30.6"``).
+TEXT_SIZES_KEY = "Text sizes"
+
+
+def _png(fig: Figure, title: str, alt_text: str) -> bytes:
+    """The figure as PNG, its text sizes (:func:`~relais_analysis.outputs.charts.narrow.text_sizes`, measured on
+    the figure as drawn by ``savefig``) in a ``tEXt`` chunk before ``IEND``."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=_metadata("png", title, alt_text))
+    data = buffer.getvalue()
+    smallest, largest = text_sizes(fig, PNG_DPI, draw=False)
+    body = TEXT_SIZES_KEY.encode("latin-1") + b"\0" + f"{smallest} {largest}".encode("latin-1")
+    chunk = len(body).to_bytes(4, "big") + b"tEXt" + body + zlib.crc32(b"tEXt" + body).to_bytes(4, "big")
+    end = data.rindex(b"IEND") - 4
+    return data[:end] + chunk + data[end:]
 
 
 def _metadata(fmt: str, title: str, alt_text: str) -> dict[str, Any]:
@@ -93,6 +116,12 @@ def save_figure(
     ``aria-labelledby`` (ids ``<stem name>-title``/``-desc``), and PDF ``Subject``
     (and ``Title``).
 
+    With PNG comes its phone rendering, ``<stem>.narrow.png``: the same figure laid out 3.6 in
+    wide with larger type (:func:`~relais_analysis.outputs.charts.narrow.narrow_layout`), which
+    the report pages offer to screens up to 600 px wide; it is not in the returned list (it is a
+    second rendering of the PNG, not another format). Both PNG files carry the smallest and the
+    largest size of their text, in image pixels, in the text chunk ``"Text sizes"``.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -141,14 +170,20 @@ def save_figure(
     title = _figure_title(fig, alt_text)
     with house_style():
         for fmt in formats:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_metadata(fmt, title, alt_text))
-            data = buffer.getvalue()
+            if fmt == "png":
+                data = _png(fig, title, alt_text)
+            else:
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_metadata(fmt, title, alt_text))
+                data = buffer.getvalue()
             if fmt == "svg":
                 data = _accessible_svg(data, stem.name, title, alt_text)
             path = stem.parent / f"{stem.name}.{fmt}"
             path.write_bytes(data)
             written.append(path)
+        if "png" in formats:  # last: the figure is laid out again, then restored
+            with narrow_layout(fig):
+                (stem.parent / f"{stem.name}{NARROW_SUFFIX}").write_bytes(_png(fig, title, alt_text))
     if csv_path is not None:
         written.append(csv_path)
     alt_path = stem.parent / f"{stem.name}.alt.txt"

@@ -1,0 +1,127 @@
+"""The narrow (phone) rendering of a figure: :mod:`relais_analysis.outputs.charts.narrow` and ``save_figure``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from PIL import Image
+
+from relais_analysis.outputs import charts
+from relais_analysis.outputs.charts.narrow import NARROW_MIN_PT, NARROW_WIDTH_IN, narrow_layout, text_sizes
+from relais_analysis.outputs.charts.save import NARROW_SUFFIX, TEXT_SIZES_KEY
+from relais_analysis.outputs.charts.style import PNG_DPI
+from relais_analysis.privacy.suppress import suppress_small_counts
+
+
+@pytest.fixture
+def per_year() -> pd.DataFrame:
+    return suppress_small_counts(
+        pd.DataFrame({"year": [2022, 2023, 2024], "parents": [696, 1184, 1500], "children": [569, 1035, 1264]}),
+        ["parents", "children"], additive_rows=False)
+
+
+def _sizes(path) -> list[float]:
+    with Image.open(path) as image:
+        image.load()
+        return [float(v) for v in image.text[TEXT_SIZES_KEY].split()]
+
+
+def test_save_figure_writes_the_narrow_rendering_beside_the_png(per_year, tmp_path) -> None:
+    ax = charts.people_per_year(per_year)
+    paths = charts.save_figure(ax.figure, tmp_path / "people", alt_text="Parents et enfants", formats=("png",))
+    assert [p.name for p in paths] == ["people.png", "people.alt.txt"]  # a second rendering, not another format
+    narrow = tmp_path / f"people{NARROW_SUFFIX}"
+    with Image.open(tmp_path / "people.png") as wide_image, Image.open(narrow) as narrow_image:
+        assert wide_image.size == (1260, 720)
+        assert narrow_image.size[0] == round(NARROW_WIDTH_IN * PNG_DPI)
+        assert narrow_image.info["Description"] == "Parents et enfants"
+    # the sizes written are those of the figure's texts (measured here on the artists, independently)
+    ax.figure.draw_without_rendering()
+    points = [t.get_fontsize() for t in ax.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert _sizes(tmp_path / "people.png") == [round(min(points) * PNG_DPI / 72, 1),
+                                               round(max(points) * PNG_DPI / 72, 1)]
+    smallest, largest = _sizes(narrow)
+    assert smallest >= round(NARROW_MIN_PT * PNG_DPI / 72, 1) > _sizes(tmp_path / "people.png")[0]
+    assert largest > smallest
+
+
+def test_svg_and_pdf_have_no_narrow_rendering(per_year, tmp_path) -> None:
+    ax = charts.people_per_year(per_year)
+    charts.save_figure(ax.figure, tmp_path / "people", alt_text="Parents", formats=("svg", "pdf"))
+    assert not (tmp_path / f"people{NARROW_SUFFIX}").exists()
+
+
+def test_narrow_layout_restores_the_figure(per_year, tmp_path) -> None:
+    """Same figure, same bytes: saving again after the narrow rendering gives the same PNG files."""
+    ax = charts.people_per_year(per_year)
+    first = charts.save_figure(ax.figure, tmp_path / "a", alt_text="Parents", formats=("png",))
+    assert tuple(ax.figure.get_size_inches()) == (6.3, 3.6)
+    second = charts.save_figure(ax.figure, tmp_path / "b", alt_text="Parents", formats=("png",))
+    assert first[0].read_bytes() == second[0].read_bytes()
+    assert (tmp_path / f"a{NARROW_SUFFIX}").read_bytes() == (tmp_path / f"b{NARROW_SUFFIX}").read_bytes()
+
+
+def test_long_labels_and_titles_wrap() -> None:
+    fig = Figure(figsize=(6.3, 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh([0, 1], [3, 4])
+    ax.set_yticks([0, 1], labels=["Rencontre / café-papote du mercredi", "Autre"])
+    ax.set_title("Un titre bien trop long pour tenir sur la largeur d'un téléphone sans revenir à la ligne")
+    with narrow_layout(fig):
+        assert tuple(fig.get_size_inches())[0] == NARROW_WIDTH_IN
+        assert "\n" in ax.get_yticklabels()[0].get_text() and "\n" in ax.get_title()
+        assert text_sizes(fig, 72)[0] >= NARROW_MIN_PT
+    assert ax.get_yticklabels()[0].get_text() == "Rencontre / café-papote du mercredi"
+    assert "\n" not in ax.get_title() and tuple(fig.get_size_inches()) == (6.3, 3.0)
+
+
+def test_a_map_legend_beside_the_axes_moves_under_them() -> None:
+    fig = Figure(figsize=(6.3, 4.0), layout="compressed")
+    ax = fig.add_subplot()
+    ax.fill([0, 100, 100, 0], [0, 0, 60, 60])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    for name in ("0", "2,6 – 5,1", "n.p. : valeur non publiée pour protéger les petits effectifs", "Relais"):
+        ax.plot([0], [0], label=name)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Parents touchés pour 10\u202f000 habitants")
+    with narrow_layout(fig):
+        fig.draw_without_rendering()
+        legend_box, axes_box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert legend_box.y1 <= axes_box.y0 and 0 <= legend_box.y0
+        assert 0 <= legend_box.x0 and legend_box.x1 <= fig.bbox.x1
+        assert axes_box.width > 0.8 * fig.bbox.width  # the map keeps the phone's width
+    assert tuple(fig.get_size_inches()) == (6.3, 4.0)
+
+
+def test_text_sizes_skip_the_hidden_axis_of_a_map() -> None:
+    fig = Figure(figsize=(3, 3))
+    ax = fig.add_subplot()
+    ax.set_xticks([0, 1]), ax.tick_params(labelsize=4)
+    ax.set_title("Carte", fontsize=10)
+    assert text_sizes(fig, 72) == (4.0, 10.0)
+    ax.set_axis_off()
+    assert text_sizes(fig, 72) == (10.0, 10.0)
+
+
+def test_exported_page_offers_the_narrow_rendering_to_phones(per_year, tmp_path) -> None:
+    """``describe_images`` puts each chart with a narrow rendering in a ``<picture>``; the ``img`` keeps its alt."""
+    import base64
+    import re
+
+    from relais_analysis.report.exported_images import PHONE_MEDIA, describe_images
+
+    ax = charts.people_per_year(per_year)
+    charts.save_figure(ax.figure, tmp_path / "people", alt_text="Parents & enfants", formats=("png",))
+    wide = base64.b64encode((tmp_path / "people.png").read_bytes()).decode()
+    narrow = (tmp_path / f"people{NARROW_SUFFIX}").read_bytes()
+    page = describe_images(f'<p><img alt="No description" src="data:image/png;base64,{wide}"></p>', tmp_path)
+    match = re.fullmatch(r'<p><picture class="relais-figure"><source media="([^"]+)" width="(\d+)" height="(\d+)" '
+                         r'srcset="data:image/png;base64,([^"]+)"><img alt="([^"]+)" width="(\d+)" src="[^"]+"></picture></p>',
+                         page)
+    assert match is not None, page[:300]
+    media, width, height, data, alt, wide_width = match.groups()
+    assert media == PHONE_MEDIA and base64.b64decode(data) == narrow
+    assert (int(width), int(wide_width)) == (346, 605) and int(height) > 0
+    assert alt == "Parents &amp; enfants"
