@@ -38,6 +38,7 @@ from relais_analysis.i18n import (
     LABELS,
     LOCALES,
     NO_DATA,
+    catalogue,
     check_lang,
     format_decimal,
     format_int,
@@ -45,95 +46,16 @@ from relais_analysis.i18n import (
     format_percent,
     label,
     province_label,
+    text,
 )
 from relais_analysis.privacy.masked import SUPPRESSED, is_missing, is_suppressed
 
 if TYPE_CHECKING:
     from relais_analysis.analysis import Analysis
 
-__all__ = ["COLUMN_LABELS", "Explorer", "column_label", "figure_html", "french_table", "is_partial_year",
+__all__ = ["Explorer", "column_label", "figure_html", "french_table", "is_partial_year",
            "map_html", "partial_year", "table_html", "year_changes", "year_label"]
 
-#: Headers of table columns that :data:`relais_analysis.i18n.LABELS` does not name (fr, en).
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "share_new": {"fr": "Part de nouveaux parents", "en": "Share of new parents"},
-    "seen_next_year": {"fr": "Revus l'année suivante", "en": "Seen the next year"},
-    "retention_rate": {"fr": "Taux de rétention", "en": "Retention rate"},
-    "next_year_partial": {"fr": "Année suivante incomplète", "en": "Next year incomplete"},
-    "share": {"fr": "Part", "en": "Share"},
-    "children_reached": {"fr": "Enfants touchés", "en": "Children reached"},
-    "women": {"fr": "Femmes", "en": "Women"},
-    "men": {"fr": "Hommes", "en": "Men"},
-    "x": {"fr": "X", "en": "X"},
-    "unknown": {"fr": "Inconnu", "en": "Unknown"},
-    "in_own_territory": {"fr": "Dans son territoire", "en": "In its territory"},
-    "in_other_territory": {"fr": "Dans le territoire d'un autre relais", "en": "In another relay's territory"},
-    "uncovered": {"fr": "Commune non couverte", "en": "Uncovered municipality"},
-    "unknown_residence": {"fr": "Domicile inconnu", "en": "Residence unknown"},
-    "unstable": {"fr": "Taux instable (petite commune)", "en": "Unstable rate (small municipality)"},
-    "n_communes": {"fr": "Communes", "en": "Municipalities"},
-    "communes_covered": {"fr": "Communes couvertes", "en": "Municipalities covered"},
-    "population_covered": {"fr": "Population couverte", "en": "Population covered"},
-    "share_covered": {"fr": "Part de la population couverte", "en": "Share of the population covered"},
-    "n_relays": {"fr": "Nombre de relais", "en": "Number of relays"},
-    "relays": {"fr": "Relais", "en": "Relays"},
-    "overlap": {"fr": "Plusieurs relais", "en": "Several relays"},
-    "nearest_relay": {"fr": "Relais le plus proche", "en": "Nearest relay"},
-    "radius_km": {"fr": "Rayon", "en": "Radius"},
-    "population_within": {"fr": "Population dans le rayon", "en": "Population within the radius"},
-    "share_within": {"fr": "Part de la population", "en": "Share of the population"},
-    "communes_within": {"fr": "Communes dans le rayon", "en": "Municipalities within the radius"},
-    "rank": {"fr": "Rang", "en": "Rank"},
-    "added_population": {"fr": "Population non couverte gagnée", "en": "Uncovered population gained"},
-    "communes_added": {"fr": "Communes gagnées", "en": "Municipalities gained"},
-    "communes_added_names": {"fr": "Communes", "en": "Municipalities"},
-    # data quality (internal)
-    "table": {"fr": "Table", "en": "Table"},
-    "file": {"fr": "Fichier", "en": "File"},
-    "read": {"fr": "Lignes lues", "en": "Rows read"},
-    "accepted": {"fr": "Acceptées", "en": "Accepted"},
-    "rejected": {"fr": "Rejetées", "en": "Rejected"},
-    "warnings": {"fr": "Avertissements", "en": "Warnings"},
-    "column": {"fr": "Colonne", "en": "Column"},
-    "reason_fr": {"fr": "Motif", "en": "Reason"},
-    "rows": {"fr": "Lignes", "en": "Rows"},
-    "name": {"fr": "Nom", "en": "Name"},
-    "activities_without_attendance": {"fr": "Activités sans présence", "en": "Activities without attendance"},
-    "participants": {"fr": "Participants", "en": "Participants"},
-    "share_with_residence": {"fr": "Avec commune de résidence", "en": "With municipality of residence"},
-    "share_with_gender": {"fr": "Avec genre", "en": "With gender"},
-    "share_with_birth_year": {"fr": "Avec année de naissance", "en": "With birth year"},
-    # outcomes
-    "measure": {"fr": "Mesure", "en": "Measure"},
-    "instrument": {"fr": "Instrument", "en": "Instrument"},
-    "group": {"fr": "Groupe", "en": "Group"},
-    "wave": {"fr": "Vague", "en": "Wave"},
-    "n": {"fr": "Réponses", "en": "Answers"},
-    "mean": {"fr": "Moyenne", "en": "Mean"},
-    "median": {"fr": "Médiane", "en": "Median"},
-    "n_pairs": {"fr": "Parents (entrée et suivi)", "en": "Parents (entry and follow-up)"},
-    "share_improved": {"fr": "Évolué dans le bon sens", "en": "Changed for the better"},
-    "share_worse": {"fr": "Évolué dans le mauvais sens", "en": "Changed for the worse"},
-    "median_before": {"fr": "Médiane à l'entrée", "en": "Median at entry"},
-    "median_after": {"fr": "Médiane au suivi", "en": "Median at follow-up"},
-    "hl_estimate": {"fr": "Évolution médiane (Hodges-Lehmann)", "en": "Median change (Hodges-Lehmann)"},
-    "hl_ci_low": {"fr": "IC à 95 % : bas", "en": "95% CI: low"},
-    "hl_ci_high": {"fr": "IC à 95 % : haut", "en": "95% CI: high"},
-    "note": {"fr": "Note", "en": "Note"},
-    "n_entry": {"fr": "Réponses à l'entrée", "en": "Answers at entry"},
-    "n_stayed": {"fr": "Ont répondu au suivi", "en": "Answered the follow-up"},
-    "n_left": {"fr": "N'ont pas répondu au suivi", "en": "Did not answer the follow-up"},
-    "mean_entry_stayed": {"fr": "Moyenne à l'entrée : restés", "en": "Mean at entry: stayed"},
-    "mean_entry_left": {"fr": "Moyenne à l'entrée : partis", "en": "Mean at entry: left"},
-    "change": {"fr": "Évolution sur un an", "en": "Change on the previous year"},
-    "change_parents": {"fr": "Évolution des parents sur un an", "en": "Change in parents on the previous year"},
-    "change_children": {"fr": "Évolution des enfants sur un an", "en": "Change in children on the previous year"},
-}
-#: Columns shown with the label of an i18n key (column -> key of :data:`relais_analysis.i18n.LABELS`).
-_I18N_KEYS = {"retention_rate": "retention", "rate_per_10000": "reach_rate",
-              "rate_per_100_households": "reach_rate_households", "relay_name": "relay", "relay_id": "relay",
-              "province_name": "province", "name_fr": "commune", "residence_name": "commune",
-              "type": "activity_type"}
 #: Columns never shown (identifiers and flags the other columns already say).
 _HIDDEN = {"people_countable", "province_nis", "nis", "residence", "residence_province_nis", "communes_added_nis"}
 _PERCENT = {"share_new", "retention_rate", "share", "share_women", "share_covered", "share_within",
@@ -243,10 +165,9 @@ def column_label(column: str, lang: str = "fr") -> str:
     ('Nouveaux parents', 'Share of the population covered')
     """
     check_lang(lang)
-    if column in COLUMN_LABELS:
-        return COLUMN_LABELS[column][lang]
-    key = _I18N_KEYS.get(column, column)
-    return label(key, lang) if key in LABELS else column
+    if f"column.{column}" in catalogue():
+        return text(f"column.{column}", lang)
+    return label(column, lang) if column in LABELS else column
 
 
 def _format_cell(value: object, column: str, lang: str, threshold: int) -> str:
