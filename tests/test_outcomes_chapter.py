@@ -19,7 +19,7 @@ def demo(demo_dataset):
 def test_wallonia_chapter(demo, tmp_path):
     chapter = OutcomeChapter(demo, 2024)
     paths = chapter.write(tmp_path)
-    assert (tmp_path / "tableaux" / "outcomes_change.csv") in paths
+    assert (tmp_path / "tableaux" / "evolution_entree_suivi.csv") in paths
     assert [p.name for p in chapter.figures][:1] == ["outcomes_change.png"]
     text = chapter.html() + chapter.table_html() + chapter.attrition_html()
     check_no_causal_wording(text)
@@ -73,7 +73,7 @@ def test_cli_outcomes(tmp_path, capsys):
     assert main(["outcomes", "--year", "2024", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "plus isolés à l'entrée" in out and "IC à 95 %" in out
-    assert (tmp_path / "tableaux" / "outcomes_change.csv").exists()
+    assert (tmp_path / "tableaux" / "evolution_entree_suivi.csv").exists()
     assert (tmp_path / "figures" / "outcomes_change.png").exists()
     assert main(["outcomes", "--year", "2025", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
     assert "Aucun questionnaire" in capsys.readouterr().out

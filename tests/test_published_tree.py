@@ -272,7 +272,7 @@ def test_no_formula_survives_in_a_spreadsheet(odd_build, tmp_path):
     liege = out / "2024" / "provinces" / "liege"
     relays = f"{file_stem('reach_by_relay')}.csv"
     paths = [out / "2024" / "wallonie" / "tableaux" / relays, liege / "tableaux" / relays,
-             liege / "figures" / "people_by_relay.csv"]
+             liege / "figures" / "donnees_personnes_par_relais.csv"]
     names = {v for p in paths for v in read_published_text(p)["relay_name"]}
     assert {"'" + name for name in FORMULAS.values()} <= names  # the names are there, made inert
     control = tmp_path / "control.csv"  # the same names written naively: LibreOffice does run them

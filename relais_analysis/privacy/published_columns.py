@@ -18,13 +18,15 @@ import pandas as pd
 from relais_analysis.i18n import check_lang, text, text_pair
 from relais_analysis.privacy.masked import is_suppressed
 
-__all__ = ["COLUMNS", "CSV_CONVENTIONS", "FILE_NAMES", "YES_NO", "ColumnSpec", "column_entries", "column_spec",
-           "file_stem", "machine_table_name"]
+__all__ = ["COLUMNS", "CSV_CONVENTIONS", "FIGURE_DATA_PREFIX", "FIGURE_TABLES", "FILE_NAMES", "OUTCOME_FILE_NAMES",
+           "YES_NO", "ColumnSpec", "column_entries", "column_spec", "figure_data_stem", "file_stem",
+           "machine_table_name"]
 
 #: Separator and decimal mark of a published CSV, per language.
 CSV_CONVENTIONS: dict[str, dict[str, str]] = {"fr": {"separator": ";", "decimal": ","},
                                               "en": {"separator": ",", "decimal": "."}}
-YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
+#: Yes and no as published, per language.
+YES_NO = {lang: (text("published.yes", lang), text("published.no", lang)) for lang in ("fr", "en")}
 
 
 @dataclass(frozen=True)
@@ -190,15 +192,58 @@ FILE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: Published file names of the outcome tables (issue 9), per table or per prefix (``outcomes_waves_`` + instrument).
+OUTCOME_FILE_NAMES: dict[str, dict[str, str]] = {
+    "outcomes_change": {"fr": "evolution_entree_suivi", "en": "outcomes_change"},
+    "outcomes_attrition": {"fr": "evolution_sans_reponse_au_suivi", "en": "outcomes_attrition"},
+    "outcomes_waves_": {"fr": "evolution_reponses_par_vague_", "en": "outcomes_waves_"},
+    "outcomes_bands_": {"fr": "evolution_niveaux_entree_suivi_", "en": "outcomes_bands_"},
+    "outcomes_by_relay": {"fr": "evolution_par_relais", "en": "outcomes_by_relay"},
+    "outcomes_by_province": {"fr": "evolution_par_province", "en": "outcomes_by_province"},
+    "outcomes_by_year": {"fr": "evolution_par_annee_entree", "en": "outcomes_by_year"},
+    "outcomes_by_dose": {"fr": "evolution_par_nombre_activites", "en": "outcomes_by_dose"},
+}
+#: Prefix of the data file of a figure, per language (``figures/donnees_personnes_par_annee.csv``).
+FIGURE_DATA_PREFIX = {"fr": "donnees_", "en": "data_"}
+#: Figures (file stem of the image) -> file name of their data (after the prefix) and the table they show.
+FIGURE_TABLES: dict[str, dict[str, str]] = {
+    "people_per_year": {"fr": "personnes_par_annee", "en": "people_per_year", "table": "reach_per_year"},
+    "people_by_province": {"fr": "personnes_par_province", "en": "people_by_province",
+                           "table": "reach_by_province"},
+    "people_by_relay": {"fr": "personnes_par_relais", "en": "people_by_relay", "table": "reach_by_relay"},
+    "activity_types": {"fr": "types_activite", "en": "activity_types", "table": "reach_by_activity_type"},
+    "new_vs_returning": {"fr": "nouveaux_parents_et_parents_revenus", "en": "new_and_returning_parents",
+                         "table": "new_vs_returning"},
+    "retention_rate": {"fr": "fidelisation", "en": "retention", "table": "retention"},
+    "choropleth": {"fr": "carte_par_commune", "en": "map_by_municipality", "table": "reach_rates"},
+}
+
+
+def _names(table: str) -> dict[str, str] | None:
+    """File names of a table: its own entry, or its prefix's with the rest of the name appended."""
+    if table in FILE_NAMES:
+        return FILE_NAMES[table]
+    if table in OUTCOME_FILE_NAMES:
+        return OUTCOME_FILE_NAMES[table]
+    for prefix, names in OUTCOME_FILE_NAMES.items():
+        if prefix.endswith("_") and table.startswith(prefix) and len(table) > len(prefix):
+            return {lang: name + table[len(prefix):] for lang, name in names.items()}
+    return None
+
+
 def file_stem(table: str, lang: str = "fr") -> str:
     """Published file name (without ``.csv``) of a table; unknown tables keep their machine name.
 
     Examples
     --------
     >>> file_stem("reach_by_relay"), file_stem("reach_by_relay", "en"), file_stem("outcomes_change")
-    ('personnes_touchees_par_relais', 'people_reached_by_relay', 'outcomes_change')
+    ('personnes_touchees_par_relais', 'people_reached_by_relay', 'evolution_entree_suivi')
+    >>> file_stem("outcomes_waves_djg6"), file_stem("outcomes_waves_djg6", "en"), file_stem("mystery")
+    ('evolution_reponses_par_vague_djg6', 'outcomes_waves_djg6', 'mystery')
     """
-    return FILE_NAMES.get(table, {}).get(check_lang(lang), table)
+    lang = check_lang(lang)
+    names = _names(table)
+    return names[lang] if names else table
 
 
 def machine_table_name(stem: str) -> str:
@@ -208,11 +253,29 @@ def machine_table_name(stem: str) -> str:
     --------
     >>> machine_table_name("personnes_touchees_par_relais"), machine_table_name("reach_by_relay")
     ('reach_by_relay', 'reach_by_relay')
+    >>> machine_table_name("evolution_niveaux_entree_suivi_djg6"), machine_table_name("evolution_par_relais")
+    ('outcomes_bands_djg6', 'outcomes_by_relay')
     """
-    for table, names in FILE_NAMES.items():
-        if stem in names.values():
+    for table, names in [*FILE_NAMES.items(), *OUTCOME_FILE_NAMES.items()]:
+        if stem in names.values() and not table.endswith("_"):
             return table
+    for prefix, names in OUTCOME_FILE_NAMES.items():
+        for name in names.values():
+            if prefix.endswith("_") and stem.startswith(name) and len(stem) > len(name):
+                return prefix + stem[len(name):]
     return stem
+
+
+def figure_data_stem(figure: str, lang: str = "fr") -> str:
+    """File name (without ``.csv``) of the data of a figure: ``donnees_`` + its French name.
+
+    Examples
+    --------
+    >>> figure_data_stem("people_per_year"), figure_data_stem("people_per_year", "en"), figure_data_stem("x")
+    ('donnees_personnes_par_annee', 'data_people_per_year', 'donnees_x')
+    """
+    lang = check_lang(lang)
+    return FIGURE_DATA_PREFIX[lang] + FIGURE_TABLES.get(figure, {}).get(lang, figure)
 
 
 def column_spec(column: str, values: pd.Series | None = None) -> ColumnSpec:
