@@ -212,6 +212,7 @@ def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *
         Invalid ``lang``.
     """
     from relais_analysis.indicators.tables import table_title
+    from relais_analysis.outcomes import load_instruments
     from relais_analysis.privacy.published_csv import file_stem, manifest_entry, update_manifest, write_excel_csv
     from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES, add_sheets
 
@@ -222,12 +223,13 @@ def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *
     thresholds = {name: table.attrs.get("threshold", DEFAULT_THRESHOLD) for name, table in chosen.items()}
     for name, table in chosen.items():  # every check before anything is written
         check_publishable(table, threshold=thresholds[name], count_columns=counts[name])
+    short = {key: inst.short_name for key, inst in load_instruments().items()}
     paths, entries = [], []
     for name, table in chosen.items():
         path = write_excel_csv(table, out / f"{prefix}{file_stem(name, lang)}.csv", threshold=thresholds[name],
                                lang=lang, count_columns=counts[name])
         shown = table if isinstance(table.index, pd.RangeIndex) and table.index.name is None else table.reset_index()
-        entry = manifest_entry(name, path.name, shown, lang, {lg: table_title(name, lg) for lg in ("fr", "en")})
+        entry = manifest_entry(name, path.name, shown, lang, {lg: table_title(name, lg, short) for lg in ("fr", "en")})
         masked = sum(is_suppressed(v) for c in counts[name] if c in table.columns for v in table[c])
         entries.append({**entry, "people_count_columns": [c for c in counts[name] if c in table.columns],
                         "suppressed_cells": int(masked)})
@@ -236,6 +238,6 @@ def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *
         return paths
     update_manifest(out / f"{prefix}tables.json", entries, year=year, published=True)
     threshold = max(thresholds.values())
-    add_sheets(chosen, out / f"{prefix}{WORKBOOK_NAMES[lang]}", titles={n: table_title(n, lang) for n in chosen},
+    add_sheets(chosen, out / f"{prefix}{WORKBOOK_NAMES[lang]}", titles={n: table_title(n, lang, short) for n in chosen},
                lang=lang, threshold=threshold, count_columns=counts)
     return paths
