@@ -81,7 +81,7 @@ def year_label(year: object, as_of: dt.date | None, lang: str = "fr") -> str:
     if as_of is None or not is_partial_year(year, as_of):
         return str(year)
     months = babel_dates.get_month_names("wide", locale=LOCALES[lang])
-    return text("exploration.months", lang, year=year, first=months[1], last=months[as_of.month])
+    return text("exploration.months", lang, year=year, months=f"{months[1]}-{months[as_of.month]}")
 
 
 def partial_year(analysis: Analysis) -> int | None:
