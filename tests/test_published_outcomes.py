@@ -86,7 +86,8 @@ def test_workbook_gets_one_formatted_sheet_per_outcome_table(site):
     openpyxl = pytest.importorskip("openpyxl")
     published, outcomes, base = site
     book = openpyxl.load_workbook(base / "tableaux" / "tableaux.xlsx")
-    assert len(book.sheetnames) == len(published.tables) + len(outcomes) == len(set(book.sheetnames))
+    figures = list((base / "figures").glob("donnees_*.csv"))
+    assert len(book.sheetnames) == len(published.tables) + len(outcomes) + len(figures) == len(set(book.sheetnames))
     sheet = book[tables.table_title("outcomes_change").capitalize()[:31].strip()]
     header = [c.value for c in sheet[1]]
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold and header[2] == "Mesure"
@@ -94,6 +95,11 @@ def test_workbook_gets_one_formatted_sheet_per_outcome_table(site):
     estimates = [sheet.cell(row=r, column=j) for r in range(2, sheet.max_row + 1)
                  if isinstance(sheet.cell(row=r, column=j).value, float)]
     assert estimates and all(c.number_format == "0.00" for c in estimates)
+    per_year = book["Figure – personnes par année"]  # the figures' data too, after the tables
+    assert book.sheetnames.index("Figure – personnes par année") >= len(published.tables) + len(outcomes)
+    assert [c.value for c in per_year[1]] == ["Année", "Parents", "Enfants", "Personnes dénombrables"]
+    assert [per_year.cell(row=r, column=2).value for r in range(2, per_year.max_row + 1)] == \
+        published.tables["reach_per_year"]["parents"].tolist()
 
 
 def test_figure_data_is_published_with_a_manifest(site):

@@ -317,7 +317,9 @@ def write_figure_table(table: pd.DataFrame, path_stem: str | Path, *, lang: str 
     (:func:`figure_data_stem`): checked (:func:`write_excel_csv`), ``;`` and BOM in
     French; the folder's ``tables.json`` names it (``"figure"``: the image's stem,
     ``"table"``: the published table it shows, and every column in both languages),
-    which is how :func:`read_published_table` and the audit read it back.
+    which is how :func:`read_published_table` and the audit read it back. In a report's
+    folder (``figures/`` beside ``tableaux/``), the data also gets its sheet in the
+    report's workbook (``tableaux/tableaux.xlsx``, written before the figures).
 
     Raises
     ------
@@ -326,8 +328,9 @@ def write_figure_table(table: pd.DataFrame, path_stem: str | Path, *, lang: str 
     ParameterError
         Invalid ``lang``.
     """
-    from relais_analysis.i18n import text
+    from relais_analysis.i18n import catalogue, text
     from relais_analysis.privacy.published_columns import FIGURE_TABLES, figure_data_stem
+    from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES, add_sheets
 
     lang = check_lang(lang)
     stem = Path(path_stem)
@@ -335,8 +338,15 @@ def write_figure_table(table: pd.DataFrame, path_stem: str | Path, *, lang: str 
     path = write_excel_csv(table, stem.parent / f"{figure_data_stem(stem.name, lang)}.csv", lang=lang,
                            count_columns=counts)
     source = FIGURE_TABLES.get(stem.name, {}).get("table", stem.name)
-    entry = manifest_entry(source, path.name, table, lang,
-                           {lg: text("published.figure_data", lg, figure=stem.name) for lg in ("fr", "en")})
+    titles = {lg: text(f"published.figure_title.{stem.name}", lg) if f"published.figure_title.{stem.name}" in
+              catalogue() else text("published.figure_data", lg, figure=stem.name) for lg in ("fr", "en")}
+    entry = manifest_entry(source, path.name, table, lang, titles)
     entry.update(figure=stem.name, people_count_columns=counts if counts is not None else people_columns(table))
     update_manifest(stem.parent / "tables.json", [entry], figures=True)
+    book = stem.parent.parent / "tableaux" / WORKBOOK_NAMES[lang]
+    if stem.parent.name == "figures" and book.is_file():  # a report's folder: the workbook gets the figure's data too
+        from relais_analysis.privacy.export import resolve_threshold
+
+        add_sheets({stem.name: table}, book, titles={stem.name: titles[lang]}, lang=lang,
+                   threshold=resolve_threshold(table, None), count_columns={stem.name: entry["people_count_columns"]})
     return path
