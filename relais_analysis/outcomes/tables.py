@@ -4,9 +4,9 @@ Every count of people goes through :func:`relais_analysis.privacy.suppress.suppr
 with the additivity the table really has (improved + unchanged + worse = pairs; bands
 add up to the wave's total; the band cross-tab adds up both ways; stayed + left =
 answered at entry). Estimates from fewer than :data:`~.statistics.MIN_PAIRS` pairs are
-not shown (``note`` says "effectif insuffisant"). CSVs go through
-:func:`relais_analysis.privacy.checks.check_publishable` and
-:func:`relais_analysis.privacy.safe_csv.write_csv`.
+not shown (``note`` says "effectif insuffisant"). :func:`write_outcome_tables` publishes
+them like every other table (:func:`relais_analysis.privacy.published_csv.write_excel_csv`:
+checked, French names and headers, ``;`` and BOM, ``tables.json``, a workbook sheet).
 """
 
 from __future__ import annotations

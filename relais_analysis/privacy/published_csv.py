@@ -11,13 +11,17 @@ and reads the numbers:
   separator is ``,``; a French-locale Excel reads ``40.3`` as text.)
 
 Shares are written as percentages rounded to one decimal in a column named
-``... (%)``; other decimal numbers with one decimal; counts as integers; masked cells
+``... (%)``; other decimal numbers with the decimals of their column (one by default,
+two for the outcome estimates, three for p-values); counts as integers; masked cells
 keep the one label ``n.p.``; yes/no as ``oui``/``non``. Text cells are neutralised
 against formulas (:mod:`relais_analysis.privacy.safe_csv`).
 
 The machine-readable contract is the folder's ``tables.json``: per file, the table's
 machine name, its title, its language conventions and every column (machine name,
-French and English headers, type, unit; :func:`column_entries`).
+French and English headers, type, unit; :func:`column_entries`). The outcome tables
+(``evolution_*.csv``) are listed in the same manifest; the data of each figure
+(``figures/donnees_*.csv``, :func:`write_figure_table`) in ``figures/tables.json``;
+:func:`update_manifest` adds entries to an existing manifest.
 :func:`read_published_table` reads a published file back with machine column names,
 numbers as numbers and masked cells as
 :data:`~relais_analysis.privacy.masked.SUPPRESSED`; :func:`read_published_text`
@@ -159,8 +163,8 @@ def read_published_text(path: str | Path) -> pd.DataFrame:
     """A published CSV as text cells in machine notation, with machine column names.
 
     Uses the table's entry in the ``tables.json`` beside it (headers, separator,
-    decimal mark, percentages); a file without one (older sites, outcome tables) is
-    read as written, ``,``-separated unless its first line holds more ``;``.
+    decimal mark, percentages); a file without one (older sites, older outcome tables)
+    is read as written, ``,``-separated unless its first line holds more ``;``.
 
     Raises
     ------
