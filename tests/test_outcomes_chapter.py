@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from relais_analysis.privacy.published_columns import file_stem
 from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
 from relais_analysis.outcomes.sentences import check_no_causal_wording
 from paths import DEMO
@@ -59,7 +60,7 @@ def test_demo_site_has_the_chapter_and_protected_tables(demo_site):
     assert "Ce qui a changé pour les familles" in page and "IC à 95 %" in page
     assert "grâce au programme" not in page.lower()
     for name in ("outcomes_change", "outcomes_attrition", "outcomes_by_relay", "outcomes_bands_djg6"):
-        assert (wallonia / "tableaux" / f"{name}.csv").exists(), name
+        assert (wallonia / "tableaux" / f"{file_stem(name)}.csv").exists(), name  # evolution_*.csv
     method = (demo_site.site / "methodologie.html").read_text(encoding="utf-8")
     assert "Hodges-Lehmann" in method and "De Jong Gierveld" in method
     province = next(p for p in demo_site.site.iterdir() if p.is_dir() and p.name == "provinces")
