@@ -48,7 +48,8 @@ def sheet_names(titles: list[str]) -> list[str]:
     """
     names: list[str] = []
     for title in titles:
-        base = re.sub(r"\s+", " ", _FORBIDDEN.sub(" ", title)).strip().strip("'") or text("published.workbook_sheet", "fr")
+        base = re.sub(r"\s+", " ", _FORBIDDEN.sub(" ", title)).strip().strip("'")
+        base = base or text("published.workbook_sheet", "fr")
         base = (base[0].upper() + base[1:])[:31].strip()
         name, k = base, 2
         while name.lower() in {n.lower() for n in names}:
