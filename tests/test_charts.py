@@ -30,6 +30,8 @@ from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.masked import footnote as masked_footnote
 from relais_analysis.privacy.suppress import suppress_small_counts
+from relais_analysis.privacy.published_columns import figure_data_stem
+from relais_analysis.privacy.published_csv import read_published_table, read_published_text
 from paths import ROOT
 
 NNBSP = "\u202f"  # Babel's French thousands separator
@@ -290,7 +292,7 @@ def test_save_figure_is_byte_identical(per_year, tmp_path):
                                    formats=("png", "svg", "pdf"))
         runs.append(_digests(paths))
     assert runs[0] == runs[1]
-    assert set(runs[0]) == {"people.png", "people.svg", "people.pdf", "people.csv", "people.alt.txt"}
+    assert set(runs[0]) == {"people.png", "people.svg", "people.pdf", "donnees_people.csv", "people.alt.txt"}
 
     png = Image.open(tmp_path / "a" / "people.png")
     assert png.size == (1260, 720)  # 6.3 x 3.6 in at 200 dpi
@@ -311,9 +313,9 @@ def test_save_figure_writes_table_and_alt_text(tmp_path):
     ax = charts.people_per_year(table)
     alt = charts.alt_text_people_per_year(table)
     paths = charts.save_figure(ax.figure, tmp_path / "fig", table=table, alt_text=alt)
-    assert [p.name for p in paths] == ["fig.png", "fig.svg", "fig.csv", "fig.alt.txt"]
-    assert (tmp_path / "fig.csv").read_text(encoding="utf-8") == (
-        f"year,parents,children\n2022,{MASKED},7\n2023,12,9\n"
+    assert [p.name for p in paths] == ["fig.png", "fig.svg", "donnees_fig.csv", "fig.alt.txt"]
+    assert (tmp_path / "donnees_fig.csv").read_text(encoding="utf-8") == (  # published-table path: ';', BOM, French
+        f"\ufeffAnnée;Parents;Enfants\n2022;{MASKED};7\n2023;12;9\n"
     )
     assert (tmp_path / "fig.alt.txt").read_text(encoding="utf-8") == alt + "\n"
     assert "parents\u00a0: non publié" in alt
@@ -343,11 +345,12 @@ def test_annual_figures_small_fixture(small, tmp_path):
     assert list(result) == ["people_per_year", "people_by_province", "activity_types", "new_vs_returning",
                             "retention_rate"]
     for key, paths in result.items():
-        assert [p.name for p in paths] == [f"{key}.png", f"{key}.svg", f"{key}.csv", f"{key}.alt.txt"]
+        assert [p.name for p in paths] == [f"{key}.png", f"{key}.svg", f"{figure_data_stem(key)}.csv",
+                                           f"{key}.alt.txt"]
         assert all(p.exists() for p in paths)
-    by_province = pd.read_csv(tmp_path / "people_by_province.csv", dtype=str, keep_default_na=False)
+    by_province = read_published_text(tmp_path / f"{figure_data_stem('people_by_province')}.csv")
     assert by_province["parents"].tolist() == ["0", "0", "5", MASKED, MASKED]
-    per_year = pd.read_csv(tmp_path / "people_per_year.csv", dtype=str, keep_default_na=False)
+    per_year = read_published_text(tmp_path / f"{figure_data_stem('people_per_year')}.csv")
     assert per_year["year"].tolist() == ["2023", "2024"] and per_year["parents"].tolist() == [MASKED, "8"]
     alt = (tmp_path / "people_by_province.alt.txt").read_text(encoding="utf-8")
     assert "Liège\u00a0: 5 parents, enfants\u00a0: non publié" in alt and "données synthétiques" in alt
@@ -357,9 +360,9 @@ def test_annual_figures_one_province_in_english(demo, tmp_path):
     result = charts.figures_from_tables(_published(demo, "Namur"), tmp_path, lang="en", formats=("png",),
                                         synthetic=True, as_of=demo.as_of)
     assert "people_by_relay" in result and "people_by_province" not in result
-    relays = pd.read_csv(tmp_path / "people_by_relay.csv", dtype={"province_nis": str})
+    relays = read_published_table(tmp_path / f"{figure_data_stem('people_by_relay', 'en')}.csv")
     assert set(relays["province_nis"]) == {"90000"}
-    per_year = pd.read_csv(tmp_path / "people_per_year.csv")
+    per_year = read_published_table(tmp_path / f"{figure_data_stem('people_per_year', 'en')}.csv")
     namur = reach.reach_per_year(demo, "province")
     namur = namur[(namur["province_nis"] == "90000") & (namur["year"] <= 2024)]
     assert per_year["parents"].tolist() == namur["parents"].astype(int).tolist()

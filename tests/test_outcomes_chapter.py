@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from relais_analysis.privacy.published_columns import file_stem
 from relais_analysis.outcomes.chapter import OutcomeChapter, methodology_html
 from relais_analysis.outcomes.sentences import check_no_causal_wording
 from paths import DEMO
@@ -19,7 +20,7 @@ def demo(demo_dataset):
 def test_wallonia_chapter(demo, tmp_path):
     chapter = OutcomeChapter(demo, 2024)
     paths = chapter.write(tmp_path)
-    assert (tmp_path / "tableaux" / "outcomes_change.csv") in paths
+    assert (tmp_path / "tableaux" / "evolution_entree_suivi.csv") in paths
     assert [p.name for p in chapter.figures][:1] == ["outcomes_change.png"]
     text = chapter.html() + chapter.table_html() + chapter.attrition_html()
     check_no_causal_wording(text)
@@ -59,7 +60,7 @@ def test_demo_site_has_the_chapter_and_protected_tables(demo_site):
     assert "Ce qui a changé pour les familles" in page and "IC à 95 %" in page
     assert "grâce au programme" not in page.lower()
     for name in ("outcomes_change", "outcomes_attrition", "outcomes_by_relay", "outcomes_bands_djg6"):
-        assert (wallonia / "tableaux" / f"{name}.csv").exists(), name
+        assert (wallonia / "tableaux" / f"{file_stem(name)}.csv").exists(), name  # evolution_*.csv
     method = (demo_site.site / "methodologie.html").read_text(encoding="utf-8")
     assert "Hodges-Lehmann" in method and "De Jong Gierveld" in method
     province = next(p for p in demo_site.site.iterdir() if p.is_dir() and p.name == "provinces")
@@ -73,7 +74,7 @@ def test_cli_outcomes(tmp_path, capsys):
     assert main(["outcomes", "--year", "2024", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "plus isolés à l'entrée" in out and "IC à 95 %" in out
-    assert (tmp_path / "tableaux" / "outcomes_change.csv").exists()
+    assert (tmp_path / "tableaux" / "evolution_entree_suivi.csv").exists()
     assert (tmp_path / "figures" / "outcomes_change.png").exists()
     assert main(["outcomes", "--year", "2025", "--data", str(DEMO), "--out", str(tmp_path)]) == 0
     assert "Aucun questionnaire" in capsys.readouterr().out

@@ -49,7 +49,7 @@ def test_group_tables_are_protected_and_add_up(demo, tmp_path):
         assert table.loc[~small, "hl_ci_low"].notna().all()
     assert res.tables["outcomes_by_dose"].query("instrument == 'djg6'")["group"].tolist()[:2] == ["1-2", "3-5"]
     paths = write_outcome_tables(res.tables, tmp_path)
-    assert (tmp_path / "outcomes_by_relay.csv") in paths
+    assert (tmp_path / "evolution_par_relais.csv") in paths
 
 
 def test_relays_are_protected_within_their_province(demo):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -64,7 +66,7 @@ def test_fewer_than_ten_pairs_publish_no_estimate(instruments, tmp_path):
     assert "effectif insuffisant" in res.sentences[0]
     assert "outcomes_bands_djg6" not in res.tables
     paths = write_outcome_tables(res.tables, tmp_path)
-    text = (tmp_path / "outcomes_change.csv").read_text(encoding="utf-8")
+    text = (tmp_path / "evolution_entree_suivi.csv").read_text(encoding="utf-8-sig")
     assert "effectif insuffisant" in text
 
 
@@ -77,8 +79,9 @@ def test_small_pair_counts_are_masked_everywhere(instruments, tmp_path):
     assert waves.loc[1, "n"] is SUPPRESSED and pd.isna(waves.loc[1, "mean"])
     assert "3 parents" not in " ".join(res.sentences + res.attrition_sentences)
     write_outcome_tables(res.tables, tmp_path)
-    for path in tmp_path.glob("*.csv"):
-        assert ",3," not in path.read_text(encoding="utf-8")
+    for path in tmp_path.glob("*.csv"):  # no cell "3", whatever the separator
+        cells = [c for line in path.read_text(encoding="utf-8-sig").splitlines() for c in re.split("[;,]", line)]
+        assert cells and "3" not in cells, path.name
 
 
 def test_full_analysis_sentences_cis_and_files(instruments, tmp_path):
@@ -91,8 +94,11 @@ def test_full_analysis_sentences_cis_and_files(instruments, tmp_path):
     bands = res.tables["outcomes_bands_djg6"]
     assert bands.loc["total", "total"] == 60
     paths = write_outcome_tables(res.tables, tmp_path)
-    assert {p.name for p in paths} == {"outcomes_change.csv", "outcomes_attrition.csv", "outcomes_waves_djg6.csv",
-                                       "outcomes_bands_djg6.csv"}
+    assert {p.name for p in paths} == {"evolution_entree_suivi.csv", "evolution_sans_reponse_au_suivi.csv",
+                                       "evolution_reponses_par_vague_djg6.csv", "evolution_niveaux_entree_suivi_djg6.csv"}
+    english = write_outcome_tables(res.tables, tmp_path / "en", lang="en")
+    assert {p.name for p in english} == {"outcomes_change.csv", "outcomes_attrition.csv", "outcomes_waves_djg6.csv",
+                                         "outcomes_bands_djg6.csv"}
     english = analyse_outcomes(_questionnaires(instruments, 60, 40, seed=2), instruments, lang="en")
     assert "95% CI" in english.sentences[0] and "working French translation" in english.sentences[0]
 
@@ -103,7 +109,7 @@ def test_unprotected_table_is_refused(instruments, tmp_path):
     raw.loc[0, "n_left"] = 3
     with pytest.raises(PrivacyError):
         write_outcome_tables({"outcomes_attrition": raw}, tmp_path)
-    assert not (tmp_path / "outcomes_attrition.csv").exists()
+    assert not (tmp_path / "evolution_sans_reponse_au_suivi.csv").exists() and not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("phrase", FORBIDDEN_PHRASES)

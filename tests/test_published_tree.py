@@ -272,7 +272,7 @@ def test_no_formula_survives_in_a_spreadsheet(odd_build, tmp_path):
     liege = out / "2024" / "provinces" / "liege"
     relays = f"{file_stem('reach_by_relay')}.csv"
     paths = [out / "2024" / "wallonie" / "tableaux" / relays, liege / "tableaux" / relays,
-             liege / "figures" / "people_by_relay.csv"]
+             liege / "figures" / "donnees_personnes_par_relais.csv"]
     names = {v for p in paths for v in read_published_text(p)["relay_name"]}
     assert {"'" + name for name in FORMULAS.values()} <= names  # the names are there, made inert
     control = tmp_path / "control.csv"  # the same names written naively: LibreOffice does run them
@@ -456,7 +456,8 @@ def test_index_names_every_table_for_readers(demo_site):
     page = (demo_site.site / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="[^"]*tableaux/([^"/]+)\.csv">([^<]+)</a>', page)
     stems = {stem for stem, _ in links}
-    assert {"outcomes_change", "outcomes_bands_djg6", file_stem("reach_by_relay")} <= stems
+    assert {file_stem("outcomes_change"), file_stem("outcomes_bands_djg6"), file_stem("reach_by_relay")} <= stems
+    assert file_stem("outcomes_change") == "evolution_entree_suivi"
     for stem, text in links:
         assert "_" not in text and text != stem, (stem, text)
     assert "niveaux à l&#x27;entrée et au suivi : DJG-6" in page or "niveaux à l'entrée et au suivi : DJG-6" in page

@@ -4,9 +4,9 @@ Every count of people goes through :func:`relais_analysis.privacy.suppress.suppr
 with the additivity the table really has (improved + unchanged + worse = pairs; bands
 add up to the wave's total; the band cross-tab adds up both ways; stayed + left =
 answered at entry). Estimates from fewer than :data:`~.statistics.MIN_PAIRS` pairs are
-not shown (``note`` says "effectif insuffisant"). CSVs go through
-:func:`relais_analysis.privacy.checks.check_publishable` and
-:func:`relais_analysis.privacy.safe_csv.write_csv`.
+not shown (``note`` says "effectif insuffisant"). :func:`write_outcome_tables` publishes
+them like every other table (:func:`relais_analysis.privacy.published_csv.write_excel_csv`:
+checked, French names and headers, ``;`` and BOM, ``tables.json``, a workbook sheet).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.privacy.checks import check_publishable
-from relais_analysis.privacy.export import to_publishable_frame
+from relais_analysis.i18n import check_lang
+from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.privacy.suppress import suppress_small_counts
-from relais_analysis.privacy.safe_csv import write_csv
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import Attrition, PairedChange
 
@@ -164,16 +164,28 @@ COUNT_COLUMNS = {
 }
 
 
-def _write(table: pd.DataFrame, path: Path, counts: list[str], lang: str) -> Path:
-    threshold = table.attrs.get("threshold", DEFAULT_THRESHOLD)
-    check_publishable(table, threshold=threshold, count_columns=counts)
-    frame = to_publishable_frame(table, lang, threshold=threshold)
-    return write_csv(frame, path, index=not isinstance(table.index, pd.RangeIndex))
+def _count_columns(name: str, table: pd.DataFrame) -> list[str]:
+    if name in COUNT_COLUMNS:
+        return COUNT_COLUMNS[name]
+    if name.startswith("outcomes_waves"):
+        return ["n"]
+    if name.startswith("outcomes_by_"):
+        return ["n_pairs"]
+    return list(table.columns)
 
 
 def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *, lang: str = "fr",
-                         prefix: str = "") -> list[Path]:
-    """Write protected outcome tables as CSV (checked again first).
+                         prefix: str = "", year: int | None = None) -> list[Path]:
+    """Write protected outcome tables as published tables: CSV, ``tables.json`` and workbook sheets.
+
+    Each table goes through :func:`relais_analysis.privacy.published_csv.write_excel_csv`
+    like the indicator tables: French file name (``evolution_entree_suivi.csv``,
+    :func:`~relais_analysis.privacy.published_columns.file_stem`; English names with
+    ``lang="en"``), headers in ``lang``, ``;`` and BOM in French, estimates with two
+    decimals, p-values with three, shares as percentages, masked cells ``n.p.``. Each
+    gets an entry in the folder's ``tables.json`` (columns in both languages; added to
+    the indicator tables' manifest when the report wrote one) and a sheet in its
+    workbook (``tableaux.xlsx``).
 
     Parameters
     ----------
@@ -184,28 +196,48 @@ def write_outcome_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, *
     lang : {"fr", "en"}
     prefix : str
         File name prefix.
+    year : int, optional
+        Year written in a manifest this call creates (a folder without indicator tables).
 
     Returns
     -------
     list of Path
+        The CSV files (the manifest and workbook are updated beside them).
 
     Raises
     ------
     PrivacyError
-        If a table still holds a small count; nothing more is written.
+        If a table still holds a small count; nothing is written.
+    ParameterError
+        Invalid ``lang``.
     """
+    from relais_analysis.indicators.tables import table_title
+    from relais_analysis.outcomes import load_instruments
+    from relais_analysis.privacy.published_csv import file_stem, manifest_entry, update_manifest, write_excel_csv
+    from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES, add_sheets
+
+    lang = check_lang(lang)
     out = Path(out_dir)
-    paths = []
-    for name, table in tables.items():
-        if table is None:
-            continue
-        if name in COUNT_COLUMNS:
-            counts = COUNT_COLUMNS[name]
-        elif name.startswith("outcomes_waves"):
-            counts = ["n"]
-        elif name.startswith("outcomes_by_"):
-            counts = ["n_pairs"]
-        else:
-            counts = list(table.columns)
-        paths.append(_write(table, out / f"{prefix}{name}.csv", counts, lang))
+    chosen = {name: table for name, table in tables.items() if table is not None}
+    counts = {name: _count_columns(name, table) for name, table in chosen.items()}
+    thresholds = {name: table.attrs.get("threshold", DEFAULT_THRESHOLD) for name, table in chosen.items()}
+    for name, table in chosen.items():  # every check before anything is written
+        check_publishable(table, threshold=thresholds[name], count_columns=counts[name])
+    short = {key: inst.short_name for key, inst in load_instruments().items()}
+    paths, entries = [], []
+    for name, table in chosen.items():
+        path = write_excel_csv(table, out / f"{prefix}{file_stem(name, lang)}.csv", threshold=thresholds[name],
+                               lang=lang, count_columns=counts[name])
+        shown = table if isinstance(table.index, pd.RangeIndex) and table.index.name is None else table.reset_index()
+        entry = manifest_entry(name, path.name, shown, lang, {lg: table_title(name, lg, short) for lg in ("fr", "en")})
+        masked = sum(is_suppressed(v) for c in counts[name] if c in table.columns for v in table[c])
+        entries.append({**entry, "people_count_columns": [c for c in counts[name] if c in table.columns],
+                        "suppressed_cells": int(masked)})
+        paths.append(path)
+    if not chosen:
+        return paths
+    update_manifest(out / f"{prefix}tables.json", entries, year=year, published=True)
+    threshold = max(thresholds.values())
+    add_sheets(chosen, out / f"{prefix}{WORKBOOK_NAMES[lang]}", titles={n: table_title(n, lang, short) for n in chosen},
+               lang=lang, threshold=threshold, count_columns=counts)
     return paths

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text, text_pair
 from relais_analysis.text_folding import strip_accents
 from relais_analysis.privacy.published_csv import read_published_table  # noqa: F401  (the reader of this door)
 
@@ -44,6 +45,8 @@ __all__ = ["INTERNAL_DIR", "Staging", "check_output_dir", "check_site_root", "de
 #: Folder, beside the yearly published folders, of what must never be published.
 INTERNAL_DIR = "interne"
 _MAX_SLUG = 40
+#: Folder name of a relay whose code keeps no Latin letter (a file-system name, not reader text).
+_FALLBACK_FOLDER = "relais"
 
 
 def internal_root(out_dir: str | Path, year: int) -> Path:
@@ -83,11 +86,12 @@ def check_site_root(out_root: Path) -> Path:
     name = out_root.name
     if (len(name) == 4 and name.isdigit()) or name == INTERNAL_DIR or (out_root / "index.html").is_file():
         parent = out_root.parent.as_posix()
+        fields = {"folder": out_root.as_posix(), "parent": parent, "internal": INTERNAL_DIR}
         raise ParameterError(
-            f"Le dossier de sortie {out_root.as_posix()} est déjà un dossier publié ou interne : indiquez le "
-            f"dossier parent (--out {parent}), qui recevra {name if name.isdigit() else 'ANNÉE'}/ et {INTERNAL_DIR}/.",
-            f"The output folder {out_root.as_posix()} is itself a published or internal folder: give its parent "
-            f"(--out {parent}), which receives YEAR/ and {INTERNAL_DIR}/.",
+            text("publication.site_root_is_published", "fr", **fields,
+                 year=name if name.isdigit() else text("publication.year_placeholder", "fr")),
+            text("publication.site_root_is_published", "en", **fields,
+                 year=text("publication.year_placeholder", "en")),
         )
     return out_root
 
@@ -104,17 +108,13 @@ def check_output_dir(path: str | Path) -> Path:
     path = Path(path)
     for part in [path, *path.parents]:
         if part.exists() and not part.is_dir():
-            raise ParameterError(
-                f"Le chemin de sortie n'est pas un dossier : {part}. Indiquez un dossier (--out).",
-                f"The output path is not a folder: {part}. Give a folder (--out).",
-            )
+            raise ParameterError(*text_pair("publication.output_not_a_folder_hint", path=part))
         if part.exists():
             break
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ParameterError(f"Impossible de créer le dossier de sortie {path} : {exc.strerror}.",
-                             f"Cannot create the output folder {path}: {exc.strerror}.") from exc
+        raise ParameterError(*text_pair("publication.cannot_create_output", path=path, error=exc.strerror)) from exc
     return path
 
 
@@ -170,9 +170,9 @@ def relay_folders(relay_ids: Iterable[str]) -> dict[str, str]:
             folders[i] = s
         else:
             digest = hashlib.sha256(i.encode("utf-8")).hexdigest()[:8]
-            folders[i] = f"{(s[:_MAX_SLUG].strip('-') or 'relais')}-{digest}"
+            folders[i] = f"{(s[:_MAX_SLUG].strip('-') or _FALLBACK_FOLDER)}-{digest}"
     if len(set(folders.values())) != len(folders):  # a clean name equal to a hashed one: hash everything
-        folders = {i: f"{(slugs[i][:_MAX_SLUG].strip('-') or 'relais')}-"
+        folders = {i: f"{(slugs[i][:_MAX_SLUG].strip('-') or _FALLBACK_FOLDER)}-"
                       f"{hashlib.sha256(i.encode('utf-8')).hexdigest()[:12]}" for i in ids}
     return folders
 
@@ -287,8 +287,7 @@ class Staging:
         for target in self.targets.values():  # every check before any folder is created
             check_output_dir(target.parent)
             if target.exists() and not target.is_dir():
-                raise ParameterError(f"Le chemin de sortie n'est pas un dossier : {target}.",
-                                     f"The output path is not a folder: {target}.")
+                raise ParameterError(*text_pair("publication.output_not_a_folder", path=target))
         try:
             for key, target in self.targets.items():
                 self.folders[key] = Path(tempfile.mkdtemp(prefix=f".{target.name}.en-cours-", dir=target.parent))
@@ -319,10 +318,7 @@ class Staging:
             shutil.rmtree(folder, ignore_errors=True)
         self.folders.clear()
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise ParameterError(
-                f"Disque plein : rapport non écrit, le site précédent est intact ({self.targets['site']}).",
-                f"Disk full: report not written, the previous site is intact ({self.targets['site']}).",
-            ) from exc
+            raise ParameterError(*text_pair("publication.disk_full", site=self.targets["site"])) from exc
 
 
 # --------------------------------------------------------------------------- processes

@@ -15,16 +15,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from relais_analysis.i18n import check_lang
+from relais_analysis.i18n import check_lang, text, text_pair
 from relais_analysis.privacy.masked import is_suppressed
 
-__all__ = ["COLUMNS", "CSV_CONVENTIONS", "FILE_NAMES", "YES_NO", "ColumnSpec", "column_entries", "column_spec",
-           "file_stem", "machine_table_name"]
+__all__ = ["COLUMNS", "CSV_CONVENTIONS", "FIGURE_DATA_PREFIX", "FIGURE_TABLES", "FILE_NAMES", "OUTCOME_FILE_NAMES",
+           "YES_NO", "ColumnSpec", "column_entries", "column_spec", "figure_data_stem", "file_stem",
+           "machine_table_name"]
 
 #: Separator and decimal mark of a published CSV, per language.
 CSV_CONVENTIONS: dict[str, dict[str, str]] = {"fr": {"separator": ";", "decimal": ","},
                                               "en": {"separator": ",", "decimal": "."}}
-YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
+#: Yes and no as published, per language.
+YES_NO = {lang: (text("published.yes", lang), text("published.no", lang)) for lang in ("fr", "en")}
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,9 @@ class ColumnSpec:
 
     ``kind`` is ``integer`` (counts, populations, years), ``share`` (a proportion
     0-1, published as a percentage with one decimal), ``number`` (published with
-    ``decimals`` decimals), ``boolean`` or ``text`` (codes and names: never numbers).
+    ``decimals`` decimals: means, estimates, p-values), ``boolean`` or ``text`` (codes
+    and names: never numbers). ``unit`` is a key of the catalogue's ``column_unit.*``
+    (``""``: none); the headers of catalogued columns are the catalogue's ``column.*``.
     """
 
     fr: str
@@ -47,78 +51,123 @@ class ColumnSpec:
         text = self.fr if lang == "fr" else self.en
         return f"{text} (%)" if self.kind == "share" else text
 
+    def unit_text(self, lang: str = "fr") -> str:
+        """The unit in ``lang`` (``""`` without one)."""
+        return text(f"column_unit.{self.unit}", lang) if self.unit else ""
 
-def _c(fr: str, en: str, kind: str = "integer", unit: str = "", decimals: int = 1) -> ColumnSpec:
+
+def _c(name: str, kind: str = "integer", unit: str = "", decimals: int = 1) -> ColumnSpec:
+    fr, en = text_pair(f"column.{name}")
     return ColumnSpec(fr, en, kind, unit, decimals)
 
 
-#: Every column a published table may hold, by machine name.
-COLUMNS: dict[str, ColumnSpec] = {
-    "year": _c("Année", "Year", unit="année"),
-    "parents": _c("Parents", "Parents", unit="personnes"),
-    "children": _c("Enfants", "Children", unit="personnes"),
-    "families": _c("Familles", "Families", unit="familles"),
-    "attendances": _c("Participations", "Attendances", unit="participations"),
-    "activities": _c("Activités", "Activities", unit="activités"),
-    "people_countable": _c("Personnes dénombrables", "People countable", "text"),
-    "province_nis": _c("Code INS de la province", "Province NIS code", "text"),
-    "province_name": _c("Province", "Province", "text"),
-    "relay_id": _c("Code du relais", "Relay code", "text"),
-    "relay_name": _c("Relais", "Relay", "text"),
-    "type": _c("Type d'activité", "Activity type", "text"),
-    "residence": _c("Code INS de la commune de résidence", "NIS code of the municipality of residence", "text"),
-    "residence_name": _c("Commune de résidence", "Municipality of residence", "text"),
-    "residence_province_nis": _c("Code INS de la province de résidence", "NIS code of the province of residence",
-                                 "text"),
-    "new_parents": _c("Nouveaux parents", "New parents", unit="personnes"),
-    "returning_parents": _c("Parents revenus", "Returning parents", unit="personnes"),
-    "share_new": _c("Part de nouveaux parents", "Share of new parents", "share", "%"),
-    "seen_next_year": _c("Revenus l'année suivante", "Seen the next year", unit="personnes"),
-    "retention_rate": _c("Taux de fidélisation", "Retention rate", "share", "%"),
-    "next_year_partial": _c("Année suivante partielle", "Next year partial", "boolean"),
-    "share": _c("Part", "Share", "share", "%"),
-    "children_reached": _c("Enfants touchés", "Children reached", "text"),
-    "women": _c("Femmes", "Women", unit="personnes"),
-    "men": _c("Hommes", "Men", unit="personnes"),
-    "x": _c("X", "X", unit="personnes"),
-    "unknown": _c("Genre inconnu", "Gender unknown", unit="personnes"),
-    "share_women": _c("Part de femmes", "Share of women", "share", "%"),
-    "in_own_territory": _c("Dans le territoire du relais", "In the relay's territory", unit="personnes"),
-    "in_other_territory": _c("Dans le territoire d'un autre relais", "In another relay's territory",
-                             unit="personnes"),
-    "uncovered": _c("Dans une commune non couverte", "In an uncovered municipality", unit="personnes"),
-    "unknown_residence": _c("Domicile inconnu", "Residence unknown", unit="personnes"),
-    "nis": _c("Code INS de la commune", "Municipality NIS code", "text"),
-    "name_fr": _c("Commune", "Municipality", "text"),
-    "population": _c("Population", "Population", unit="habitants"),
-    "single_parent_households": _c("Ménages monoparentaux", "Single-parent households", unit="ménages"),
-    "rate_per_10000": _c("Parents pour 10 000 habitants", "Parents per 10,000 inhabitants", "number",
-                         "pour 10 000 habitants"),
-    "rate_per_100_households": _c("Parents pour 100 ménages monoparentaux",
-                                  "Parents per 100 single-parent households", "number",
-                                  "pour 100 ménages monoparentaux"),
-    "unstable": _c("Taux instable (petite population)", "Unstable rate (small population)", "boolean"),
-    "n_communes": _c("Communes", "Municipalities", unit="communes"),
-    "communes_covered": _c("Communes couvertes", "Municipalities covered", unit="communes"),
-    "population_covered": _c("Population couverte", "Population covered", unit="habitants"),
-    "share_covered": _c("Part de la population couverte", "Share of the population covered", "share", "%"),
-    "covered": _c("Couverte", "Covered", "boolean"),
-    "n_relays": _c("Nombre de relais", "Number of relays", unit="relais"),
-    "relays": _c("Relais", "Relays", "text"),
-    "overlap": _c("Plusieurs relais", "Several relays", "boolean"),
-    "nearest_relay": _c("Relais le plus proche", "Nearest relay", "text"),
-    "distance_km": _c("Distance (km)", "Distance (km)", "number", "km"),
-    "radius_km": _c("Rayon (km)", "Radius (km)", "number", "km", 0),
-    "population_within": _c("Population dans le rayon", "Population within the radius", unit="habitants"),
-    "share_within": _c("Part de la population dans le rayon", "Share of the population within the radius",
-                       "share", "%"),
-    "communes_within": _c("Communes dans le rayon", "Municipalities within the radius", unit="communes"),
-    "rank": _c("Rang", "Rank"),
-    "added_population": _c("Population ajoutée", "Population added", unit="habitants"),
-    "communes_added": _c("Communes ajoutées", "Municipalities added", unit="communes"),
-    "communes_added_names": _c("Noms des communes ajoutées", "Names of the municipalities added", "text"),
-    "communes_added_nis": _c("Codes INS des communes ajoutées", "NIS codes of the municipalities added", "text"),
+_KINDS: dict[str, tuple] = {
+    "year": ("integer", "year"),
+    "parents": ("integer", "people"),
+    "children": ("integer", "people"),
+    "families": ("integer", "families"),
+    "attendances": ("integer", "attendances"),
+    "activities": ("integer", "activities"),
+    "people_countable": ("text",),
+    "province_nis": ("text",),
+    "province_name": ("text",),
+    "relay_id": ("text",),
+    "relay_name": ("text",),
+    "type": ("text",),
+    "residence": ("text",),
+    "residence_name": ("text",),
+    "residence_province_nis": ("text",),
+    "new_parents": ("integer", "people"),
+    "returning_parents": ("integer", "people"),
+    "share_new": ("share", "percent"),
+    "seen_next_year": ("integer", "people"),
+    "retention_rate": ("share", "percent"),
+    "next_year_partial": ("boolean",),
+    "share": ("share", "percent"),
+    "children_reached": ("text",),
+    "women": ("integer", "people"),
+    "men": ("integer", "people"),
+    "x": ("integer", "people"),
+    "unknown": ("integer", "people"),
+    "share_women": ("share", "percent"),
+    "in_own_territory": ("integer", "people"),
+    "in_other_territory": ("integer", "people"),
+    "uncovered": ("integer", "people"),
+    "unknown_residence": ("integer", "people"),
+    "nis": ("text",),
+    "name_fr": ("text",),
+    "population": ("integer", "inhabitants"),
+    "single_parent_households": ("integer", "households"),
+    "rate_per_10000": ("number", "per_10000"),
+    "rate_per_100_households": ("number", "per_100_households"),
+    "unstable": ("boolean",),
+    "n_communes": ("integer", "communes"),
+    "communes_covered": ("integer", "communes"),
+    "population_covered": ("integer", "inhabitants"),
+    "share_covered": ("share", "percent"),
+    "covered": ("boolean",),
+    "n_relays": ("integer", "relays"),
+    "relays": ("text",),
+    "overlap": ("boolean",),
+    "nearest_relay": ("text",),
+    "distance_km": ("number", "km"),
+    "radius_km": ("number", "km", 0),
+    "population_within": ("integer", "inhabitants"),
+    "share_within": ("share", "percent"),
+    "communes_within": ("integer", "communes"),
+    "rank": ("integer",),
+    "added_population": ("integer", "inhabitants"),
+    "communes_added": ("integer", "communes"),
+    "communes_added_names": ("text",),
+    "communes_added_nis": ("text",),
+    # outcome tables (issue 9): counts of parents, estimates with 2 decimals, p-values with 3
+    "instrument": ("text",),
+    "score": ("text",),
+    "measure": ("text",),
+    "wave_from": ("text",),
+    "wave_to": ("text",),
+    "direction": ("text",),
+    "by": ("text",),
+    "group": ("text",),
+    "wave": ("text",),
+    "n": ("integer", "people"),
+    "n_pairs": ("integer", "people"),
+    "n_improved": ("integer", "people"),
+    "n_unchanged": ("integer", "people"),
+    "n_worse": ("integer", "people"),
+    "share_improved": ("share", "percent"),
+    "share_worse": ("share", "percent"),
+    "mean": ("number", "points", 2),
+    "median": ("number", "points", 2),
+    "median_before": ("number", "points", 2),
+    "median_after": ("number", "points", 2),
+    "median_change": ("number", "points", 2),
+    "hl_estimate": ("number", "points", 2),
+    "hl_ci_low": ("number", "points", 2),
+    "hl_ci_high": ("number", "points", 2),
+    "mean_change": ("number", "points", 2),
+    "mean_ci_low": ("number", "points", 2),
+    "mean_ci_high": ("number", "points", 2),
+    "wilcoxon_p": ("number", "", 3),
+    "mannwhitney_p": ("number", "", 3),
+    "rank_biserial": ("number", "", 2),
+    "cohen_dz": ("number", "", 2),
+    "hl_ci_method": ("text",),
+    "wilcoxon_method": ("text",),
+    "validated": ("boolean",),
+    "working_translation": ("boolean",),
+    "note": ("text",),
+    "n_entry": ("integer", "people"),
+    "n_stayed": ("integer", "people"),
+    "n_left": ("integer", "people"),
+    "mean_entry_stayed": ("number", "points", 2),
+    "mean_entry_left": ("number", "points", 2),
+    "left_worse_at_entry": ("boolean",),
+    "total": ("integer", "people"),
 }
+
+#: Every column a published table may hold, by machine name (headers from the catalogue's ``column.*``).
+COLUMNS: dict[str, ColumnSpec] = {name: _c(name, *kind) for name, kind in _KINDS.items()}
 
 #: Published file names (without ``.csv``) per table, French and English.
 FILE_NAMES: dict[str, dict[str, str]] = {
@@ -143,15 +192,58 @@ FILE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: Published file names of the outcome tables (issue 9), per table or per prefix (``outcomes_waves_`` + instrument).
+OUTCOME_FILE_NAMES: dict[str, dict[str, str]] = {
+    "outcomes_change": {"fr": "evolution_entree_suivi", "en": "outcomes_change"},
+    "outcomes_attrition": {"fr": "evolution_sans_reponse_au_suivi", "en": "outcomes_attrition"},
+    "outcomes_waves_": {"fr": "evolution_reponses_par_vague_", "en": "outcomes_waves_"},
+    "outcomes_bands_": {"fr": "evolution_niveaux_entree_suivi_", "en": "outcomes_bands_"},
+    "outcomes_by_relay": {"fr": "evolution_par_relais", "en": "outcomes_by_relay"},
+    "outcomes_by_province": {"fr": "evolution_par_province", "en": "outcomes_by_province"},
+    "outcomes_by_year": {"fr": "evolution_par_annee_entree", "en": "outcomes_by_year"},
+    "outcomes_by_dose": {"fr": "evolution_par_nombre_activites", "en": "outcomes_by_dose"},
+}
+#: Prefix of the data file of a figure, per language (``figures/donnees_personnes_par_annee.csv``).
+FIGURE_DATA_PREFIX = {"fr": "donnees_", "en": "data_"}
+#: Figures (file stem of the image) -> file name of their data (after the prefix) and the table they show.
+FIGURE_TABLES: dict[str, dict[str, str]] = {
+    "people_per_year": {"fr": "personnes_par_annee", "en": "people_per_year", "table": "reach_per_year"},
+    "people_by_province": {"fr": "personnes_par_province", "en": "people_by_province",
+                           "table": "reach_by_province"},
+    "people_by_relay": {"fr": "personnes_par_relais", "en": "people_by_relay", "table": "reach_by_relay"},
+    "activity_types": {"fr": "types_activite", "en": "activity_types", "table": "reach_by_activity_type"},
+    "new_vs_returning": {"fr": "nouveaux_parents_et_parents_revenus", "en": "new_and_returning_parents",
+                         "table": "new_vs_returning"},
+    "retention_rate": {"fr": "fidelisation", "en": "retention", "table": "retention"},
+    "choropleth": {"fr": "carte_par_commune", "en": "map_by_municipality", "table": "reach_rates"},
+}
+
+
+def _names(table: str) -> dict[str, str] | None:
+    """File names of a table: its own entry, or its prefix's with the rest of the name appended."""
+    if table in FILE_NAMES:
+        return FILE_NAMES[table]
+    if table in OUTCOME_FILE_NAMES:
+        return OUTCOME_FILE_NAMES[table]
+    for prefix, names in OUTCOME_FILE_NAMES.items():
+        if prefix.endswith("_") and table.startswith(prefix) and len(table) > len(prefix):
+            return {lang: name + table[len(prefix):] for lang, name in names.items()}
+    return None
+
+
 def file_stem(table: str, lang: str = "fr") -> str:
     """Published file name (without ``.csv``) of a table; unknown tables keep their machine name.
 
     Examples
     --------
     >>> file_stem("reach_by_relay"), file_stem("reach_by_relay", "en"), file_stem("outcomes_change")
-    ('personnes_touchees_par_relais', 'people_reached_by_relay', 'outcomes_change')
+    ('personnes_touchees_par_relais', 'people_reached_by_relay', 'evolution_entree_suivi')
+    >>> file_stem("outcomes_waves_djg6"), file_stem("outcomes_waves_djg6", "en"), file_stem("mystery")
+    ('evolution_reponses_par_vague_djg6', 'outcomes_waves_djg6', 'mystery')
     """
-    return FILE_NAMES.get(table, {}).get(check_lang(lang), table)
+    lang = check_lang(lang)
+    names = _names(table)
+    return names[lang] if names else table
 
 
 def machine_table_name(stem: str) -> str:
@@ -161,11 +253,29 @@ def machine_table_name(stem: str) -> str:
     --------
     >>> machine_table_name("personnes_touchees_par_relais"), machine_table_name("reach_by_relay")
     ('reach_by_relay', 'reach_by_relay')
+    >>> machine_table_name("evolution_niveaux_entree_suivi_djg6"), machine_table_name("evolution_par_relais")
+    ('outcomes_bands_djg6', 'outcomes_by_relay')
     """
-    for table, names in FILE_NAMES.items():
-        if stem in names.values():
+    for table, names in [*FILE_NAMES.items(), *OUTCOME_FILE_NAMES.items()]:
+        if stem in names.values() and not table.endswith("_"):
             return table
+    for prefix, names in OUTCOME_FILE_NAMES.items():
+        for name in names.values():
+            if prefix.endswith("_") and stem.startswith(name) and len(stem) > len(name):
+                return prefix + stem[len(name):]
     return stem
+
+
+def figure_data_stem(figure: str, lang: str = "fr") -> str:
+    """File name (without ``.csv``) of the data of a figure: ``donnees_`` + its French name.
+
+    Examples
+    --------
+    >>> figure_data_stem("people_per_year"), figure_data_stem("people_per_year", "en"), figure_data_stem("x")
+    ('donnees_personnes_par_annee', 'data_people_per_year', 'donnees_x')
+    """
+    lang = check_lang(lang)
+    return FIGURE_DATA_PREFIX[lang] + FIGURE_TABLES.get(figure, {}).get(lang, figure)
 
 
 def column_spec(column: str, values: pd.Series | None = None) -> ColumnSpec:
@@ -214,6 +324,6 @@ def column_entries(frame: pd.DataFrame) -> list[dict[str, object]]:
         spec = column_spec(str(column), frame[column])
         entries.append({"name": str(column), "fr": spec.header("fr"), "en": spec.header("en"),
                         "type": {"share": "number", "number": "number"}.get(spec.kind, spec.kind),
-                        "unit": spec.unit, **({"decimals": spec.decimals} if spec.kind == "number" else {}),
+                        "unit": spec.unit_text("fr"), **({"decimals": spec.decimals} if spec.kind == "number" else {}),
                         **({"scale": "percent", "decimals": 1} if spec.kind == "share" else {})})
     return entries

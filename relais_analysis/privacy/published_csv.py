@@ -11,13 +11,17 @@ and reads the numbers:
   separator is ``,``; a French-locale Excel reads ``40.3`` as text.)
 
 Shares are written as percentages rounded to one decimal in a column named
-``... (%)``; other decimal numbers with one decimal; counts as integers; masked cells
+``... (%)``; other decimal numbers with the decimals of their column (one by default,
+two for the outcome estimates, three for p-values); counts as integers; masked cells
 keep the one label ``n.p.``; yes/no as ``oui``/``non``. Text cells are neutralised
 against formulas (:mod:`relais_analysis.privacy.safe_csv`).
 
 The machine-readable contract is the folder's ``tables.json``: per file, the table's
 machine name, its title, its language conventions and every column (machine name,
-French and English headers, type, unit; :func:`column_entries`).
+French and English headers, type, unit; :func:`column_entries`). The outcome tables
+(``evolution_*.csv``) are listed in the same manifest; the data of each figure
+(``figures/donnees_*.csv``, :func:`write_figure_table`) in ``figures/tables.json``;
+:func:`update_manifest` adds entries to an existing manifest.
 :func:`read_published_table` reads a published file back with machine column names,
 numbers as numbers and masked cells as
 :data:`~relais_analysis.privacy.masked.SUPPRESSED`; :func:`read_published_text`
@@ -40,15 +44,15 @@ import numpy as np
 import pandas as pd
 
 from relais_analysis.errors import InputDataError
-from relais_analysis.i18n import check_lang
+from relais_analysis.i18n import check_lang, text_pair
 from relais_analysis.privacy.published_columns import (COLUMNS, CSV_CONVENTIONS, FILE_NAMES, YES_NO, ColumnSpec,
                                                        _missing, column_entries, column_spec, file_stem,
                                                        machine_table_name)
 from relais_analysis.privacy.masked import SUPPRESSED, masked_label
 
 __all__ = ["COLUMNS", "CSV_CONVENTIONS", "FILE_NAMES", "ColumnSpec", "column_entries", "column_spec",
-           "file_stem", "localised_frame", "machine_table_name", "manifest_entry", "read_published_table",
-           "read_published_text", "write_excel_csv"]
+           "file_stem", "localised_frame", "machine_table_name", "manifest_entry", "people_columns",
+           "read_published_table", "read_published_text", "update_manifest", "write_excel_csv", "write_figure_table"]
 
 
 def _format(value: object, spec: ColumnSpec, lang: str) -> object:
@@ -136,7 +140,7 @@ def _manifest_entry(path: Path) -> dict | None:
     try:
         meta = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputDataError(f"Manifeste illisible {manifest} : {exc}", f"Unreadable manifest {manifest}: {exc}") from exc
+        raise InputDataError(*text_pair("published.unreadable_manifest", path=manifest, error=exc)) from exc
     for entry in meta.get("tables", []) if isinstance(meta, dict) else []:
         if isinstance(entry, dict) and entry.get("file") == path.name:
             return entry
@@ -159,8 +163,8 @@ def read_published_text(path: str | Path) -> pd.DataFrame:
     """A published CSV as text cells in machine notation, with machine column names.
 
     Uses the table's entry in the ``tables.json`` beside it (headers, separator,
-    decimal mark, percentages); a file without one (older sites, outcome tables) is
-    read as written, ``,``-separated unless its first line holds more ``;``.
+    decimal mark, percentages); a file without one (older sites, older outcome tables)
+    is read as written, ``,``-separated unless its first line holds more ``;``.
 
     Raises
     ------
@@ -172,7 +176,7 @@ def read_published_text(path: str | Path) -> pd.DataFrame:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"Tableau illisible {path} : {exc}", f"Unreadable table {path}: {exc}") from exc
+        raise InputDataError(*text_pair("published.unreadable_table", path=path, error=exc)) from exc
     columns = entry.get("columns") if entry else None
     if columns:
         sep, decimal = entry.get("separator", ","), entry.get("decimal", ".")
@@ -182,15 +186,14 @@ def read_published_text(path: str | Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise InputDataError(f"Tableau illisible {path} : {exc}", f"Unreadable table {path}: {exc}") from exc
+        raise InputDataError(*text_pair("published.unreadable_table", path=path, error=exc)) from exc
     if not columns:
         return frame
     lang = entry.get("lang", "fr")
     by_header = {str(c.get(lang, c["name"])): c for c in columns}
     unknown = [h for h in frame.columns if h not in by_header]
     if unknown:
-        raise InputDataError(f"Colonnes inattendues dans {path} : {unknown} (voir tables.json).",
-                             f"Unexpected columns in {path}: {unknown} (see tables.json).")
+        raise InputDataError(*text_pair("published.unexpected_columns", path=path, columns=unknown))
     out = pd.DataFrame(index=frame.index)
     for header in frame.columns:
         column = by_header[header]
@@ -266,3 +269,88 @@ def manifest_entry(table: str, file_name: str, frame: pd.DataFrame, lang: str,
     """The contract of one published file for ``tables.json`` (without the protection counts)."""
     return {"table": table, "file": file_name, "lang": lang, **CSV_CONVENTIONS[lang], "encoding": "utf-8-sig",
             "title": dict(titles or {}), "columns": column_entries(frame)}
+
+
+def update_manifest(path: str | Path, entries: list[dict[str, object]], **meta: object) -> Path:
+    """Add ``entries`` to the ``tables.json`` at ``path`` (created with ``meta`` when missing).
+
+    An entry for a file already listed replaces it, so writing the same tables twice
+    gives the same manifest; entries keep the order in which files were first written.
+
+    Raises
+    ------
+    InputDataError
+        The existing manifest cannot be read.
+    """
+    path = Path(path)
+    current: dict = {**meta, "tables": []}
+    if path.is_file():
+        try:
+            current = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputDataError(*text_pair("published.unreadable_manifest", path=path, error=exc)) from exc
+    listed = {e.get("file"): k for k, e in enumerate(current.setdefault("tables", []))}
+    for entry in entries:
+        if entry["file"] in listed:
+            current["tables"][listed[entry["file"]]] = entry
+        else:
+            listed[entry["file"]] = len(current["tables"])
+            current["tables"].append(entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def people_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns of ``frame`` that the catalogue says count people (or families).
+
+    Examples
+    --------
+    >>> people_columns(pd.DataFrame(columns=["year", "parents", "attendances", "share_new", "n_pairs"]))
+    ['parents', 'n_pairs']
+    """
+    return [str(c) for c in frame.columns
+            if c in COLUMNS and COLUMNS[c].kind == "integer" and COLUMNS[c].unit in ("people", "families")]
+
+
+def write_figure_table(table: pd.DataFrame, path_stem: str | Path, *, lang: str = "fr",
+                       count_columns: Iterable[str] | None = None) -> Path:
+    """Write the data of a figure beside it, as every published table, and list it in ``tables.json``.
+
+    ``figures/people_per_year.png`` gets ``figures/donnees_personnes_par_annee.csv``
+    (:func:`figure_data_stem`): checked (:func:`write_excel_csv`), ``;`` and BOM in
+    French; the folder's ``tables.json`` names it (``"figure"``: the image's stem,
+    ``"table"``: the published table it shows, and every column in both languages),
+    which is how :func:`read_published_table` and the audit read it back. In a report's
+    folder (``figures/`` beside ``tableaux/``), the data also gets its sheet in the
+    report's workbook (``tableaux/tableaux.xlsx``, written before the figures).
+
+    Raises
+    ------
+    PrivacyError
+        A count from 1 to threshold - 1 is left; nothing is written.
+    ParameterError
+        Invalid ``lang``.
+    """
+    from relais_analysis.i18n import catalogue, text
+    from relais_analysis.privacy.published_columns import FIGURE_TABLES, figure_data_stem
+    from relais_analysis.privacy.published_xlsx import WORKBOOK_NAMES, add_sheets
+
+    lang = check_lang(lang)
+    stem = Path(path_stem)
+    counts = None if count_columns is None else list(count_columns)
+    path = write_excel_csv(table, stem.parent / f"{figure_data_stem(stem.name, lang)}.csv", lang=lang,
+                           count_columns=counts)
+    source = FIGURE_TABLES.get(stem.name, {}).get("table", stem.name)
+    titles = {lg: text(f"published.figure_title.{stem.name}", lg) if f"published.figure_title.{stem.name}" in
+              catalogue() else text("published.figure_data", lg, figure=stem.name) for lg in ("fr", "en")}
+    entry = manifest_entry(source, path.name, table, lang, titles)
+    entry.update(figure=stem.name, people_count_columns=counts if counts is not None else people_columns(table))
+    update_manifest(stem.parent / "tables.json", [entry], figures=True)
+    book = stem.parent.parent / "tableaux" / WORKBOOK_NAMES[lang]
+    if stem.parent.name == "figures" and book.is_file():  # a report's folder: the workbook gets the figure's data too
+        from relais_analysis.privacy.export import resolve_threshold
+
+        add_sheets({stem.name: table}, book, titles={stem.name: titles[lang]}, lang=lang,
+                   threshold=resolve_threshold(table, None), count_columns={stem.name: entry["people_count_columns"]})
+    return path

@@ -23,13 +23,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from relais_analysis.i18n import check_lang
-from relais_analysis.privacy.published_columns import YES_NO, column_spec
+from relais_analysis.i18n import check_lang, text
+from relais_analysis.privacy.published_columns import YES_NO, ColumnSpec, column_spec
 from relais_analysis.privacy.safe_csv import neutralise_cell
 from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import footnote, is_suppressed, masked_label
 
-__all__ = ["WORKBOOK_NAMES", "sheet_names", "write_published_workbook"]
+__all__ = ["WORKBOOK_NAMES", "add_sheets", "sheet_names", "write_published_workbook"]
 
 #: File name of the workbook per language.
 WORKBOOK_NAMES = {"fr": "tableaux.xlsx", "en": "tables.xlsx"}
@@ -48,7 +48,8 @@ def sheet_names(titles: list[str]) -> list[str]:
     """
     names: list[str] = []
     for title in titles:
-        base = _FORBIDDEN.sub(" ", title).strip().strip("'") or "Tableau"
+        base = re.sub(r"\s+", " ", _FORBIDDEN.sub(" ", title)).strip().strip("'")
+        base = base or text("published.workbook_sheet", "fr")
         base = (base[0].upper() + base[1:])[:31].strip()
         name, k = base, 2
         while name.lower() in {n.lower() for n in names}:
@@ -58,7 +59,7 @@ def sheet_names(titles: list[str]) -> list[str]:
     return names
 
 
-def _value(value: object, kind: str, lang: str, label: str) -> tuple[object, str | None]:
+def _value(value: object, spec: ColumnSpec, lang: str, label: str) -> tuple[object, str | None]:
     """Cell value and number format."""
     if is_suppressed(value):
         return label, None
@@ -71,10 +72,10 @@ def _value(value: object, kind: str, lang: str, label: str) -> tuple[object, str
         return YES_NO[lang][0 if value else 1], None
     if isinstance(value, numbers.Number):
         number = float(value)
-        if kind == "share":
+        if spec.kind == "share":
             return round(number, 3), _FORMATS["share"]
-        if kind == "number":
-            return number, "0.0"
+        if spec.kind == "number":
+            return number, "0" + ("." + "0" * spec.decimals if spec.decimals else "")
         return (int(number), _FORMATS["integer"]) if number.is_integer() else (number, "0.00")
     return neutralise_cell(str(value)), None
 
@@ -100,46 +101,93 @@ def write_published_workbook(tables: Mapping[str, pd.DataFrame], path: str | Pat
         Invalid ``lang``.
     """
     from openpyxl import Workbook
+
+    lang = check_lang(lang)
+    for name, frame in tables.items():  # every check before anything is written
+        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    book = Workbook()
+    book.remove(book.active)
+    names = list(tables)
+    for name, sheet_name in zip(names, sheet_names([titles.get(n, n) for n in names])):
+        _fill_sheet(book, sheet_name, tables[name], lang, threshold)
+    if not names:
+        book.create_sheet(text("published.workbook_empty_sheet", lang))
+    return _save(book, path)
+
+
+def add_sheets(tables: Mapping[str, pd.DataFrame], path: str | Path, *, titles: Mapping[str, str], lang: str = "fr",
+               threshold: int, count_columns: Mapping[str, list[str]]) -> Path:
+    """Add tables to the workbook at ``path`` (created when missing), one sheet each, after its sheets.
+
+    A sheet already holding one of these titles is replaced (writing the same tables
+    twice gives the same workbook). A table whose index carries labels (the band
+    cross-tab) gets its index as first column.
+
+    Raises
+    ------
+    PrivacyError
+        A table still holds a count from 1 to threshold - 1; nothing is written.
+    ParameterError
+        Invalid ``lang``.
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    if not path.exists():
+        return write_published_workbook(tables, path, titles=titles, lang=lang, threshold=threshold,
+                                        count_columns=count_columns)
+    lang = check_lang(lang)
+    for name, frame in tables.items():
+        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    book = load_workbook(path)
+    wanted = sheet_names([titles.get(n, n) for n in tables])
+    for sheet in list(book.worksheets):
+        if sheet.title in wanted or sheet.title == text("published.workbook_empty_sheet", lang):
+            book.remove(sheet)
+    existing = list(book.sheetnames)
+    names = sheet_names(existing + [titles.get(n, n) for n in tables])[len(existing):]
+    for name, sheet_name in zip(tables, names):
+        _fill_sheet(book, sheet_name, tables[name], lang, threshold)
+    return _save(book, path)
+
+
+def _fill_sheet(book: object, sheet_name: str, frame: pd.DataFrame, lang: str, threshold: int) -> None:
+    """One table on a new sheet: bold frozen headers, formatted numbers, the masked footnote, widths."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     from relais_analysis.privacy.published_columns import COLUMNS
 
-    lang = check_lang(lang)
-    for name, frame in tables.items():  # every check before anything is written
-        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    if not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None):
+        frame = frame.reset_index()
     label, note = masked_label(threshold, lang), footnote(threshold, lang)
-    book = Workbook()
-    book.remove(book.active)
     bold = Font(bold=True)
-    names = list(tables)
-    for name, sheet_name in zip(names, sheet_names([titles.get(n, n) for n in names])):
-        frame = tables[name]
-        sheet = book.create_sheet(sheet_name)
-        specs = [column_spec(str(c), frame[c]) for c in frame.columns]
-        headers = [s.header(lang) if c in COLUMNS else neutralise_cell(str(c)) for c, s in zip(frame.columns, specs)]
-        widths = [len(h) for h in headers]
-        for j, header in enumerate(headers, start=1):
-            cell = sheet.cell(row=1, column=j, value=header)
-            cell.data_type, cell.font = "s", bold
-        masked = False
-        for i, row in enumerate(frame.itertuples(index=False), start=2):
-            for j, (value, spec) in enumerate(zip(row, specs), start=1):
-                shown, number_format = _value(value, spec.kind, lang, label)
-                masked = masked or shown == label and is_suppressed(value)
-                cell = sheet.cell(row=i, column=j, value=shown)
-                if isinstance(shown, str):
-                    cell.data_type = "s"  # never a formula, whatever the text
-                if number_format:
-                    cell.number_format = number_format
-                widths[j - 1] = max(widths[j - 1], len(str(shown)) if shown is not None else 0)
-        if masked:
-            sheet.cell(row=len(frame) + 3, column=1, value=note).data_type = "s"
-        sheet.freeze_panes = "A2"
-        for j, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
-    if not names:
-        book.create_sheet("Tableaux" if lang == "fr" else "Tables")
+    sheet = book.create_sheet(sheet_name)
+    specs = [column_spec(str(c), frame[c]) for c in frame.columns]
+    headers = [s.header(lang) if c in COLUMNS else neutralise_cell(str(c)) for c, s in zip(frame.columns, specs)]
+    widths = [len(h) for h in headers]
+    for j, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=j, value=header)
+        cell.data_type, cell.font = "s", bold
+    masked = False
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, (value, spec) in enumerate(zip(row, specs), start=1):
+            shown, number_format = _value(value, spec, lang, label)
+            masked = masked or shown == label and is_suppressed(value)
+            cell = sheet.cell(row=i, column=j, value=shown)
+            if isinstance(shown, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            if number_format:
+                cell.number_format = number_format
+            widths[j - 1] = max(widths[j - 1], len(str(shown)) if shown is not None else 0)
+    if masked:
+        sheet.cell(row=len(frame) + 3, column=1, value=note).data_type = "s"
+    sheet.freeze_panes = "A2"
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 60)
+
+
+def _save(book: object, path: str | Path) -> Path:
     buffer = io.BytesIO()
     book.save(buffer)
     path = Path(path)

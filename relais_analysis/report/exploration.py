@@ -26,306 +26,34 @@ import base64
 import datetime as dt
 import html
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from babel import dates as babel_dates
 
-from relais_analysis.config import DEFAULT_THRESHOLD, PROVINCES
 from relais_analysis.errors import ParameterError, RelaisError
-from relais_analysis.i18n import (
-    LABELS,
-    LOCALES,
-    NO_DATA,
-    check_lang,
-    format_decimal,
-    format_int,
-    format_km,
-    format_percent,
-    label,
-    province_label,
+from relais_analysis.config import PROVINCES
+from relais_analysis.i18n import label, province_label, text, text_pair
+from relais_analysis.report.exploration_tables import (
+    column_label,
+    french_table,
+    is_partial_year,
+    partial_note,
+    partial_year,
+    table_html,
+    year_changes,
+    year_label,
 )
-from relais_analysis.privacy.masked import SUPPRESSED, is_missing, is_suppressed
 
 if TYPE_CHECKING:
     from relais_analysis.analysis import Analysis
 
-__all__ = ["COLUMN_LABELS", "Explorer", "column_label", "figure_html", "french_table", "is_partial_year",
-           "map_html", "partial_year", "table_html", "year_changes", "year_label"]
-
-#: Headers of table columns that :data:`relais_analysis.i18n.LABELS` does not name (fr, en).
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "share_new": {"fr": "Part de nouveaux parents", "en": "Share of new parents"},
-    "seen_next_year": {"fr": "Revus l'année suivante", "en": "Seen the next year"},
-    "retention_rate": {"fr": "Taux de rétention", "en": "Retention rate"},
-    "next_year_partial": {"fr": "Année suivante incomplète", "en": "Next year incomplete"},
-    "share": {"fr": "Part", "en": "Share"},
-    "children_reached": {"fr": "Enfants touchés", "en": "Children reached"},
-    "women": {"fr": "Femmes", "en": "Women"},
-    "men": {"fr": "Hommes", "en": "Men"},
-    "x": {"fr": "X", "en": "X"},
-    "unknown": {"fr": "Inconnu", "en": "Unknown"},
-    "in_own_territory": {"fr": "Dans son territoire", "en": "In its territory"},
-    "in_other_territory": {"fr": "Dans le territoire d'un autre relais", "en": "In another relay's territory"},
-    "uncovered": {"fr": "Commune non couverte", "en": "Uncovered municipality"},
-    "unknown_residence": {"fr": "Domicile inconnu", "en": "Residence unknown"},
-    "unstable": {"fr": "Taux instable (petite commune)", "en": "Unstable rate (small municipality)"},
-    "n_communes": {"fr": "Communes", "en": "Municipalities"},
-    "communes_covered": {"fr": "Communes couvertes", "en": "Municipalities covered"},
-    "population_covered": {"fr": "Population couverte", "en": "Population covered"},
-    "share_covered": {"fr": "Part de la population couverte", "en": "Share of the population covered"},
-    "n_relays": {"fr": "Nombre de relais", "en": "Number of relays"},
-    "relays": {"fr": "Relais", "en": "Relays"},
-    "overlap": {"fr": "Plusieurs relais", "en": "Several relays"},
-    "nearest_relay": {"fr": "Relais le plus proche", "en": "Nearest relay"},
-    "radius_km": {"fr": "Rayon", "en": "Radius"},
-    "population_within": {"fr": "Population dans le rayon", "en": "Population within the radius"},
-    "share_within": {"fr": "Part de la population", "en": "Share of the population"},
-    "communes_within": {"fr": "Communes dans le rayon", "en": "Municipalities within the radius"},
-    "rank": {"fr": "Rang", "en": "Rank"},
-    "added_population": {"fr": "Population non couverte gagnée", "en": "Uncovered population gained"},
-    "communes_added": {"fr": "Communes gagnées", "en": "Municipalities gained"},
-    "communes_added_names": {"fr": "Communes", "en": "Municipalities"},
-    # data quality (internal)
-    "table": {"fr": "Table", "en": "Table"},
-    "file": {"fr": "Fichier", "en": "File"},
-    "read": {"fr": "Lignes lues", "en": "Rows read"},
-    "accepted": {"fr": "Acceptées", "en": "Accepted"},
-    "rejected": {"fr": "Rejetées", "en": "Rejected"},
-    "warnings": {"fr": "Avertissements", "en": "Warnings"},
-    "column": {"fr": "Colonne", "en": "Column"},
-    "reason_fr": {"fr": "Motif", "en": "Reason"},
-    "rows": {"fr": "Lignes", "en": "Rows"},
-    "name": {"fr": "Nom", "en": "Name"},
-    "activities_without_attendance": {"fr": "Activités sans présence", "en": "Activities without attendance"},
-    "participants": {"fr": "Participants", "en": "Participants"},
-    "share_with_residence": {"fr": "Avec commune de résidence", "en": "With municipality of residence"},
-    "share_with_gender": {"fr": "Avec genre", "en": "With gender"},
-    "share_with_birth_year": {"fr": "Avec année de naissance", "en": "With birth year"},
-    # outcomes
-    "measure": {"fr": "Mesure", "en": "Measure"},
-    "instrument": {"fr": "Instrument", "en": "Instrument"},
-    "group": {"fr": "Groupe", "en": "Group"},
-    "wave": {"fr": "Vague", "en": "Wave"},
-    "n": {"fr": "Réponses", "en": "Answers"},
-    "mean": {"fr": "Moyenne", "en": "Mean"},
-    "median": {"fr": "Médiane", "en": "Median"},
-    "n_pairs": {"fr": "Parents (entrée et suivi)", "en": "Parents (entry and follow-up)"},
-    "share_improved": {"fr": "Évolué dans le bon sens", "en": "Changed for the better"},
-    "share_worse": {"fr": "Évolué dans le mauvais sens", "en": "Changed for the worse"},
-    "median_before": {"fr": "Médiane à l'entrée", "en": "Median at entry"},
-    "median_after": {"fr": "Médiane au suivi", "en": "Median at follow-up"},
-    "hl_estimate": {"fr": "Évolution médiane (Hodges-Lehmann)", "en": "Median change (Hodges-Lehmann)"},
-    "hl_ci_low": {"fr": "IC à 95 % : bas", "en": "95% CI: low"},
-    "hl_ci_high": {"fr": "IC à 95 % : haut", "en": "95% CI: high"},
-    "note": {"fr": "Note", "en": "Note"},
-    "n_entry": {"fr": "Réponses à l'entrée", "en": "Answers at entry"},
-    "n_stayed": {"fr": "Ont répondu au suivi", "en": "Answered the follow-up"},
-    "n_left": {"fr": "N'ont pas répondu au suivi", "en": "Did not answer the follow-up"},
-    "mean_entry_stayed": {"fr": "Moyenne à l'entrée : restés", "en": "Mean at entry: stayed"},
-    "mean_entry_left": {"fr": "Moyenne à l'entrée : partis", "en": "Mean at entry: left"},
-    "change": {"fr": "Évolution sur un an", "en": "Change on the previous year"},
-    "change_parents": {"fr": "Évolution des parents sur un an", "en": "Change in parents on the previous year"},
-    "change_children": {"fr": "Évolution des enfants sur un an", "en": "Change in children on the previous year"},
-}
-#: Columns shown with the label of an i18n key (column -> key of :data:`relais_analysis.i18n.LABELS`).
-_I18N_KEYS = {"retention_rate": "retention", "rate_per_10000": "reach_rate",
-              "rate_per_100_households": "reach_rate_households", "relay_name": "relay", "relay_id": "relay",
-              "province_name": "province", "name_fr": "commune", "residence_name": "commune",
-              "type": "activity_type"}
-#: Columns never shown (identifiers and flags the other columns already say).
-_HIDDEN = {"people_countable", "province_nis", "nis", "residence", "residence_province_nis", "communes_added_nis"}
-_PERCENT = {"share_new", "retention_rate", "share", "share_women", "share_covered", "share_within",
-            "share_with_residence", "share_with_gender", "share_with_birth_year", "share_improved", "share_worse"}
-_DECIMAL = {"rate_per_10000", "rate_per_100_households", "mean", "median", "median_before", "median_after",
-            "hl_estimate", "hl_ci_low", "hl_ci_high", "mean_entry_stayed", "mean_entry_left"}
-_KM = {"distance_km", "radius_km"}
-_TEXTS = {"relay_id", "relay_name", "province_name", "name_fr", "residence_name", "type", "relays",
-          "nearest_relay", "communes_added_names", "table", "file", "column", "reason_fr", "name", "measure",
-          "instrument", "group", "wave", "note"}
-_YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
-_T = {
-    "months": {"fr": "{year}\u00a0: {first}-{last}", "en": "{year}: {first}-{last}"},
-    "partial_note": {
-        "fr": "{label} : année incomplète (données extraites le {date}), laissée hors des évolutions sur un an.",
-        "en": "{label}: incomplete year (data extracted on {date}), left out of the year-on-year changes.",
-    },
-    "error": {"fr": "Vue impossible : {message}", "en": "View not available: {message}"},
-    "all_relays": {"fr": "(tous les relais)", "en": "(every relay)"},
-    "map": {"fr": "Carte interactive", "en": "Interactive map"},
-    "wait": {"fr": "Calcul en cours…", "en": "Computing…"},
-}
+__all__ = ["Explorer", "column_label", "figure_html", "french_table", "is_partial_year", "map_html", "partial_note",
+           "partial_year", "table_html", "with_scope", "year_changes", "year_label"]
 
 
-# --------------------------------------------------------------------------- partial years
-
-
-def is_partial_year(year: int, as_of: dt.date) -> bool:
-    """True when the extraction date ``as_of`` falls inside ``year`` (before 31 December).
-
-    >>> is_partial_year(2025, dt.date(2025, 10, 31)), is_partial_year(2025, dt.date(2025, 12, 31))
-    (True, False)
-    """
-    return as_of.year == int(year) and (as_of.month, as_of.day) != (12, 31)
-
-
-def year_label(year: object, as_of: dt.date | None, lang: str = "fr") -> str:
-    """A year as readers see it: ``"2024"``, or ``"2025 : janvier-octobre"`` for a partial year.
-
-    Month names are Babel's (``fr_BE``, ``en_GB``). A year without a number gives :data:`NO_DATA`.
-
-    Raises
-    ------
-    ParameterError
-        ``lang`` is not supported.
-    """
-    check_lang(lang)
-    if is_missing(year):
-        return NO_DATA
-    year = int(year)  # type: ignore[call-overload]
-    if as_of is None or not is_partial_year(year, as_of):
-        return str(year)
-    months = babel_dates.get_month_names("wide", locale=LOCALES[lang])
-    return _T["months"][lang].format(year=year, first=months[1], last=months[as_of.month])
-
-
-def partial_year(analysis: Analysis) -> int | None:
-    """The analysis's year when the extraction date cuts it, else None."""
-    return analysis.year if is_partial_year(analysis.year, analysis.dataset.as_of) else None
-
-
-def partial_note(analysis: Analysis) -> str:
-    """A sentence saying that the analysis's year is partial, or ``""``."""
-    from relais_analysis.i18n import format_date
-
-    if partial_year(analysis) is None:
-        return ""
-    return _T["partial_note"][analysis.lang].format(label=year_label(analysis.year, analysis.dataset.as_of,
-                                                                     analysis.lang),
-                                                    date=format_date(analysis.dataset.as_of, analysis.lang))
-
-
-def year_changes(table: pd.DataFrame, as_of: dt.date, columns: Sequence[str] = ("parents", "children")) -> pd.DataFrame:
-    """Add ``change_<column>``: the change on the previous year, between full years only.
-
-    A partial year (see :func:`is_partial_year`) and the year after a gap get no change
-    (missing); a change involving a masked count is masked too.
-
-    >>> t = pd.DataFrame({"year": [2023, 2024, 2025], "parents": [1000, 1500, 1300]})
-    >>> year_changes(t, dt.date(2025, 10, 31), ["parents"])["change_parents"].tolist()
-    [None, 0.5, None]
-    """
-    out = table.copy()
-    years = [int(y) for y in out["year"]]
-    for column in columns:
-        values, changes = list(out[column]), []
-        for i, year in enumerate(years):
-            if i == 0 or years[i - 1] != year - 1 or is_partial_year(year, as_of):
-                changes.append(None)
-            elif is_suppressed(values[i]) or is_suppressed(values[i - 1]):
-                changes.append(SUPPRESSED)
-            elif is_missing(values[i]) or is_missing(values[i - 1]) or values[i - 1] == 0:
-                changes.append(None)
-            else:
-                changes.append(float(values[i]) / float(values[i - 1]) - 1.0)
-        out[f"change_{column}"] = pd.Series(changes, index=out.index, dtype=object)
-    return out
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def column_label(column: str, lang: str = "fr") -> str:
-    """The header of a table column in ``lang`` (the column name itself when unknown).
-
-    >>> column_label("new_parents"), column_label("share_covered", "en")
-    ('Nouveaux parents', 'Share of the population covered')
-    """
-    check_lang(lang)
-    if column in COLUMN_LABELS:
-        return COLUMN_LABELS[column][lang]
-    key = _I18N_KEYS.get(column, column)
-    return label(key, lang) if key in LABELS else column
-
-
-def _format_cell(value: object, column: str, lang: str, threshold: int) -> str:
-    if is_suppressed(value) or is_missing(value):
-        return format_int(value, lang, threshold=threshold)
-    if isinstance(value, bool) or column in ("covered", "unstable", "overlap", "next_year_partial"):
-        yes, no = _YES_NO[lang]
-        if column == "covered":
-            return label("covered", lang) if value else label("not_covered", lang)
-        return yes if value else no
-    if column == "type":
-        return label(str(value), lang) if str(value) in LABELS else str(value)
-    if column in _TEXTS or not isinstance(value, (int, float)):
-        if isinstance(value, (list, tuple)):
-            return ", ".join(str(v) for v in value)
-        return str(value)
-    if column in _PERCENT or column.startswith("change"):
-        return format_percent(value, lang, threshold=threshold)
-    if column in _DECIMAL:
-        return format_decimal(value, lang, threshold=threshold)
-    if column in _KM:
-        return format_km(value, lang, 0 if float(value).is_integer() else 1)
-    if isinstance(value, float) and not value.is_integer():
-        return format_decimal(value, lang, 2, threshold=threshold)
-    return format_int(value, lang, threshold=threshold)
-
-
-def french_table(frame: pd.DataFrame, lang: str = "fr", *, threshold: int | None = None,
-                 columns: Iterable[str] | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
-    """A table ready to read: headers in ``lang``, every cell a formatted string.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        A (protected) table; masked cells show the masked label, missing ones ``–``.
-    lang : {"fr", "en"}
-    threshold : int, optional
-        Threshold of the masked label (default: ``frame.attrs["threshold"]``, else 5).
-    columns : iterable of str, optional
-        Columns to show, in order (default: every column but identifiers).
-    as_of : date, optional
-        Extraction date: a partial year in a ``year`` column reads ``2025 : janvier-octobre``.
-
-    Raises
-    ------
-    ParameterError
-        ``lang`` is not supported.
-    KeyError
-        A requested column is not in ``frame``.
-    """
-    check_lang(lang)
-    threshold = int(threshold or frame.attrs.get("threshold", DEFAULT_THRESHOLD))
-    shown = list(columns) if columns is not None else [c for c in frame.columns if c not in _HIDDEN]
-    missing = [c for c in shown if c not in frame.columns]
-    if missing:
-        raise KeyError(f"Columns not in the table: {missing}. Available: {list(frame.columns)}.")
-    out = {}
-    for column in shown:
-        if column == "year":
-            out[column_label(column, lang)] = [year_label(v, as_of, lang) for v in frame[column]]
-        else:
-            out[column_label(column, lang)] = [_format_cell(v, column, lang, threshold) for v in frame[column]]
-    return pd.DataFrame(out, index=range(len(frame)), dtype=object)
-
-
-def table_html(frame: pd.DataFrame, lang: str = "fr", *, title: str | None = None, **options: Any) -> str:
-    """:func:`french_table` as an escaped HTML table (numbers right-aligned), with an optional title."""
-    shown = french_table(frame, lang, **options)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    source = list(options["columns"]) if options.get("columns") is not None else [
-        c for c in frame.columns if c not in _HIDDEN]
-    numeric = [c not in _TEXTS and c != "province_name" for c in source]
-    right = ' style="text-align:right"'
-    rows = "".join(
-        "<tr>" + "".join(f"<td{right if num else ''}>{html.escape(str(v))}</td>" for v, num in zip(row, numeric))
-        + "</tr>" for row in shown.itertuples(index=False))
-    caption = f"<h4>{html.escape(title)}</h4>" if title else ""
-    return (f'{caption}<table class="relais-explore"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+#: Name of the temporary map file (a file name, not reader text).
+_MAP_FILE = "carte.html"
 
 
 # --------------------------------------------------------------------------- charts and map
@@ -365,9 +93,10 @@ def map_html(analysis: Analysis, *, indicator: str = "reach_rate", height: int =
     from relais_analysis.outputs.maps import save_map
 
     with tempfile.TemporaryDirectory() as folder:
-        path = save_map(analysis.map(indicator=indicator), Path(folder) / "carte.html")
+        path = save_map(analysis.map(indicator=indicator), Path(folder) / _MAP_FILE)
         document = path.read_text(encoding="utf-8")
-    return (f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(_T["map"][analysis.lang])}" '
+    title = html.escape(text("exploration.map", analysis.lang))
+    return (f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{title}" '
             f'style="width:100%;height:{int(height)}px;border:1px solid #d0d7de"></iframe>')
 
 
@@ -436,7 +165,8 @@ class Explorer:
         try:
             return view(self.scoped(year, province, relay_id))
         except RelaisError as error:
-            return f"<p><strong>{html.escape(_T['error'][self.analysis.lang].format(message=error))}</strong></p>"
+            message = text("exploration.error", self.analysis.lang, message=error)
+            return f"<p><strong>{html.escape(message)}</strong></p>"
 
     def show(self, view: Callable[[Analysis], str]) -> Any:
         """Display the year, province and relay widgets, then ``view`` of the parameters.
@@ -459,12 +189,12 @@ class Explorer:
             province = widgets.Dropdown(
                 options=[(label("wallonia", lang), "")] + [(province_label(c, lang), c) for c in PROVINCES],
                 value=a.province or "", description=label("province", lang))
-            relay = widgets.Dropdown(options=[(_T["all_relays"][lang], ""), *self.relays()],
+            relay = widgets.Dropdown(options=[(text("exploration.all_relays", lang), ""), *self.relays()],
                                      value=a.relay_id or "", description=label("relay", lang))
 
             def redraw(_change: object = None) -> None:
                 if self._handle is not None:  # a new scope takes a few seconds to protect
-                    self._handle.update(HTML(f"<p><em>{html.escape(_T['wait'][lang])}</em></p>"))
+                    self._handle.update(HTML(f"<p><em>{html.escape(text('exploration.wait', lang))}</em></p>"))
                 self.current = self.render(view, year.value, province.value, relay.value)
                 if self._handle is not None:
                     self._handle.update(HTML(self.current))
@@ -498,8 +228,7 @@ def with_scope(analysis: Analysis, year: object, province: object = None, relay_
     check_report_year(params.year, dataset)
     if params.relay_id is not None and params.relay_id not in set(dataset.relays["relay_id"]):
         known = ", ".join(sorted(dataset.relays["relay_id"]))
-        raise ParameterError(f"Relais inconnu : {params.relay_id}. Relais connus : {known}.",
-                             f"Unknown relay: {params.relay_id}. Known relays: {known}.")
+        raise ParameterError(*text_pair("exploration.unknown_relay", relay=params.relay_id, known=known))
     other = Analysis.__new__(Analysis)
     other.params, other.dataset, other.accepted_losses = params, dataset, list(analysis.accepted_losses)
     return other

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from relais_analysis.config import PROVINCES
-from relais_analysis.i18n import NO_DATA, format_decimal, format_int, label, province_label
+from relais_analysis.i18n import NO_DATA, format_decimal, format_int, label, province_label, text
 from relais_analysis.privacy.masked import SUPPRESSED, is_missing, is_suppressed
 from relais_analysis.report.exploration import (
     figure_html,
@@ -35,31 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["coverage_view", "heading_html", "outcomes_view", "quality_view", "reach_view"]
 
 
-_V = {
-    "per_year": {"fr": "Personnes touchées par année", "en": "People reached per year"},
-    "new": {"fr": "Nouveaux parents et parents revenus", "en": "New and returning parents"},
-    "by_province": {"fr": "Par province", "en": "By province"},
-    "by_relay": {"fr": "Par relais", "en": "By relay"},
-    "by_type": {"fr": "Par type d'activité", "en": "By activity type"},
-    "gender": {"fr": "Parents par genre", "en": "Parents by gender"},
-    "per_parent": {"fr": "Activités par parent", "en": "Activities per parent"},
-    "mean": {"fr": "Activités par parent en moyenne : {value}", "en": "Mean activities per parent: {value}"},
-    "retention": {"fr": "Parents revus l'année suivante", "en": "Parents seen again the next year"},
-    "coverage": {"fr": "Population couverte", "en": "Population covered"},
-    "within": {"fr": "Population à 5, 10 et 20 km d'un relais", "en": "Population within 5, 10 and 20 km of a relay"},
-    "uncovered": {"fr": "Zones blanches : communes non couvertes, les plus peuplées d'abord",
-                  "en": "Blank areas: uncovered municipalities, most populated first"},
-    "far": {"fr": "Les communes les plus éloignées d'un relais", "en": "Municipalities farthest from a relay"},
-    "next": {"fr": "Où ouvrir le prochain relais (rayon 10 km)", "en": "Where to open the next relay (10 km radius)"},
-    "origin": {"fr": "Domicile des parents de chaque relais", "en": "Where each relay's parents live"},
-    "territory": {"fr": "Communes du territoire du relais", "en": "Municipalities of the relay's territory"},
-    "map": {"fr": "Carte interactive", "en": "Interactive map"},
-    "relay_map": {"fr": "Carte de la province du relais ({province})", "en": "Map of the relay's province ({province})"},
-}
-
-
 def _v(key: str, lang: str, **fields: object) -> str:
-    return _V[key][lang].format(**fields)
+    return text(f"exploration_view.{key}", lang, **fields)
 
 
 _STYLE = ("<style>table.relais-explore{border-collapse:collapse;margin:.3rem 0 1rem 0}"
@@ -194,25 +171,6 @@ def coverage_view(analysis: Analysis, *, with_map: bool = True, indicator: str =
     return "\n".join(parts)
 
 
-_Q = {
-    "internal": {"fr": "Tableaux internes (lignes de fichiers, non protégés) : ne pas publier tels quels.",
-                 "en": "Internal tables (file rows, not protected): do not publish as they are."},
-    "summary": {"fr": "Lignes lues, acceptées et rejetées par fichier", "en": "Rows read, accepted and rejected per file"},
-    "rejections": {"fr": "Lignes rejetées, par fichier et motif", "en": "Rejected rows, by file and reason"},
-    "none": {"fr": "Aucune ligne rejetée.", "en": "No rejected row."},
-    "complete": {"fr": "Complétude par relais ({year})", "en": "Completeness by relay ({year})"},
-    "sentences": {"fr": "Ce que disent les questionnaires", "en": "What the questionnaires say"},
-    "change": {"fr": "Évolution entre l'entrée et le suivi (tout le programme)",
-               "en": "Change between entry and follow-up (whole programme)"},
-    "attrition": {"fr": "Qui n'a pas répondu au suivi", "en": "Who did not answer the follow-up"},
-    "bands": {"fr": "Niveaux à l'entrée et au suivi : {name}", "en": "Levels at entry and follow-up: {name}"},
-    "by": {"fr": "Évolution par {by} ({name})", "en": "Change by {by} ({name})"},
-    "by_names": {"fr": {"province": "province", "relay": "relais", "year": "année d'entrée", "dose": "dose"},
-                 "en": {"province": "province", "relay": "relay", "year": "entry year", "dose": "dose"}},
-    "none_q": {"fr": "Pas de questionnaire dans ces données.", "en": "No questionnaire in this data."},
-}
-
-
 def _scope_relays(analysis: Analysis) -> list[str]:
     """Relay ids of the analysis's scope (one relay, a province's relays, or all)."""
     from relais_analysis.indicators.scope import relay_province
@@ -228,14 +186,14 @@ def quality_view(analysis: Analysis) -> str:
     from relais_analysis.indicators import quality
 
     lang, dataset = analysis.lang, analysis.dataset
-    parts = [heading_html(analysis), f"<p><strong>{html.escape(_Q['internal'][lang])}</strong></p>"]
-    parts.append(table_html(dataset.summary(), lang, title=_Q["summary"][lang]))
+    parts = [heading_html(analysis), f"<p><strong>{html.escape(_v('internal_tables', lang))}</strong></p>"]
+    parts.append(table_html(dataset.summary(), lang, title=_v("quality_summary", lang)))
     rejected = quality.rejections_summary(dataset)
-    parts.append(table_html(rejected, lang, title=_Q["rejections"][lang]) if len(rejected)
-                 else f"<h4>{html.escape(_Q['rejections'][lang])}</h4><p>{html.escape(_Q['none'][lang])}</p>")
+    parts.append(table_html(rejected, lang, title=_v("rejections", lang)) if len(rejected)
+                 else f"<h4>{html.escape(_v('rejections', lang))}</h4><p>{html.escape(_v('no_rejection', lang))}</p>")
     complete = quality.completeness_by_relay(dataset, analysis.year)
     complete = complete[complete["relay_id"].astype(str).isin(_scope_relays(analysis))]
-    parts.append(table_html(complete, lang, title=_Q["complete"][lang].format(year=analysis.year)))
+    parts.append(table_html(complete, lang, title=_v("completeness", lang, year=analysis.year)))
     return "\n".join(parts)
 
 
@@ -268,15 +226,15 @@ def outcomes_view(analysis: Analysis, *, wave_from: str = "entree", wave_to: str
     lang, th = analysis.lang, analysis.threshold
     parts = [heading_html(analysis)]
     if not len(analysis.dataset.questionnaires):
-        return "\n".join([*parts, f"<p>{html.escape(_Q['none_q'][lang])}</p>"])
+        return "\n".join([*parts, f"<p>{html.escape(_v('no_questionnaire', lang))}</p>"])
     results = _outcome_results(analysis, wave_from, wave_to)
     t, instruments = results.tables, results.instruments
-    parts.append(f"<p><em>{html.escape(results.note)}</em></p><h4>{html.escape(_Q['sentences'][lang])}</h4><ul>"
+    parts.append(f"<p><em>{html.escape(results.note)}</em></p><h4>{html.escape(_v('sentences', lang))}</h4><ul>"
                  + "".join(f"<li>{html.escape(s)}</li>" for s in results.sentences + results.attrition_sentences)
                  + "</ul>")
     change = t.get("outcomes_change")
     if change is not None and len(change):
-        parts.append(table_html(change, lang, title=_Q["change"][lang], threshold=th,
+        parts.append(table_html(change, lang, title=_v("outcome_change", lang), threshold=th,
                                 columns=["measure", "n_pairs", "share_improved", "share_worse", "median_before",
                                          "median_after", "hl_estimate", "hl_ci_low", "hl_ci_high", "note"]))
         parts.append(figure_html(change_chart(change, instruments, lang=lang),
@@ -285,9 +243,9 @@ def outcomes_view(analysis: Analysis, *, wave_from: str = "entree", wave_to: str
         bands = t.get(f"outcomes_bands_{inst_id}")
         figure = bands_chart(bands, inst, lang=lang) if bands is not None else None
         if figure is not None:
-            parts.append(figure_html(figure, _Q["bands"][lang].format(name=inst.short_name)))
+            parts.append(figure_html(figure, _v("bands", lang, name=inst.short_name)))
     if "outcomes_attrition" in t:
-        parts.append(table_html(t["outcomes_attrition"], lang, title=_Q["attrition"][lang], threshold=th,
+        parts.append(table_html(t["outcomes_attrition"], lang, title=_v("attrition", lang), threshold=th,
                                 columns=["instrument", "n_entry", "n_stayed", "n_left", "mean_entry_stayed",
                                          "mean_entry_left"]))
     wanted = {"province": [analysis.province] if analysis.province else list(PROVINCES),
@@ -303,6 +261,6 @@ def outcomes_view(analysis: Analysis, *, wave_from: str = "entree", wave_to: str
             mine = rows[rows["instrument"] == inst_id]
             if len(mine):
                 parts.append(table_html(mine, lang, threshold=th,
-                                        title=_Q["by"][lang].format(by=_Q["by_names"][lang][by], name=inst.short_name),
+                                        title=_v("change_by", lang, by=_v(f"by_name.{by}", lang), name=inst.short_name),
                                         columns=["group", "n_pairs", "hl_estimate", "hl_ci_low", "hl_ci_high", "note"]))
     return "\n".join(parts)

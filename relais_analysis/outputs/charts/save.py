@@ -21,7 +21,7 @@ from relais_analysis import i18n
 from relais_analysis.errors import ParameterError
 from relais_analysis.outputs.charts.narrow import narrow_layout, text_sizes
 from relais_analysis.outputs.charts.style import PNG_DPI, house_style
-from relais_analysis.privacy.publication import write_published_table
+from relais_analysis.privacy.published_csv import write_figure_table
 
 __all__ = [
     "FORMATS",
@@ -130,8 +130,8 @@ def save_figure(
         Path without extension: ``out/people_per_year`` gives
         ``out/people_per_year.png``... Parent folders are created.
     table : pandas.DataFrame, optional
-        Published table the figure was drawn from, written to ``<stem>.csv`` through
-        :func:`relais_analysis.privacy.publication.write_published_table` (formula-safe) **before** any image,
+        Published table the figure was drawn from, written to ``donnees_<name>.csv`` (listed in the folder's
+        ``tables.json``) through :func:`relais_analysis.privacy.published_csv.write_figure_table` **before** any image,
         so a table with an unmasked small count stops everything.
     alt_text : str
         Text alternative (see the ``alt_text_*`` functions); also written to
@@ -165,8 +165,7 @@ def save_figure(
     written: list[Path] = []
     csv_path = None
     if table is not None:
-        csv_path = write_published_table(table, stem.parent / f"{stem.name}.csv", lang=lang,
-                                         count_columns=count_columns)  # checked, formula-safe
+        csv_path = write_figure_table(table, stem, lang=lang, count_columns=count_columns)  # checked, formula-safe
     title = _figure_title(fig, alt_text)
     with house_style():
         for fmt in formats:
