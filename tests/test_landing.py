@@ -25,6 +25,7 @@ from paths import DEMO, TESTS
 from relais_analysis.analysis import Analysis
 from relais_analysis.config import WALLONIA_SINGLE_PARENT_HOUSEHOLDS
 from relais_analysis.i18n import format_int, format_percent
+from relais_analysis.privacy.published_csv import read_published_text
 from relais_analysis.indicators.territory import active_relays, commune_coverage
 from relais_analysis.indicators.relay_comparison import relay_comparison, short_relay_name, territory_population
 from relais_analysis.indicators.trends import programme_trends
@@ -93,8 +94,7 @@ def test_partial_year_is_marked_and_never_compared(site_2025: Path, analysis_202
     assert relays and all(r[-1] == "non comparée" for r in relays)
     assert "Relais Familles Mono –" not in " ".join(r[0] for r in relays)  # short names
     # the published table says the same: no change for the partial year
-    trends = pd.read_csv(site_2025 / "accueil" / "tableaux" / "programme_trends.csv", dtype=str,
-                         keep_default_na=False)
+    trends = read_published_text(site_2025 / "accueil" / "tableaux" / "programme_depuis_2022.csv")
     last = trends.iloc[-1]
     assert last["period"] == "2025 : janvier-octobre" and last["change_parents"] == "" and last["partial"] == "True"
 
@@ -159,9 +159,9 @@ def test_relay_comparison_masks_a_planted_small_count(tmp_path: Path) -> None:
     system, result = audit_folder(site)[2024]
     assert any(cell[0] == "accueil" for cell in system.key_of)  # the page's tables are in the attacked system
     assert result.recoverable == [] and result.unsafe == [] and result.inconsistent == []
-    csv = (site / "accueil" / "tableaux" / "relay_comparison.csv").read_text(encoding="utf-8")
-    chimay = next(line for line in csv.splitlines() if ",R08," in line)
-    assert ",3," not in chimay and "n.p." in chimay
+    csv = (site / "accueil" / "tableaux" / "comparaison_des_relais.csv").read_text(encoding="utf-8-sig")
+    chimay = next(line for line in csv.splitlines() if ";R08;" in line)
+    assert ";3;" not in chimay and "n.p." in chimay
 
 
 def test_relay_comparison_refuses_unprotected_tables(analysis_2025: Analysis) -> None:

@@ -164,6 +164,14 @@ _KINDS: dict[str, tuple] = {
     "mean_entry_left": ("number", "points", 2),
     "left_worse_at_entry": ("boolean",),
     "total": ("integer", "people"),
+    # the landing page's tables (programme since 2022, relays side by side)
+    "period": ("text",),
+    "partial": ("boolean",),
+    "parents_previous": ("integer", "people"),
+    "change_parents": ("share", "percent"),
+    "activities_previous": ("integer", "activities"),
+    "change_activities": ("share", "percent"),
+    "relay": ("text",),
 }
 
 #: Every column a published table may hold, by machine name (headers from the catalogue's ``column.*``).
@@ -189,6 +197,8 @@ FILE_NAMES: dict[str, dict[str, str]] = {
     "access_distances": {"fr": "distance_au_relais_le_plus_proche", "en": "distance_to_the_nearest_relay"},
     "population_within": {"fr": "population_a_5_10_20_km", "en": "population_within_5_10_20_km"},
     "next_relay_suggestions": {"fr": "ou_ouvrir_un_nouveau_relais", "en": "where_to_open_a_new_relay"},
+    "programme_trends": {"fr": "programme_depuis_2022", "en": "programme_since_2022"},
+    "relay_comparison": {"fr": "comparaison_des_relais", "en": "relay_comparison"},
 }
 
 

@@ -16,7 +16,6 @@ with the rest of the site; their links are declared in :mod:`relais_analysis.pri
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,22 +198,24 @@ def write_landing_tables(root: Path, page: Landing, *, year: int, threshold: int
     """
     from relais_analysis.indicators.relay_comparison import COMPARISON_COUNTS
     from relais_analysis.indicators.trends import TREND_COUNTS
-    from relais_analysis.privacy.publication import write_published_table
+    from relais_analysis.privacy.published_columns import file_stem
+    from relais_analysis.privacy.published_csv import manifest_entry, update_manifest, write_excel_csv
 
     folder = root / LANDING_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     counts = {"programme_trends": TREND_COUNTS, "relay_comparison": COMPARISON_COUNTS}
     written, manifest = [], []
     for name, frame in page.tables.items():
-        path = folder / f"{name}.csv"
-        write_published_table(frame, path, threshold=threshold, lang=lang, count_columns=counts[name])
+        path = write_excel_csv(frame, folder / f"{file_stem(name, lang)}.csv", threshold=threshold, lang=lang,
+                               count_columns=counts[name])
         masked = int(sum(is_suppressed(v) for c in counts[name] for v in frame[c]))
-        manifest.append({"table": name, "file": path.name, "people_count_columns": counts[name],
-                         "suppressed_cells": masked})
+        titles = {code: text(f"landing.table.{name}", code) for code in ("fr", "en")}
+        manifest.append({**manifest_entry(name, path.name, frame, lang, titles),
+                         "people_count_columns": counts[name], "suppressed_cells": masked})
         written.append(path)
     meta = {"year": year, "scope": "accueil", "province_nis": None, "relay_id": None, "published": True,
-            "threshold": threshold, "suppressed_cells": sum(m["suppressed_cells"] for m in manifest),
-            "tables": manifest}
-    (folder / "tables.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            "threshold": threshold, "suppressed_cells": sum(m["suppressed_cells"] for m in manifest)}
+    (folder / "tables.json").unlink(missing_ok=True)  # rewritten whole: the page's tables of this build only
+    update_manifest(folder / "tables.json", manifest, **meta)
     return [*written, folder / "tables.json"]
 

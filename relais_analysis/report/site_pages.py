@@ -188,6 +188,7 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     from markupsafe import Markup
 
     from relais_analysis.i18n import text
+    from relais_analysis.privacy.published_columns import machine_table_name
     from relais_analysis.report.landing import landing, write_landing_tables
 
     protected = _wallonia_tables(results, year)
@@ -196,7 +197,8 @@ def write_index(root: Path, dataset: Dataset, results: list[JobResult], *, year:
     if protected is not None:
         page = landing(dataset, protected[0], year=year, lang=lang, threshold=protected[1])
         files = write_landing_tables(root, page, year=year, threshold=protected[1], lang=lang)
-        landing_tables = [(_rel(f, root), text(f"landing.table.{f.stem}", lang)) for f in files if f.suffix == ".csv"]
+        landing_tables = [(_rel(f, root), text(f"landing.table.{machine_table_name(f.stem)}", lang))
+                          for f in files if f.suffix == ".csv"]
     groups = _documents(root, results, page.relay_province if page else {}, lang)
     if landing_tables:
         groups.append({"heading": text("landing.documents.landing_tables", lang), "subgroups": [
