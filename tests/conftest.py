@@ -267,7 +267,7 @@ def _build_small_relay_site(out: Path) -> tuple:
 def _build_demo_site_2025(out: Path) -> ReportBuild:
     from relais_analysis.report.build import build_report
 
-    result = build_report(2025, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
+    result = build_report(2025, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)  # one kernel to start
     return ReportBuild(result, out, out / "2025", out / "interne" / "2025")
 
 
