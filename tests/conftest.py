@@ -147,18 +147,39 @@ for name, fd in {jobs!r}:
     _STARTED.append((process, log))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist tells the controller that this worker has collected
-def pytest_collection_finish(session: pytest.Session) -> None:
+def _builds_asked(items: list[pytest.Item]) -> dict[Path, set[str]]:
+    """The ``_BACKGROUND`` fixtures each file of ``items`` asks for (as an argument, or by name in
+    ``request.getfixturevalue("demo_site")``)."""
     import re
 
+    asked: dict[Path, set[str]] = {}
+    for item in items:
+        asked.setdefault(item.path, set()).update(f for f in _BACKGROUND if f in item.fixturenames)
+    for path, fixtures in asked.items():
+        if path.suffix == ".py":
+            text = path.read_text(encoding="utf-8")
+            fixtures.update(f for f in _BACKGROUND if re.search(rf"getfixturevalue\(\"{f}\"\)", text))
+    return asked
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the files that read a shared build run after the others (each file whole, in its order), so
+    the workers run the rest while the builds go on in the background. ``make test`` keeps this order
+    (``--no-loadscope-reorder``: xdist would otherwise hand out the files with the most tests first)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    asked = _builds_asked(items)
+    order = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
+    items.sort(key=lambda item: (bool(asked[item.path]), order[item.path]))  # stable: a file's tests keep their order
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist tells the controller that this worker has collected
+def pytest_collection_finish(session: pytest.Session) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker is None or os.name != "posix" or not session.items:
         return
-    needed = {name for item in session.items for name in item.fixturenames}
-    sources = [path.read_text(encoding="utf-8") for path in {item.path for item in session.items}
-               if path.suffix == ".py"]  # a fixture asked for by name: request.getfixturevalue("demo_site")
-    wanted = [name for fixture, name in _BACKGROUND.items() if fixture in needed
-              or any(re.search(rf"getfixturevalue\(\"{fixture}\"\)", text) for text in sources)]
+    asked = set().union(*_builds_asked(session.items).values())
+    wanted = [name for fixture, name in _BACKGROUND.items() if fixture in asked]
     count, me = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), int(worker.removeprefix("gw") or 0)
     mine = [name for index, name in enumerate(wanted) if index % count == me % count]  # spread over the workers
     if mine:
