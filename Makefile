@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create .venv/ and install the project with its test extras
 
 test: $(STAMP) ## Run the whole test suite (pytest, one worker per core: pytest-xdist)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 report: $(STAMP) ## Build the annual report on the bundled demo data (YEAR=2024, DATA=data/demo)
 	$(BIN)/relais report --year $(YEAR) --data $(DATA) --out reports

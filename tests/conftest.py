@@ -85,10 +85,118 @@ def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, compute):
         if done.exists():
             return pickle.loads(done.read_bytes())
         folder = shared / name
+        if folder.exists():  # left by a background build that failed (its output: name.log): build it here
+            import shutil
+
+            shutil.rmtree(folder)
         folder.mkdir()
         value = compute(folder)
         done.write_bytes(pickle.dumps(value))
         return value
+
+
+# Under xdist a worker that needs a shared build waits while another worker builds it. So the builds of
+# ``_BACKGROUND`` (fixture -> its ``_once_per_run`` name) start when collection ends, in one process per worker
+# (``python -c``, the builds spread over the workers) that holds each build's lock until its pickle is written:
+# the workers run other tests meanwhile, and a test that needs a build waits on its lock for less time, if at
+# all. A build starts only if a selected test asks for its fixture (or its file names it in
+# ``request.getfixturevalue``); if it fails, the first test that needs it builds it again in its worker and shows
+# the error (the background output is in the run's folder, ``NAME.log``). Plain ``pytest`` (no xdist) builds as
+# before, when first needed.
+
+_STARTED: list = []  # (process, log file) of this worker's background builds
+
+
+def _background_builds(shared: Path, names: list[str]) -> None:
+    """Start ``_BACKGROUND``'s builds ``names``, one after the other, in one new process that holds each build's
+    lock (``shared/NAME.lock``, as :func:`_once_per_run`) until its pickle is written."""
+    import fcntl
+    import subprocess
+    import sys
+
+    locks = []
+    for name in names:
+        lock = open(shared / f"{name}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # taken before any test can ask for it
+        except OSError:
+            lock.close()
+            continue
+        locks.append((name, lock))
+    if not locks:
+        return
+    jobs = [(name, lock.fileno()) for name, lock in locks]
+    code = f"""import os, pickle, sys
+from pathlib import Path
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+import conftest
+for name, fd in {jobs!r}:
+    folder = Path({str(shared)!r}) / name
+    folder.mkdir()
+    value = conftest._BACKGROUND_BUILDERS[name](folder)
+    (folder.parent / (name + ".pickle")).write_bytes(pickle.dumps(value))
+    os.close(fd)  # releases the lock: the workers waiting for this build load its pickle
+"""
+    log = open(shared / f"{names[0]}.log", "w")
+    try:  # the child inherits the locked files
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[1], stdout=log,
+                                   stderr=subprocess.STDOUT, pass_fds=[fd for _, fd in jobs])
+    finally:
+        for _, lock in locks:
+            lock.close()
+    _STARTED.append((process, log))
+
+
+def _builds_asked(items: list[pytest.Item]) -> dict[Path, set[str]]:
+    """The ``_BACKGROUND`` fixtures each file of ``items`` asks for (as an argument, or by name in
+    ``request.getfixturevalue("demo_site")``)."""
+    import re
+
+    asked: dict[Path, set[str]] = {}
+    for item in items:
+        asked.setdefault(item.path, set()).update(f for f in _BACKGROUND if f in item.fixturenames)
+    for path, fixtures in asked.items():
+        if path.suffix == ".py":
+            text = path.read_text(encoding="utf-8")
+            fixtures.update(f for f in _BACKGROUND if re.search(rf"getfixturevalue\(\"{f}\"\)", text))
+    return asked
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the files that read a shared build run after the others (each file whole, in its order), so
+    the workers run the rest while the builds go on in the background. ``make test`` keeps this order
+    (``--no-loadscope-reorder``: xdist would otherwise hand out the files with the most tests first)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    asked = _builds_asked(items)
+    order = {path: index for index, path in enumerate(dict.fromkeys(item.path for item in items))}
+    items.sort(key=lambda item: (bool(asked[item.path]), order[item.path]))  # stable: a file's tests keep their order
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist tells the controller that this worker has collected
+def pytest_collection_finish(session: pytest.Session) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None or os.name != "posix" or not session.items:
+        return
+    asked = set().union(*_builds_asked(session.items).values())
+    wanted = [name for fixture, name in _BACKGROUND.items() if fixture in asked]
+    count, me = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), int(worker.removeprefix("gw") or 0)
+    mine = [name for index, name in enumerate(wanted) if index % count == me % count]  # spread over the workers
+    if mine:
+        _background_builds(session.config._tmp_path_factory.getbasetemp().parent, mine)  # as in _once_per_run
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Wait for this worker's background builds (another worker may still need them); on Ctrl-C or a run stopped
+    early (``-x``), stop them as Ctrl-C does."""
+    import signal
+
+    for process, log in _STARTED:
+        if process.poll() is None and (exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop
+                                       or session.shouldfail):
+            process.send_signal(signal.SIGINT)
+        process.wait()
+        log.close()
 
 
 # --------------------------------------------------------------------------- LibreOffice
@@ -157,6 +265,39 @@ class ReportBuild:
     internal: Path  # out/interne/2024: rejections, executed notebooks, log
 
 
+def _build_demo_site(out: Path) -> ReportBuild:
+    from relais_analysis.report.build import build_report
+
+    result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
+    return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
+
+
+def _build_small_relay_site(out: Path) -> tuple:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from browser import CHROMIUM
+    from clirun import relais
+
+    args = ["report", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--province", "wallonie",
+            "--relays", "--workers", "1"] + (["--pdf"] if CHROMIUM.exists() else [])
+    with ThreadPoolExecutor(1) as thread:
+        run = thread.submit(relais, *args).result(timeout=900)
+    return run, out
+
+
+def _build_demo_site_2025(out: Path) -> ReportBuild:
+    from relais_analysis.report.build import build_report
+
+    result = build_report(2025, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)  # one kernel to start
+    return ReportBuild(result, out, out / "2025", out / "interne" / "2025")
+
+
+#: Shared builds started in the background under xdist (section "parallel runs"): fixture -> ``_once_per_run`` name.
+_BACKGROUND = {"demo_site": "demo-site", "demo_site_2025": "demo-site-2025", "small_relay_site": "small-relay-site"}
+_BACKGROUND_BUILDERS = {"demo-site": _build_demo_site, "small-relay-site": _build_small_relay_site,
+                        "demo-site-2025": _build_demo_site_2025}
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     """The demo report site, built once per run (``relais report --year 2024 --workers 1``).
@@ -165,24 +306,54 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
     before it, which ``test_report.py`` compares with a fresh kernel. (Under xdist the other cores are busy with
     other tests; the published files do not depend on the number of workers.)
     """
-    from relais_analysis.report.build import build_report
+    return _once_per_run(tmp_path_factory, "demo-site", _build_demo_site)
 
-    def build(out: Path) -> ReportBuild:
-        result = build_report(2024, data_dir=DEMO_DATA, out_dir=out, workers=1, progress=False)
-        return ReportBuild(result, out, out / "2024", out / "interne" / "2024")
 
-    return _once_per_run(tmp_path_factory, "demo-site", build)
+@pytest.fixture(scope="session")
+def small_relay_site(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """``relais report --province wallonie --relays --pdf --workers 1`` on the small fixture, built once per run.
+
+    Returns ``(run, out)``: the command's ``CompletedProcess`` (run in this process, ``clirun.relais``) and its
+    ``--out`` folder. Wallonia then the four relay sheets, one after the other on one warm kernel (so every sheet
+    runs on a kernel that ran another notebook before it), and the regional report printed to PDF when Chromium is
+    installed. Shared by ``test_report.py`` (the sheets, the PDF) and ``test_accessibility.py`` (a relay sheet in
+    the browser), which each built it before. The command runs on a thread of its own: Playwright's sync API
+    (``--pdf``) refuses to start on a thread whose event loop the session's ``chromium`` fixture already holds.
+    """
+    return _once_per_run(tmp_path_factory, "small-relay-site", _build_small_relay_site)
 
 
 @pytest.fixture(scope="session")
 def demo_site_2025(tmp_path_factory: pytest.TempPathFactory) -> ReportBuild:
-    """The demo report site of the next year (``relais report --year 2025``), built once: it republishes 2022-2024
-    rows, to be audited together with :func:`demo_site`."""
-    from relais_analysis.report.build import build_report
+    """The demo report site of the next year (``relais report --year 2025``), built once per run: it republishes
+    2022-2024 rows, to be audited together with :func:`demo_site`, and its index (data to 31 October 2025) is the
+    landing page ``test_landing.py`` reads."""
+    return _once_per_run(tmp_path_factory, "demo-site-2025", _build_demo_site_2025)
 
-    out = tmp_path_factory.mktemp("demo-site-2025")
-    result = build_report(2025, data_dir=DEMO_DATA, out_dir=out, workers=2, progress=False)
-    return ReportBuild(result, out, out / "2025", out / "interne" / "2025")
+
+# --------------------------------------------------------------------------- notebooks
+
+
+@pytest.fixture(scope="session")
+def warm_kernel() -> Iterator:
+    """One kernel of the project for the notebook runs of a session (``test_notebooks.py``, ``test_exploration.py``).
+
+    A :class:`~relais_analysis.report.kernel_pool.WarmKernel`, as ``relais report`` uses: reset before each run
+    (fresh namespace, the package imported anew, figures closed), so each run still begins from a clean state and
+    a notebook that needs a name another one defined fails here as in JupyterLab; what it saves is the kernel start
+    and the third-party imports (2-4 s a run on this machine). ``test_report.py`` proves that nothing leaks.
+    """
+    from relais_analysis.report.build import KERNEL_NAME, _kernel_manager_class, ensure_kernel
+    from relais_analysis.report.kernel_pool import WarmKernel
+
+    from paths import ROOT
+
+    ensure_kernel()
+    warm = WarmKernel(KERNEL_NAME, ROOT / "notebooks", _kernel_manager_class())
+    try:
+        yield warm
+    finally:
+        warm.shutdown()
 
 
 # --------------------------------------------------------------------------- datasets

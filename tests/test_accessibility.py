@@ -3,8 +3,8 @@
 Pages: the demo site's ``index.html``, the regional report (``wallonie/rapport.html``),
 ``methodologie.html`` and the interactive map (``wallonie/carte.html``), built once per
 session by the ``demo_site`` fixture (``relais report --year 2024`` on ``data/demo``); and
-one relay sheet (``relais/r1/fiche.html``) of a site built here from the small fixture
-(Wallonia + its four relays: the demo build has no relay sheets).
+one relay sheet (``relais/r1/fiche.html``) of the small fixture's build with its relay sheets
+(``small_relay_site``, also shared by the session: the demo build has no relay sheets).
 
 Each page is opened at 1300 px (desktop) and 390 px (a phone: mobile viewport, touch), with
 every request that is not ``file:``/``data:``/``about:`` aborted and counted
@@ -98,16 +98,11 @@ def audit_page(chromium, path: Path, width: int, name: str = "") -> Audit:
 
 
 @pytest.fixture(scope="module")
-def relay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``OUT/2024`` of the small fixture built with its relay sheets (Wallonia + 4 relays)."""
-    from relais_analysis.report.build import build_report
-
-    out = tmp_path_factory.mktemp("relay-site")
-    # fresh kernels: on a loaded machine (load 10-14 on 2 cores, Nov 2026) a warm kernel's first start was often
-    # reported dead ("Kernel died before replying to kernel_info": kernel_pool's client judges by heartbeat)
-    result = build_report(2024, data_dir=SMALL, out_dir=out, provinces=[None], relays=True, workers=2,
-                          progress=False, reuse_kernels=False)
-    assert result.ok, [r.error for r in result.results if not r.ok]
+def relay_site(small_relay_site) -> Path:
+    """``OUT/2024`` of the small fixture built with its relay sheets (Wallonia + 4 relays): the session's build
+    (conftest.py, ``small_relay_site``), shared with ``test_report.py``."""
+    run, out = small_relay_site
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     return out / "2024"
 
 

@@ -14,7 +14,6 @@ import re
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
 
 from relais_analysis.analysis import Analysis
@@ -23,7 +22,6 @@ from relais_analysis.i18n import format_int, format_percent
 from relais_analysis.privacy.masked import SUPPRESSED
 from relais_analysis.report import exploration as ex
 from relais_analysis.report import exploration_views as views
-from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
 from paths import DEMO, ROOT, SMALL
 
 AS_OF = dt.date(2025, 10, 31)
@@ -52,11 +50,11 @@ def _rows(page: str, title: str) -> list[list[str]]:
             for row in re.findall(r"<tr>(.*?)</tr>", body)]
 
 
-def _run(name: str, tmp_path, **parameters):
-    ensure_kernel()
+def _run(kernel, name: str, tmp_path, **parameters):
+    """Run notebook ``name`` under papermill on the session's warm kernel (reset first: a clean state, as a fresh
+    kernel; conftest.py, ``warm_kernel``) and return it executed, failing on any error output."""
     out = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), parameters=parameters,
-                        kernel_name=KERNEL_NAME, cwd=str(ROOT / "notebooks"), progress_bar=False)
+    kernel.execute_notebook(ROOT / "notebooks" / f"{name}.ipynb", out, parameters)
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, errors
@@ -177,8 +175,8 @@ def test_quality_view_keeps_the_scope_relays(small_dataset):
 
 
 @pytest.mark.slow
-def test_explore_reach_marks_the_partial_year(tmp_path, small_dataset):
-    nb = _run("explore_reach", tmp_path, data_dir=str(SMALL), year=2025)
+def test_explore_reach_marks_the_partial_year(tmp_path, small_dataset, warm_kernel):
+    nb = _run(warm_kernel, "explore_reach", tmp_path, data_dir=str(SMALL), year=2025)
     page = _visible_html(nb)
     label = f"2025{NBSP}: janvier-octobre"
     assert f"<h3>Wallonie – {label}</h3>" in page and "laissée hors des évolutions sur un an" in page
@@ -196,8 +194,8 @@ def test_explore_reach_marks_the_partial_year(tmp_path, small_dataset):
 
 
 @pytest.mark.slow
-def test_explore_coverage_province_tables_and_offline_map(tmp_path, small_dataset):
-    nb = _run("explore_coverage", tmp_path, data_dir=str(SMALL), year=2024, province="Liège")
+def test_explore_coverage_province_tables_and_offline_map(tmp_path, small_dataset, warm_kernel):
+    nb = _run(warm_kernel, "explore_coverage", tmp_path, data_dir=str(SMALL), year=2024, province="Liège")
     page = _visible_html(nb)
     cov = Analysis(SMALL, 2024, province="Liège").tables.tables["population_coverage"]
     expected = [[r.province_name, format_int(r.n_communes), format_int(r.communes_covered),
@@ -215,8 +213,8 @@ def test_explore_coverage_province_tables_and_offline_map(tmp_path, small_datase
 
 
 @pytest.mark.slow
-def test_explore_reach_of_one_relay_matches_its_sheet(tmp_path, demo_dataset):
-    nb = _run("explore_reach", tmp_path, data_dir=str(DEMO), year=2024, relay_id="R07")
+def test_explore_reach_of_one_relay_matches_its_sheet(tmp_path, demo_dataset, warm_kernel):
+    nb = _run(warm_kernel, "explore_reach", tmp_path, data_dir=str(DEMO), year=2024, relay_id="R07")
     page = _visible_html(nb)
     name = demo_dataset.relays.set_index("relay_id").loc["R07", "name"]
     assert f"<h3>R07 – {html.escape(name)} – 2024</h3>" in page
@@ -230,8 +228,8 @@ def test_explore_reach_of_one_relay_matches_its_sheet(tmp_path, demo_dataset):
 
 
 @pytest.mark.slow
-def test_explore_outcomes_province_rows_in_french(tmp_path):
-    nb = _run("explore_outcomes", tmp_path, data_dir=str(DEMO), year=2024, province="Namur")
+def test_explore_outcomes_province_rows_in_french(tmp_path, warm_kernel):
+    nb = _run(warm_kernel, "explore_outcomes", tmp_path, data_dir=str(DEMO), year=2024, province="Namur")
     page = _visible_html(nb)
     by_province = _rows(page, "Évolution par province (DJG-6)")
     assert [row[0] for row in by_province] == ["Namur"]

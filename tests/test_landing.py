@@ -35,14 +35,13 @@ AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def site_2025(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``relais report --year 2025`` of the demo data, Wallonia only (data to 31 October 2025)."""
-    from relais_analysis.report.build import build_report
-
-    out = tmp_path_factory.mktemp("landing-site")
-    result = build_report(2025, data_dir=DEMO, out_dir=out, provinces=[None], workers=1, progress=False)
+def site_2025(demo_site_2025) -> Path:
+    """``relais report --year 2025`` of the demo data (data to 31 October 2025): the session's build (conftest.py,
+    ``demo_site_2025``, shared with ``test_past_years.py``). The index's figures and tables are Wallonia's, which a
+    build protects with the five provinces whichever reports it publishes."""
+    result = demo_site_2025.result
     assert result.ok, [r.error for r in result.results if not r.ok]
-    return out / "2025"
+    return demo_site_2025.site
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
+from relais_analysis.report.build import KERNEL_NAME
 from paths import DEMO, ROOT, SMALL
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -29,18 +29,12 @@ def test_stored_without_outputs_and_with_one_parameters_cell(path):
 
 
 @pytest.fixture(scope="module")
-def kernel():
-    """One kernel for the eight runs below, reset before each (fresh namespace, the package imported anew, figures
-    closed: :class:`~relais_analysis.report.kernel_pool.WarmKernel`, as ``relais report`` does), rather than a
-    kernel started per run: each run still begins from a clean state, so a notebook that needs a name another
-    one defined fails here as in JupyterLab."""
-    from relais_analysis.report.build import _kernel_manager_class
-    from relais_analysis.report.kernel_pool import WarmKernel
-
-    ensure_kernel()
-    warm = WarmKernel(KERNEL_NAME, ROOT / "notebooks", _kernel_manager_class())
-    yield warm
-    warm.shutdown()
+def kernel(warm_kernel):
+    """The session's warm kernel (conftest.py) for the eight runs below, reset before each (fresh namespace, the
+    package imported anew, figures closed: :class:`~relais_analysis.report.kernel_pool.WarmKernel`, as ``relais
+    report`` does), rather than a kernel started per run: each run still begins from a clean state, so a notebook
+    that needs a name another one defined fails here as in JupyterLab."""
+    return warm_kernel
 
 
 @pytest.mark.slow

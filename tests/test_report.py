@@ -10,8 +10,6 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pandas as pd
 import pytest
 from browser import CHROMIUM
@@ -36,20 +34,10 @@ def site(demo_site):
 
 
 @pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
-    """``relais report --province wallonie --relays --pdf --workers 1`` on the small fixture, run in this process.
-
-    Wallonia then the four relay sheets, one after the other on one warm kernel (so every sheet runs on a kernel
-    that ran another notebook before it), and the regional report printed to PDF when Chromium is installed.
-    The command runs on a thread of its own: Playwright's sync API (``--pdf``) refuses to start on a thread whose
-    event loop the session's ``chromium`` fixture already holds.
-    """
-    out = tmp_path_factory.mktemp("small-site")
-    args = ["report", "--year", "2024", "--data", str(SMALL), "--out", str(out), "--province", "wallonie",
-            "--relays", "--workers", "1"] + (["--pdf"] if CHROMIUM.exists() else [])
-    with ThreadPoolExecutor(1) as thread:
-        run = thread.submit(relais, *args).result(timeout=900)
-    return run, out
+def small_site(small_relay_site):
+    """``relais report --province wallonie --relays --pdf --workers 1`` on the small fixture: ``(run, out)``, the
+    session's build (conftest.py, ``small_relay_site``: Wallonia then the four relay sheets on one warm kernel)."""
+    return small_relay_site
 
 
 def _built_jobs(internal: Path) -> list[tuple[str, str]]:
