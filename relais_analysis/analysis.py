@@ -354,7 +354,8 @@ class Analysis:
         ParameterError
             ``protected_tables`` of another year, threshold or scope.
         """
-        from relais_analysis.privacy.linked import load_protected, protect_in_publication
+        from relais_analysis.privacy.canonical import protect_in_publication
+        from relais_analysis.privacy.handover import load_protected
 
         path = self.params.protected_tables
         if path is not None:
@@ -364,8 +365,7 @@ class Analysis:
 
                 raise ParameterError(*text_pair("analysis.error.other_scope", name=path.name))
             return tables
-        return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold,
-                                      households=self.households)
+        return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold)
 
     def write_tables(self, out_dir: str | Path) -> list[Path]:
         """Write the protected tables as CSV (plus their description) into ``out_dir``.

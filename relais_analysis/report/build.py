@@ -141,7 +141,7 @@ def methodology_figures(results: list[JobResult], *, year: int, threshold: int,
     ParameterError
         A job's protected tables are unreadable or of another year or threshold.
     """
-    from relais_analysis.privacy.linked import load_protected
+    from relais_analysis.privacy.handover import load_protected
 
     suppressed = 0
     for res in results:
@@ -426,7 +426,7 @@ def build_report(
         jobs = plan_analysis_jobs(analysis, out_dir=stage.site, provinces=scopes, relays=relays,
                                   internal_dir=stage.internal)
         from relais_analysis.report.build_cache import CACHE_DIR
-        from relais_analysis.privacy.linked import protect_jobs  # every table of the build protected together
+        from relais_analysis.privacy.canonical import protect_jobs  # the canonical protection of the year
 
         protected_dir = stage.internal / "tableaux_proteges"
         # The workers start now: their kernels import, and one worker loads the dataset and computes the outcome
