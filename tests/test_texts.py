@@ -64,8 +64,6 @@ NOT_YET_MIGRATED = {
     "privacy/checks.py",
     "privacy/equations.py",
     "privacy/export.py",
-    "privacy/joint_inputs.py",
-    "privacy/linked.py",
     "privacy/links.py",
     "privacy/masked.py",
     "privacy/publication.py",
