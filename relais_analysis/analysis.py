@@ -81,7 +81,7 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
 
     Accepts what papermill injects (strings for numbers, paths and dates; ``"None"``).
     ``protected_tables`` is the file of this scope's tables protected with the whole
-    publication by ``relais report`` (:func:`relais_analysis.privacy.linked.protect_jobs`).
+    publication by ``relais report`` (:func:`relais_analysis.privacy.canonical.protect_jobs`).
 
     Raises
     ------
@@ -341,8 +341,8 @@ class Analysis:
 
     @property
     def whole_publication(self) -> bool:
-        """True when :attr:`tables` were protected with the whole publication by ``relais report``
-        (relay sheets included); False: with Wallonia and the provinces only."""
+        """True when :attr:`tables` were handed over by ``relais report``; False: masked here, with the
+        same canonical masks (:func:`relais_analysis.privacy.canonical.year_protection`)."""
         return self.params.protected_tables is not None
 
     @functools.cached_property

@@ -138,7 +138,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         other and to the provinces and relays (:mod:`relais_analysis.privacy.outcome_links`).
     fixed : mapping, optional
         Quantities whose masking is decided elsewhere (True: masked): the rows of past
-        years, masked as the build of their own year masks them (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`).
+        years, masked as the build of their own year masks them (:func:`~relais_analysis.privacy.canonical.past_year_masks`).
         The audit never masks more of them.
 
     Returns

@@ -85,7 +85,7 @@ class MethodologyFigures:
         Masked cells over the protected tables of every notebook that ran (each
         notebook's tables are exactly these: it reads them from the same file).
     protection : ProtectionStats or None
-        The joint protection's figures (:func:`relais_analysis.privacy.linked.protect_jobs`).
+        The joint protection's figures (:func:`relais_analysis.privacy.canonical.protect_jobs`).
     """
 
     suppressed_cells: int
