@@ -109,13 +109,13 @@ def test_corrupt_entry_is_computed_again(small_dataset, disk, monkeypatch):
 
 def test_key_follows_the_content(small_dataset):
     year = int(small_dataset.activities["year"].max())
-    key = protection_key = protection_cache.protection_key(small_dataset, year, 5, "fr")
+    key = protection_cache.protection_key(small_dataset, year, 5, "fr")
     copy = dataclasses.replace(small_dataset, data_dir=None)  # another object, same content
     assert protection_cache.protection_key(copy, year, 5, "fr") == key
     attendance = small_dataset.attendance.copy()
     attendance.loc[attendance.index[0], "participant_id"] = attendance["participant_id"].iloc[-1]
     changed = dataclasses.replace(small_dataset, attendance=attendance)
-    assert protection_cache.protection_key(changed, year, 5, "fr") != protection_key
+    assert protection_cache.protection_key(changed, year, 5, "fr") != key
     assert protection_cache.protection_key(small_dataset, year, 6, "fr") != key
     assert protection_cache.protection_key(small_dataset, year - 1, 5, "fr") != key
 
@@ -126,3 +126,13 @@ def test_cache_folder_is_beside_the_data_and_never_published(small_dataset, monk
     assert folder == SMALL.resolve().parent / ".cache" / "relais-protection"
     monkeypatch.setenv(protection_cache.ENV_VAR, "off")
     assert protection_cache.cache_folder(small_dataset) is None
+
+
+def test_key_follows_the_code(small_dataset, monkeypatch):
+    """Editing the package's code (its digest) gives other keys: no entry of an older version is read."""
+    year = int(small_dataset.activities["year"].max())
+    key = protection_cache.protection_key(small_dataset, year, 5, "fr")
+    digest = protection_cache.code_digest()
+    assert len(digest) == 64
+    monkeypatch.setattr(protection_cache, "code_digest", lambda: "0" * 64)
+    assert protection_cache.protection_key(small_dataset, year, 5, "fr") != key
