@@ -162,6 +162,9 @@ def outcome_publication(dataset: object, year: int, *, threshold: int = DEFAULT_
     PrivacyError
         See :func:`year_protection`.
     """
+    questionnaires = getattr(dataset, "questionnaires", None)
+    if questionnaires is None or not len(questionnaires):  # nothing to publish: no protection to compute
+        return {"results": None}
     return {"results": year_protection(dataset, year, threshold=threshold, lang=lang).results}
 
 
