@@ -10,8 +10,11 @@ the load average is printed before and after, say it with the figures):
 
 - the floor: a papermill run of an empty notebook (kernel start + papermill overhead),
   on the same machine and kernel;
-- the 6-report set (Wallonia + 5 provinces, warm kernels, one per worker, shared work);
-- the full set (the 6 reports and the 19 relay sheets), the same way;
+- the 6-report set (Wallonia + 5 provinces, warm kernels, one per worker, shared work),
+  first with the canonical protection cache COLD (an empty cache folder: the main process
+  protects the year and its past years), then WARM (read back from the disk cache, the
+  in-memory memo cleared before each build as in a new ``relais report`` process);
+- the full set (the 6 reports and the 19 relay sheets), cache warm;
 - with ``--fresh``: the 6-report set with a fresh kernel per notebook and no shared work
   (``reuse_kernels=False, share_work=False``), for comparison;
 - one warm process: the same ``AnnualReport(...).write_outputs()`` the notebooks run,
@@ -79,7 +82,10 @@ def _load() -> str:
 
 
 def _build(relays: bool, reuse: bool, share: bool, workers: int) -> tuple[float, float, object]:
+    from relais_analysis.privacy import canonical
     from relais_analysis.report.build import build_report
+
+    canonical._MEMO.clear()  # a new process: only the disk cache (if warm) survives
 
     with tempfile.TemporaryDirectory() as tmp:
         started, cpu = time.perf_counter(), _cpu()
@@ -104,11 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="also the 6-report set with a fresh kernel per notebook and no shared work")
     args = parser.parse_args(argv)
+    from relais_analysis.privacy import protection_cache
     from relais_analysis.report.build import KERNEL_NAME, ensure_kernel
 
     ensure_kernel()
+    cache_dir = tempfile.mkdtemp(prefix="bench-protection-cache-")
+    os.environ[protection_cache.ENV_VAR] = cache_dir  # starts empty: the first build is cold
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, workers {args.workers}; {_load()}")
-    runs: dict[str, list] = {"six": [], "full": [], "fresh": []}
+    runs: dict[str, list] = {"six": [], "full": [], "fresh": [], "cold": []}
+    runs["cold"].append(_build(False, True, True, args.workers))
+    cold_load = _load()
     for _ in range(args.repeat):  # interleaved, so that a burst of load hits both sets alike
         runs["six"].append(_build(False, True, True, args.workers))
         runs["full"].append(_build(True, True, True, args.workers))
@@ -119,11 +130,17 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         compute = _computation(Path(tmp))
-    print(f"floor: papermill run of an empty notebook: {min(floors):.2f} s (median {statistics.median(floors):.2f} s)")
-    print(_summary("6-report set (Wallonia + 5 provinces)", runs["six"], " (target: 10 s wall on 2 cores)"))
+    floor = min(floors)
+    print(f"floor: papermill run of an empty notebook: {floor:.2f} s (median {statistics.median(floors):.2f} s)")
+    print(_summary("6-report set, protection cache COLD (empty)", runs["cold"], f"; {cold_load}"))
+    print(_summary("6-report set (Wallonia + 5 provinces), protection cache WARM", runs["six"],
+                   " (target: 10 s wall on 2 cores)"))
     full = runs["full"][0][2]
-    print(_summary(f"full set, 6 reports + {len(full.results) - 6} relay sheets", runs["full"],
+    print(_summary(f"full set, 6 reports + {len(full.results) - 6} relay sheets, protection cache WARM", runs["full"],
                    " (target: 30 s wall on 2 cores)"))
+    for name, key in (("cold 6", "cold"), ("warm 6", "six"), ("warm full", "full")):
+        wall = min(r[0] for r in runs[key])
+        print(f"  {name}: {wall / floor:.1f} x the floor (wall)")
     if runs["fresh"]:
         print(_summary("6-report set, a fresh kernel per notebook, no shared work", runs["fresh"]))
     print(f"one warm process, the 6 reports' AnnualReport(...).write_outputs(): {sum(compute.values()):.1f} s")
@@ -136,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         run = res.seconds.get("execute", float("nan"))
         comp = compute[keys[res.job.key]]
         print(f"{res.job.key:<16}{run:>12.2f}{comp:>11.2f}{run - comp:>12.2f}{res.seconds.get('export', 0):>10.2f}")
+    import shutil
+
+    shutil.rmtree(cache_dir, ignore_errors=True)
     print(f"\ncompute = the same scope in one warm process, without the build's shared work (it loads the data and "
           f"protects its tables itself); overhead = papermill - compute. {_load()}")
     return 0

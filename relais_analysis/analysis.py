@@ -182,8 +182,8 @@ class Analysis:
 
     @property
     def whole_publication(self) -> bool:
-        """True when :attr:`tables` were protected with the whole publication by ``relais report``
-        (relay sheets included); False: with Wallonia and the provinces only."""
+        """True when :attr:`tables` were handed over by ``relais report``; False: masked here, with the
+        same canonical masks (:func:`relais_analysis.privacy.canonical.year_protection`)."""
         return self.params.protected_tables is not None
 
     @functools.cached_property
@@ -195,7 +195,8 @@ class Analysis:
         ParameterError
             ``protected_tables`` of another year, threshold or scope.
         """
-        from relais_analysis.privacy.linked import load_protected, protect_in_publication
+        from relais_analysis.privacy.canonical import protect_in_publication
+        from relais_analysis.privacy.handover import load_protected
 
         path = self.params.protected_tables
         if path is not None:
@@ -205,8 +206,7 @@ class Analysis:
 
                 raise ParameterError(*text_pair("analysis.error.other_scope", name=path.name))
             return tables
-        return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold,
-                                      households=self.households)
+        return protect_in_publication(self.dataset, self.internal_tables, threshold=self.threshold)
 
     def write_tables(self, out_dir: str | Path) -> list[Path]:
         """Write the protected tables as CSV (plus their description) into ``out_dir``.

@@ -65,7 +65,7 @@ def check_parameters(data_dir: object, year: object, *, province: object = None,
 
     Accepts what papermill injects (strings for numbers, paths and dates; ``"None"``).
     ``protected_tables`` is the file of this scope's tables protected with the whole
-    publication by ``relais report`` (:func:`relais_analysis.privacy.linked.protect_jobs`).
+    publication by ``relais report`` (:func:`relais_analysis.privacy.canonical.protect_jobs`).
 
     Raises
     ------

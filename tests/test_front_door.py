@@ -31,6 +31,18 @@ def _protected_file(demo_site, key: str) -> Path:
     return path
 
 
+def _same_sheets(given: Path, published: Path) -> None:
+    """Every sheet of ``given`` is in ``published``, cell for cell (values and number formats)."""
+    from openpyxl import load_workbook
+
+    mine, theirs = load_workbook(given), load_workbook(published)
+    assert set(mine.sheetnames) <= set(theirs.sheetnames), set(mine.sheetnames) - set(theirs.sheetnames)
+    for name in mine.sheetnames:
+        cells = [[(c.value, c.number_format) for c in row] for row in mine[name].iter_rows()]
+        assert cells == [[(c.value, c.number_format) for c in row] for row in theirs[name].iter_rows()], name
+        assert mine[name].freeze_panes == theirs[name].freeze_panes, name
+
+
 @pytest.mark.parametrize(("key", "province", "folder"), [("wallonie", None, "wallonie"),
                                                           ("namur", "Namur", "provinces/namur")])
 def test_a_report_publishes_the_analysis_tables(demo_site, tmp_path, key, province, folder):
@@ -40,6 +52,14 @@ def test_a_report_publishes_the_analysis_tables(demo_site, tmp_path, key, provin
     written = built.write_tables(tmp_path / "given")
     assert len(written) >= 10
     for path in written:
+        if path.suffix == ".xlsx":  # the report's workbook also holds its outcome and figure sheets
+            _same_sheets(path, published / path.name)
+            continue
+        if path.name == "tables.json":  # ... and its manifest lists the outcome tables after these
+            given, whole = (json.loads(f.read_text(encoding="utf-8")) for f in (path, published / path.name))
+            assert whole["tables"][:len(given["tables"])] == given["tables"]
+            assert {k: v for k, v in whole.items() if k != "tables"} == {k: v for k, v in given.items() if k != "tables"}
+            continue
         assert path.read_bytes() == (published / path.name).read_bytes(), path.name
     alone = Analysis(DEMO, 2024, province=province)  # protected here, as `relais indicators` does
     assert not alone.whole_publication and built.whole_publication
@@ -150,10 +170,12 @@ def _code_strings(path: Path, skip_functions: set[str] = frozenset()) -> list[st
 
 def test_the_report_stage_computes_no_text_outside_the_catalogue():
     files = {"report/content.py": (), "report/html.py": (), "analysis.py": (), "analysis_inputs.py": (),
-             "report/build.py": ("print_pdf",)}  # print_pdf: the print helper's (its messages move with it)
+             "report/build.py": ("print_pdf",),  # print_pdf: the print helper's (its messages move with it)
+             "report/jobs.py": (), "report/export.py": (), "report/workers.py": ()}  # split from build.py
     found = {name: _code_strings(PACKAGE / name, set(skip)) for name, skip in files.items()}
     assert found == {"report/content.py": ["carte.html"], "report/html.py": [], "analysis.py": [],
-                     "analysis_inputs.py": [], "report/build.py": ["relais"]}  # a file name and a folder name
+                     "analysis_inputs.py": [], "report/build.py": [], "report/jobs.py": ["relais"],
+                     "report/export.py": [], "report/workers.py": []}  # a file name and a folder name
     sources = "".join((PACKAGE / name).read_text(encoding="utf-8") for name in files)
     for key in catalogue():  # each text of the report stage is used: by its key, its last part, or its family
         if key.startswith(("report.", "analysis.")):

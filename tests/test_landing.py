@@ -199,16 +199,3 @@ def test_index_in_a_real_browser(chromium, site_2025: Path, width: int) -> None:
         assert offline.problems() == []
     finally:
         context.close()
-
-
-def test_previous_year_masked_as_a_build_with_relay_sheets_masks_it(demo_dataset) -> None:
-    """The demo's 2024 built with its relay sheets masks four relay totals that a build without them shows:
-    the 2025 comparison's previous-year counts must keep them masked."""
-    from relais_analysis.indicators.relay_comparison import previous_year_parents
-    from relais_analysis.privacy.joint_inputs import past_year_masks
-
-    previous = previous_year_parents(demo_dataset, 2025)
-    without_sheets = past_year_masks(demo_dataset, 2025)
-    extra = [r for r, v in previous.items() if v is SUPPRESSED and not without_sheets[("parents", f"R:{r}", 2024, "", "")]]
-    assert extra, "expected relay totals masked only by the build with relay sheets"
-    assert all(isinstance(v, int) and v >= 5 or v is SUPPRESSED for v in previous.values())

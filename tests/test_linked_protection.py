@@ -21,6 +21,7 @@ from relais_analysis.errors import PrivacyError
 from relais_analysis.privacy.linked import (
     load_protected, protect_publication, protect_scope, save_protected,
 )
+from relais_analysis.privacy.canonical import year_protection
 from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 from relais_analysis.privacy.links import LinkedSystem, Relation, build_system, scope_of
@@ -257,21 +258,23 @@ def test_inconsistent_links_refused_in_a_build():
 def test_one_scope_protected_as_in_the_report(demo, after):
     """``relais indicators --province Namur`` masks the same cells as the report's Namur tables."""
     dataset, raw = demo
-    from relais_analysis.privacy.linked import protect_in_publication
+    from relais_analysis.privacy.canonical import protect_in_publication
 
     alone = protect_in_publication(dataset, raw[NAMUR])
-    for name, frame in after.sets[NAMUR].tables.items():
+    report = year_protection(dataset, 2024)  # what every publication of 2024 masks (relay sheets included)
+    assert set(report.sets) > set(after.sets)
+    for name, frame in report.sets[NAMUR].tables.items():
         pd.testing.assert_frame_equal(alone.tables[name], frame, check_dtype=False)
 
 
 def test_notebook_alone_and_in_a_build(after, tmp_path):
-    """A report run alone protects with Wallonia and the provinces and says so; in a build it loads its set."""
+    """A report run alone takes the year's canonical masks and says so; in a build it loads its set."""
     from relais_analysis.report.content import AnnualReport
     from relais_analysis.errors import ParameterError
 
     alone = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "a"))
     assert not alone.whole_publication and "relais report" in alone.protection_note()
-    for name, frame in after.sets[NAMUR].tables.items():
+    for name, frame in year_protection(alone.dataset, 2024).sets[NAMUR].tables.items():
         pd.testing.assert_frame_equal(alone.tables.tables[name], frame, check_dtype=False)
     files = save_protected(after, tmp_path / "internal")
     built = AnnualReport(year=2024, province="Namur", data_dir=str(DEMO), output_dir=str(tmp_path / "b"),

@@ -2,8 +2,8 @@
 
 Built from PROTECTED cells only: the year's counts are the cells of Wallonia's
 protected ``reach_by_relay`` (the same numbers as each relay sheet), and the previous
-year's parents are masked wherever a build of that year masks them, with or without its
-relay sheets (:func:`previous_year_parents`). The reach rate
+year's parents are masked as every publication of that year masks them (its canonical
+protection, :func:`previous_year_parents`). The reach rate
 (parents per 10,000 inhabitants of the relay's territory, a public figure) and the
 change on the previous year are masked whenever a count they are computed from is
 masked. The change is not computed for a partial year (extraction date inside the
@@ -56,50 +56,24 @@ def territory_population(dataset: object, year: int) -> dict[str, int]:
     return out
 
 
-#: (id(dataset), year, threshold) -> (dataset, masked relay totals of the previous year).
-_MASKS: dict[tuple[int, int, int], tuple[object, set]] = {}
-
-
 def _previous_masks(dataset: object, year: int, threshold: int) -> set:
-    """Relay totals of ``year - 1`` masked by a build of that year, with or without its relay sheets.
+    """Relay totals of ``year - 1`` masked by every publication of that year.
 
-    The build of a year masks Wallonia and every province together
-    (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`); with its relay sheets, it may
-    mask more relay totals (the sheets' own breakdowns join the system: four more on the demo's
-    2024). A previous-year count shown beside this year's must be masked in both, so both are
-    computed and the union kept.
+    The canonical protection of a year (:func:`~relais_analysis.privacy.canonical.year_protection`:
+    Wallonia, every province, every relay sheet and the outcome tables together) decides
+    the masks of every publication of that year, with or without its relay sheets.
     """
-    from relais_analysis.config import PROVINCES
-    from relais_analysis.indicators.territory import active_relays
-    from relais_analysis.indicators.tables import indicator_tables, relay_tables
-    from relais_analysis.privacy.joint_inputs import past_year_masks
-    from relais_analysis.privacy.linked import protect_publication
+    from relais_analysis.privacy.canonical import year_protection
 
-    cached = _MASKS.get((id(dataset), year, threshold))
-    if cached is not None and cached[0] is dataset:
-        return cached[1]
     previous = year - 1
-    masked = {k for k, hidden in past_year_masks(dataset, year, threshold=threshold).items()
-              if hidden and k[2] == previous}
-    shared: dict = {}
-    sets = [indicator_tables(dataset, previous, province=code, shared=shared, counts_only=True)  # type: ignore[arg-type]
-            for code in [None, *PROVINCES]]
-    sheets = [relay_tables(dataset, previous, str(r), shared=shared)  # type: ignore[arg-type]
-              for r in active_relays(dataset, previous)["relay_id"]]  # type: ignore[arg-type]
-    with_sheets = protect_publication([*sets, *sheets], threshold=threshold,
-                                      fixed=past_year_masks(dataset, previous, threshold=threshold))
-    masked |= {k for k in with_sheets.masked if k[2] == previous}
-    while len(_MASKS) >= 4:
-        _MASKS.pop(next(iter(_MASKS)))
-    _MASKS[(id(dataset), year, threshold)] = (dataset, masked)
-    return masked
+    return {k for k in year_protection(dataset, previous, threshold=threshold).masked if k[2] == previous}
 
 
 def previous_year_parents(dataset: object, year: int, *, threshold: int = DEFAULT_THRESHOLD) -> dict[str, object]:
     """Each relay's parents of ``year - 1``, masked wherever a build of that year masks them.
 
-    Masked (:data:`SUPPRESSED`) when the build of ``year - 1`` masks the relay's total, with or
-    without its relay sheets (:func:`_previous_masks`); absent for a relay without activity then.
+    Masked (:data:`SUPPRESSED`) when the canonical protection of ``year - 1`` masks the relay's
+    total (:func:`_previous_masks`); absent for a relay without activity then.
 
     Raises
     ------

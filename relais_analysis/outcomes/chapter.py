@@ -88,7 +88,7 @@ class OutcomeChapter:
     @classmethod
     def for_report(cls, report: object) -> OutcomeChapter:
         """The chapter of an :class:`~relais_analysis.report.content.AnnualReport` or a ``RelaySheet``."""
-        from relais_analysis.privacy.joint_inputs import load_protected_outcomes
+        from relais_analysis.privacy.handover import load_protected_outcomes
 
         params = report.params
         relay = getattr(params, "relay_id", None) if type(report).__name__ == "RelaySheet" else None

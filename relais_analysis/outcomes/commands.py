@@ -59,10 +59,12 @@ def outcomes_run(args: argparse.Namespace) -> int:
     from relais_analysis.intake.ingest import load_dataset
     from relais_analysis.privacy.masked import check_threshold
     from relais_analysis.outcomes.chapter import OutcomeChapter
+    from relais_analysis.privacy.canonical import outcome_publication
 
     threshold = check_threshold(args.threshold)
     dataset = load_dataset(args.data)
-    chapter = OutcomeChapter(dataset, args.year, lang=args.lang, threshold=threshold)
+    protected = outcome_publication(dataset, args.year, threshold=threshold, lang=args.lang)  # the report's masks
+    chapter = OutcomeChapter(dataset, args.year, lang=args.lang, threshold=threshold, protected=protected)
     if chapter.results is None:
         print(text("outcome_cli.no_entry", args.lang, year=args.year))
         return 0

@@ -23,25 +23,25 @@ the build refuses to publish, naming the table (:class:`~relais_analysis.errors.
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pandas as pd
 
 from relais_analysis.privacy.audit import AuditResult, audit_system, min_values
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError, PrivacyError
+from relais_analysis.i18n import format_int, text, text_pair
+from relais_analysis.privacy.handover import load_protected, save_protected
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold, is_suppressed
 from relais_analysis.privacy.outcome_links import apply_outcome_masks, outcome_cells
 from relais_analysis.privacy.links import Key, LinkedSystem, build_system
 from relais_analysis.indicators.tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "load_protected", "methodology_html", "protect_in_publication",
-           "protect_jobs", "protect_publication", "protect_scope", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "apply_masks", "load_protected", "methodology_html",
+           "protect_publication", "protect_scope", "save_protected"]
 
 _MAX_ROUNDS = 60
 
@@ -93,7 +93,12 @@ class ProtectionStats:
 
 @dataclass
 class Publication:
-    """Protected table sets of one build, per scope (``"W"``, ``"P:50000"``, ``"R:R01"``)."""
+    """Protected table sets of one build, per scope (``"W"``, ``"P:50000"``, ``"R:R01"``).
+
+    ``masked``: the masked quantities; ``quantities``: every quantity shown by a count cell
+    of the protected tables; ``results``: the outcome chapter's results whose tables are
+    ``outcomes`` (set by :func:`relais_analysis.privacy.canonical.year_protection`).
+    """
 
     year: int
     threshold: int
@@ -101,6 +106,12 @@ class Publication:
     stats: ProtectionStats = field(default_factory=ProtectionStats)
     outcomes: dict[str, pd.DataFrame] = field(default_factory=dict)
     masked: set = field(default_factory=set)
+    quantities: frozenset = frozenset()
+    results: object = None
+
+    def own_masks(self) -> dict[Key, bool]:
+        """Whether each quantity of the publication's own year is masked (past years' rows left out)."""
+        return {key: key in self.masked for key in self.quantities if key[2] == self.year}
 
 
 def _scope(ts: TableSet) -> str:
@@ -127,7 +138,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
         other and to the provinces and relays (:mod:`relais_analysis.privacy.outcome_links`).
     fixed : mapping, optional
         Quantities whose masking is decided elsewhere (True: masked): the rows of past
-        years, masked as the build of their own year masks them (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`).
+        years, masked as the build of their own year masks them (:func:`~relais_analysis.privacy.canonical.past_year_masks`).
         The audit never masks more of them.
 
     Returns
@@ -147,9 +158,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
     sets = dict(raw) if isinstance(raw, Mapping) else {_scope(ts): ts for ts in raw}
     years = {ts.year for ts in sets.values()}
     if len(years) != 1 or any(ts.published for ts in sets.values()):
-        raise ParameterError(
-            "protect_publication attend les tableaux bruts d'une seule année.",
-            "protect_publication expects the raw tables of a single year.")
+        raise ParameterError(*text_pair("protection.error.single_year"))
     year = years.pop()
     table_sets = {s: dict(ts.tables) for s, ts in sets.items()}
     outcomes = {n: t for n, t in (outcomes or {}).items() if t is not None}
@@ -203,7 +212,7 @@ def protect_publication(raw: Mapping[str, TableSet] | list[TableSet], *,
                                                        for t in published_outcomes.values())
     stats.past_years = sum(v == "past" for v in masked.values())
     stats.seconds = time.perf_counter() - started
-    return Publication(year, threshold, out, stats, published_outcomes, set(masked))
+    return Publication(year, threshold, out, stats, published_outcomes, set(masked), frozenset(system.cells))
 
 
 def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
@@ -217,11 +226,8 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
         result = audit_system(system, set(masked), cache=cache)
         if result.inconsistent:
             key = result.inconsistent[0]
-            raise PrivacyError(
-                f"Tableaux contradictoires autour de {key} ({', '.join(system.tables_of(key))}) : "
-                "la protection ne peut pas être vérifiée.",
-                f"Contradictory tables around {key} ({', '.join(system.tables_of(key))}): "
-                "protection cannot be checked.")
+            raise PrivacyError(*text_pair("protection.error.contradictory", key=key,
+                                          tables=", ".join(system.tables_of(key))))
         if not result.unsafe:
             return rounds, result
         stuck = []
@@ -234,12 +240,9 @@ def _audit_until_safe(system: LinkedSystem, masked: dict[Key, str],
         if stuck and len(stuck) == len(result.unsafe):  # no progress: nothing left to mask
             key = stuck[0]
             where = f"{key[0]} {key[4]}".strip()
-            raise PrivacyError(
-                f"Impossible de protéger une case masquée de {', '.join(system.tables_of(key))} ({where}) : "
-                "publication refusée. Retirez ce tableau ou regroupez ses catégories.",
-                f"A masked cell of {', '.join(system.tables_of(key))} ({where}) cannot be protected: "
-                "publication refused. Remove this table or merge its categories.")
-    raise PrivacyError("La protection n'a pas convergé.", "Protection did not converge.")
+            raise PrivacyError(*text_pair("protection.error.cannot_protect", tables=", ".join(system.tables_of(key)),
+                                          where=where))
+    raise PrivacyError(*text_pair("protection.error.no_convergence"))
 
 
 def _cheapest_neighbour(system: LinkedSystem, key: Key, masked: dict[Key, str],
@@ -292,8 +295,7 @@ def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], thr
             for i, value in enumerate(frame[column].tolist()):
                 key = system.key_of.get((scope, name, i, column))
                 if key is None:
-                    raise PrivacyError(f"Case non reliée : {scope}/{name}/{column}.",
-                                       f"Unlinked count cell: {scope}/{name}/{column}.")
+                    raise PrivacyError(*text_pair("protection.error.unlinked", scope=scope, table=name, column=column))
                 hide = key in masked
                 n_masked += hide
                 cells.append(SUPPRESSED if hide else (pd.NA if pd.isna(value) else int(value)))
@@ -314,149 +316,57 @@ def _apply(ts: TableSet, scope: str, system: LinkedSystem, masked: set[Key], thr
     return replace(ts, tables=out, published=True, threshold=threshold, suppressed_cells=counted)
 
 
-# --------------------------------------------------------------------------- hand-over to the notebooks
 
 
-def save_protected(publication: Publication, folder: str | Path, *, outcomes: dict | None = None) -> dict[str, Path]:
-    """Write each scope's protected tables to ``folder`` (internal, never published).
+def apply_masks(raw: TableSet, publication: Publication) -> TableSet:
+    """One scope's raw tables masked exactly as ``publication`` masks them.
 
-    ``outcomes``: the outcome results protected with them (:func:`~relais_analysis.privacy.joint_inputs.load_protected_outcomes`).
-
-    Returns
-    -------
-    dict
-        Scope -> file (pass it to the notebook as ``protected_tables``).
-
-    Raises
-    ------
-    OSError
-        The folder cannot be written.
-    """
-    from relais_analysis.privacy.publication import safe_file_stem
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for scope, ts in publication.sets.items():
-        path = folder / f"{safe_file_stem(scope)}.pickle"  # short and unique whatever the relay code
-        path.write_bytes(pickle.dumps({"scope": scope, "tables": ts, "stats": publication.stats.as_dict(),
-                                       "outcomes": outcomes}))
-        files[scope] = path
-    return files
-
-
-def load_protected(path: str | Path, *, year: int, threshold: int) -> tuple[TableSet, dict]:
-    """Protected tables written by :func:`save_protected` for one scope, and the build's figures.
+    For a scope whose tables differ from the protected ones only where no count is shown
+    (e.g. rates per household computed from another households file): every count cell
+    of ``raw`` must be a quantity of ``publication``.
 
     Raises
     ------
     ParameterError
-        Missing or unreadable file, or tables of another year or threshold.
-    """
-    path = Path(path)
-    try:
-        payload = pickle.loads(path.read_bytes())  # internal file written by this build (never user input)
-        ts: TableSet = payload["tables"]
-    except (OSError, pickle.UnpicklingError, KeyError, EOFError) as exc:
-        raise ParameterError(f"Tableaux protégés illisibles : {path}.", f"Unreadable protected tables: {path}.") from exc
-    if ts.year != year or ts.threshold != threshold or not ts.published:
-        raise ParameterError(
-            f"Les tableaux protégés {path.name} sont de {ts.year} (seuil {ts.threshold}), pas {year} (seuil {threshold}).",
-            f"Protected tables {path.name} are for {ts.year} (threshold {ts.threshold}), not {year} "
-            f"(threshold {threshold}).")
-    return ts, payload.get("stats", {})
-
-
-def protect_jobs(dataset: object, jobs: list, *, year: int, threshold: int, folder: str | Path) -> tuple[list, ProtectionStats]:
-    """Protect the tables of every notebook of a build together, before any kernel starts.
-
-    Computes each job's raw tables (annual report of a scope, or relay sheet), and
-    those of Wallonia and every province even when the build does not publish them
-    (so that every build of a year masks the same regional and provincial cells),
-    and the outcome chapter's results (:func:`~relais_analysis.privacy.joint_inputs.outcome_results`); masks the rows of past
-    years as the builds of those years mask them (:func:`~relais_analysis.privacy.joint_inputs.past_year_masks`);
-    protects them with :func:`protect_publication`, writes the published scopes to
-    ``folder`` (internal) and returns the jobs with their ``protected_tables``
-    parameter set. Relay sheets join the system only when they are built: a build
-    with relay sheets may mask a few more regional cells than one without, so
-    publish one of the two for a year.
-
-    Raises
-    ------
+        ``raw`` is already protected or of another year.
     PrivacyError
-        See :func:`protect_publication`: nothing is published.
+        A count cell of ``raw`` that ``publication`` did not protect.
     """
-    from dataclasses import replace as _replace
-
-    from relais_analysis.indicators.tables import indicator_tables, relay_tables
-
-    from relais_analysis.config import PROVINCES
-    from relais_analysis.privacy.links import scope_of
-
-    lang = next((j.parameters.get("lang") for j in jobs if j.parameters.get("lang")), "fr")
-    raw: dict[int, TableSet] = {}
-    shared: dict = {}  # regional tables computed once for every scope
-    for i, job in enumerate(jobs):
-        if job.kind == "relay":
-            raw[i] = relay_tables(dataset, year, job.parameters["relay_id"], shared=shared)
-        else:
-            raw[i] = indicator_tables(dataset, year, province=job.parameters.get("province"), shared=shared)
-    # Wallonia and every province are always protected together, even when a build publishes only some of
-    # them: two builds of the same year (Wallonia alone, then a province) then mask the same cells.
-    built = {_scope(ts) for ts in raw.values()}
-    extra = [indicator_tables(dataset, year, province=code, shared=shared) for code in [None, *PROVINCES]
-             if scope_of(code) not in built]
-    from relais_analysis.privacy.joint_inputs import outcome_results, past_year_masks
-
-    results = outcome_results(dataset, year, lang=lang, threshold=threshold)
-    publication = protect_publication([*raw.values(), *extra], threshold=threshold,
-                                      outcomes=None if results is None else results.tables,
-                                      fixed=past_year_masks(dataset, year, threshold=threshold))
-    publication.sets = {scope: ts for scope, ts in publication.sets.items() if scope in built}
-    if results is not None:  # the notebooks show these tables and sentences, not their own
-        from relais_analysis.outcomes.analysis import write_sentences
-
-        results.tables = dict(publication.outcomes)
-        write_sentences(results)
-    files = save_protected(publication, folder, outcomes={"results": results})
-    out = []
-    for i, job in enumerate(jobs):
-        path = files[_scope(raw[i])]
-        out.append(_replace(job, parameters={**job.parameters, "protected_tables": str(Path(path).resolve())}))
-    return out, publication.stats
+    if raw.published or raw.year != publication.year:
+        raise ParameterError(*text_pair("protection.error.single_year"))
+    scope = _scope(raw)
+    system = build_system({scope: dict(raw.tables)}, raw.year, rates=False)
+    for cell, key in system.key_of.items():
+        if key not in publication.quantities:
+            raise PrivacyError(*text_pair("protection.error.not_canonical", scope=scope, table=cell[1], key=key,
+                                          year=raw.year))
+    return _apply(raw, scope, system, publication.masked, publication.threshold)
 
 
-def methodology_html(stats: ProtectionStats | None) -> str:
-    """Paragraph of the methodology page with the audit's figures (French)."""
-    from relais_analysis.i18n import format_int
-
+def methodology_html(stats: ProtectionStats | None, lang: str = "fr") -> str:
+    """Paragraph of the methodology page with the audit's figures (``protection.methodology.*`` texts)."""
     if stats is None:
         return ""
-    narrow = ("aucune case masquée" if stats.narrowest is None and not stats.quantities_masked else
-              f"au moins {format_int(stats.narrowest or 0, 'fr')} valeurs possibles (exigé : 3 pour un nombre de "
-              "personnes, 2 pour un nombre de participations ou d'activités)" if stats.narrowest else
-              "aucune borne supérieure")
-    past = (f" ({format_int(stats.past_years, 'fr')} valeur(s) masquée(s) pour cette seule raison)"
-            if stats.past_years else "")
-    return (
-        "<p>Tous les tableaux de cette publication (Wallonie, provinces, fiches relais, évolution des familles) "
-        "sont protégés ensemble : "
-        "une valeur non publiée l'est dans chaque tableau où elle figure, et une attaque par programmation linéaire "
-        "en nombres entiers (toutes les valeurs publiées, les totaux, les sommes des provinces et des relais, les "
-        "parts) est menée à chaque construction. Des cases sont ajoutées tant qu'une valeur non publiée peut être "
-        "retrouvée exactement ou, pour un nombre de personnes, réduite à moins de 3 valeurs possibles. "
-        f"Valeurs non publiées : {format_int(stats.quantities_masked, 'fr')} "
-        f"({format_int(stats.cells_masked, 'fr')} cases), dont {format_int(stats.primary, 'fr')} petits effectifs, "
-        f"{format_int(stats.by_tables, 'fr')} ajoutées par tableau et {format_int(stats.by_audit, 'fr')} ajoutées "
-        f"par l'audit ; taux et parts non publiés : {format_int(stats.rates_masked, 'fr')}. Intervalle le plus "
-        f"étroit qu'un lecteur peut prouver : {narrow}. Les lignes des années passées gardent exactement les "
-        "cases masquées par la publication de leur année (calculées à nouveau à partir des mêmes données), "
-        f"afin que deux rapports annuels ne puissent pas être combinés{past}. Moyennes, médianes, intervalles de confiance et tailles d'effet ne sont pas publiés à côté d'un "
-        "effectif masqué.</p>")
+
+    def n(value: int) -> str:
+        return format_int(value, lang)
+
+    narrow = (text("protection.methodology.none_masked", lang) if stats.narrowest is None and not
+              stats.quantities_masked else
+              text("protection.methodology.narrowest", lang, n=n(stats.narrowest or 0)) if stats.narrowest else
+              text("protection.methodology.unbounded", lang))
+    past = text("protection.methodology.past_only", lang, n=n(stats.past_years)) if stats.past_years else ""
+    paragraph = text("protection.methodology.paragraph", lang, quantities=n(stats.quantities_masked),
+                     cells=n(stats.cells_masked), primary=n(stats.primary), by_tables=n(stats.by_tables),
+                     by_audit=n(stats.by_audit), rates=n(stats.rates_masked), narrow=narrow, past=past)
+    return f"<p>{paragraph}</p>"
 
 
 def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> TableSet:
-    """Protect one scope's tables together (``relais indicators``, a notebook run alone).
+    """Protect one table set's tables together, on their own (a set that is no scope of a dataset's year).
+
+    A real scope of a dataset is published with the masks of its year instead
+    (:func:`relais_analysis.privacy.canonical.protect_in_publication`).
 
     Raises
     ------
@@ -464,29 +374,3 @@ def protect_scope(raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD) -> Table
         See :func:`protect_publication`.
     """
     return next(iter(protect_publication([raw], threshold=threshold).sets.values()))
-
-
-def protect_in_publication(dataset: object, raw: TableSet, *, threshold: int = DEFAULT_THRESHOLD,
-                           households: pd.DataFrame | None = None) -> TableSet:
-    """Protect one scope's tables as ``relais report`` would: together with Wallonia and every province.
-
-    ``relais indicators``, ``map`` and ``charts`` publish one scope; protecting it
-    with the others gives the same masked cells as the report of the same year, so
-    the two publications cannot be combined against each other.
-
-    Raises
-    ------
-    ParameterError, PrivacyError
-        See :func:`protect_publication`.
-    """
-    from relais_analysis.config import PROVINCES
-    from relais_analysis.indicators.tables import indicator_tables
-
-    shared: dict = {}
-    others = [indicator_tables(dataset, raw.year, province=code, households=households, shared=shared)
-              for code in [None, *PROVINCES] if code != raw.province_nis or raw.relay_id is not None]
-    from relais_analysis.privacy.joint_inputs import past_year_masks
-
-    publication = protect_publication([raw, *others], threshold=threshold,
-                                      fixed=past_year_masks(dataset, raw.year, threshold=threshold))
-    return publication.sets[_scope(raw)]

@@ -1,7 +1,7 @@
 """What the index page shows: key figures, the programme's years, the relays side by side, the documents.
 
 Every number comes from the build's PROTECTED tables (Wallonia's set, protected with every
-scope of the build: :func:`relais_analysis.privacy.linked.protect_jobs`) or from public
+scope of the build: :func:`relais_analysis.privacy.canonical.protect_jobs`) or from public
 figures (relays open, communes covered, inhabitants, the IWEPS count of single-parent
 households). The two tables of the page (:func:`relais_analysis.indicators.trends.programme_trends`,
 :func:`relais_analysis.indicators.relay_comparison.relay_comparison`) are written through the
