@@ -78,9 +78,10 @@ def test_map_and_charts_commands(tmp_path):
     charts = relais("charts", "--year", "2024", "--data", str(FIXTURES / "small"), "--out", str(tmp_path / "fig"),
                     "--lang", "en", "--formats", "png")
     assert charts.returncode == 0, charts.stderr
-    assert sorted(p.name for p in (tmp_path / "fig").glob("*.png")) == [
-        "activity_types.png", "new_vs_returning.png", "people_by_province.png", "people_per_year.png",
-        "retention_rate.png"]
+    wide = ["activity_types.png", "new_vs_returning.png", "people_by_province.png", "people_per_year.png",
+            "retention_rate.png"]
+    assert sorted(p.name for p in (tmp_path / "fig").glob("*.png")) == sorted(
+        [*wide, *(name.replace(".png", ".narrow.png") for name in wide)])  # each chart also drawn for phones
     bad = relais("map", "--year", "2019", "--data", str(FIXTURES / "small"), "--out", str(carte))
     assert bad.returncode == 2 and "Years available: 2023, 2024, 2025" in bad.stderr
 

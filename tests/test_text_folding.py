@@ -56,12 +56,17 @@ def test_plain_reads_typographic_punctuation_as_plain():
 
 
 def test_privacy_masked_is_a_leaf():
-    """i18n imports the sentinel: privacy/masked.py may use config and errors only, or i18n would import itself back."""
+    """i18n imports the sentinel: privacy/masked.py may use config, errors and the text catalogue only (whose
+    package imports config and errors only), or i18n would import itself back."""
     package_imports = {m for m in _imported_modules(PACKAGE / "privacy" / "masked.py") if m.startswith("relais_analysis")}
     assert {m.rsplit(".", 1)[0] if m.count(".") > 1 else m for m in package_imports} <= {
         "relais_analysis.config",
         "relais_analysis.errors",
+        "relais_analysis.texts",
     }
+    texts = {m for m in _imported_modules(PACKAGE / "texts" / "__init__.py") if m.startswith("relais_analysis")}
+    assert {m.rsplit(".", 1)[0] if m.count(".") > 1 else m for m in texts} <= {
+        "relais_analysis.config", "relais_analysis.errors"}
 
 
 def test_geography_imports_in_one_direction():
