@@ -26,6 +26,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError
+from relais_analysis.i18n import text_pair
 from relais_analysis.indicators.trends import change, is_partial_year
 from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed
 
@@ -123,8 +124,7 @@ def relay_comparison(tables: object, *, population: Mapping[str, int], previous:
         The tables are not protected or have no ``reach_by_relay``.
     """
     if not getattr(tables, "published", False):
-        raise ParameterError("La comparaison des relais se calcule sur des tableaux protégés.",
-                             "The relay comparison is computed from protected tables.")
+        raise ParameterError(*text_pair("indicator_error.comparison_unprotected"))
     try:
         by_relay = tables.tables["reach_by_relay"]
     except (AttributeError, KeyError):

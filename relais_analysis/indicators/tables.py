@@ -28,7 +28,7 @@ from relais_analysis.indicators import reach
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.intake.dataset import Dataset
 from relais_analysis.errors import ParameterError, PrivacyError
-from relais_analysis.i18n import catalogue
+from relais_analysis.i18n import catalogue, text_pair
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold
 from relais_analysis.privacy.suppress import suppress_small_counts
 from relais_analysis.privacy.published_csv import machine_table_name
@@ -362,10 +362,7 @@ def write_tables(tables: TableSet, out_dir: str | Path, *, lang: str = "fr", pre
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not tables.published and not prefix:
-        raise ParameterError(
-            "Tables non protégées : donnez un préfixe explicite (usage interne seulement).",
-            "Unprotected tables: give an explicit prefix (internal use only).",
-        )
+        raise ParameterError(*text_pair("indicator_error.unprotected_prefix"))
     written, manifest = [], []
     for name, frame in tables.tables.items():
         counts = [c for c in PEOPLE_COUNTS[name][0] if c in frame.columns]

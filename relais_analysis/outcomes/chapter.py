@@ -108,7 +108,7 @@ class OutcomeChapter:
         if self.results is None or not self.is_region:
             return []
         out = Path(output_dir)
-        paths = write_outcome_tables(self.results.tables, out / "tableaux", lang=self.lang)
+        paths = write_outcome_tables(self.results.tables, out / "tableaux", lang=self.lang, year=self.year)
         charts = write_outcome_charts(self.results.tables, self.results.instruments, out / "figures", lang=self.lang,
                                       formats=("png",))
         self.figures = [p for p in charts if p.suffix == ".png"]

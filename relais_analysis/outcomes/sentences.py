@@ -15,7 +15,7 @@ import pandas as pd
 
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import RelaisError
-from relais_analysis.i18n import format_decimal, format_int, format_percent, templates, text
+from relais_analysis.i18n import format_decimal, format_int, format_percent, templates, text, text_pair
 from relais_analysis.privacy.masked import is_missing, is_suppressed
 from relais_analysis.outcomes.instruments import Instrument
 from relais_analysis.outcomes.statistics import MIN_PAIRS, Attrition
@@ -74,9 +74,7 @@ def check_no_causal_wording(text: str) -> str:
     folded = _fold(text)
     for phrase, pattern in _FORBIDDEN:
         if pattern.search(folded):
-            raise CausalWordingError(
-                f"Formulation causale interdite : « {phrase} » (il n'y a pas de groupe de comparaison).",
-                f"Causal wording not allowed: '{phrase}' (there is no comparison group).")
+            raise CausalWordingError(*text_pair("outcome_error.causal_wording", phrase=phrase))
     return text
 
 

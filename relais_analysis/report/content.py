@@ -166,7 +166,7 @@ class _Content:
                     n=format_int(self.tables.total_suppressed, lang))
 
     def protection_note(self) -> str:
-        """Empty in a build; run alone (JupyterLab), says that only this report's tables were protected together."""
+        """Empty in a build; run alone (JupyterLab), says that its masks are the year's common ones (as in a build)."""
         if getattr(self, "whole_publication", True):
             return ""
         return text("report.protection_note", self.params.lang)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from relais_analysis.errors import RelaisError
+from relais_analysis.i18n import text_pair
 
 __all__ = ["WarmKernel", "warm_kernel", "shutdown_warm_kernel"]
 
@@ -122,17 +123,15 @@ class WarmKernel:
                 try:
                     reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
                 except queue.Empty:
-                    raise RelaisError(f"Noyau Jupyter : l'étape {what} ne répond pas.",
-                                      f"Jupyter kernel: {what} does not answer.") from None
+                    raise RelaisError(*text_pair("report_error.kernel_no_answer", step=what)) from None
                 if reply["parent_header"].get("msg_id") == msg_id:
                     break
         finally:
             client.stop_channels()
         if reply["content"].get("status") != "ok":
             content = reply["content"]
-            raise RelaisError(f"Noyau Jupyter : échec de l'étape {what} ({content.get('ename')}: "
-                              f"{content.get('evalue')}).",
-                              f"Jupyter kernel: {what} failed ({content.get('ename')}: {content.get('evalue')}).")
+            raise RelaisError(*text_pair("report_error.kernel_step_failed", step=what, error=content.get("ename"),
+                                         detail=content.get("evalue")))
 
     def _finish_pending(self) -> None:
         """Wait for the warm-up sent without waiting (``wait=False``), and check it succeeded."""
