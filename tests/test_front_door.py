@@ -70,7 +70,7 @@ def test_a_report_publishes_the_analysis_tables(demo_site, tmp_path, key, provin
 def test_the_methodology_counts_the_protected_publication(demo_site):
     import dataclasses
 
-    from relais_analysis.privacy.linked import load_protected
+    from relais_analysis.privacy.handover import load_protected
 
     results = [dataclasses.replace(r, job=dataclasses.replace(r.job, parameters={  # the internal folder moved
         **r.job.parameters, "protected_tables": str(_protected_file(demo_site, r.job.key))}))

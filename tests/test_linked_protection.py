@@ -18,9 +18,8 @@ from relais_analysis.indicators import reach
 from relais_analysis.privacy.audit import audit_system
 from relais_analysis.config import PROVINCES
 from relais_analysis.errors import PrivacyError
-from relais_analysis.privacy.linked import (
-    load_protected, protect_publication, protect_scope, save_protected,
-)
+from relais_analysis.privacy.handover import load_protected, save_protected
+from relais_analysis.privacy.linked import protect_publication, protect_scope
 from relais_analysis.privacy.canonical import year_protection
 from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import SUPPRESSED, is_suppressed

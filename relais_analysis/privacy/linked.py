@@ -34,14 +34,13 @@ from relais_analysis.privacy.audit import AuditResult, audit_system, min_values
 from relais_analysis.config import DEFAULT_THRESHOLD
 from relais_analysis.errors import ParameterError, PrivacyError
 from relais_analysis.i18n import format_int, text, text_pair
-from relais_analysis.privacy.handover import load_protected, save_protected
 from relais_analysis.privacy.masked import SUPPRESSED, check_threshold, is_suppressed
 from relais_analysis.privacy.outcome_links import apply_outcome_masks, outcome_cells
 from relais_analysis.privacy.links import Key, LinkedSystem, build_system
 from relais_analysis.indicators.tables import PEOPLE_COUNTS, TableSet, publish_tables
 
-__all__ = ["ProtectionStats", "Publication", "apply_masks", "load_protected", "methodology_html",
-           "protect_publication", "protect_scope", "save_protected"]
+__all__ = ["ProtectionStats", "Publication", "apply_masks", "methodology_html", "protect_publication",
+           "protect_scope"]
 
 _MAX_ROUNDS = 60
 

@@ -22,7 +22,7 @@ from relais_analysis.intake.dataset import Dataset
 from relais_analysis.indicators.tables import table_order, table_title
 
 if TYPE_CHECKING:
-    from relais_analysis.report.build import JobResult
+    from relais_analysis.report.jobs import JobResult
 
 __all__ = ["file_size", "render_page", "write_index", "write_methodology"]
 
@@ -111,7 +111,7 @@ def render_page(template: str, **context: object) -> str:
 def _wallonia_tables(results: list[JobResult], year: int) -> tuple[object, int] | None:
     """Wallonia's tables as the build protected them (with every scope), and the threshold; None without them."""
     from relais_analysis.config import DEFAULT_THRESHOLD
-    from relais_analysis.privacy.linked import load_protected
+    from relais_analysis.privacy.handover import load_protected
 
     for res in results:
         params = res.job.parameters
