@@ -87,3 +87,15 @@ def test_methodology_page_in_french_keeps_its_words(tmp_path: Path, small_datase
 def test_render_page_escapes_values() -> None:
     page = render_page("page.html.j2", lang="fr", title="<script>", style="", body="a & b")
     assert "<title>&lt;script&gt;</title>" in page and "a &amp; b" in page
+
+
+@pytest.mark.parametrize("narrowest", [None, 3])
+def test_protection_paragraph_speaks_the_page_language(narrowest) -> None:
+    from relais_analysis.privacy.linked import ProtectionStats, methodology_html
+
+    stats = ProtectionStats(cells_masked=705, quantities_masked=471, primary=200, by_tables=268, by_audit=3,
+                            narrowest=narrowest, rates_masked=12, past_years=2)
+    english, french = methodology_html(stats, "en"), methodology_html(stats, "fr")
+    assert "471" in english and "705" in english and english != french
+    assert not re.search(r"[àâçéèêëîïôûù]|\b(les|des|valeurs|masquées)\b", english), english
+    assert "valeurs" in french.lower()

@@ -298,7 +298,7 @@ def write_methodology(root: Path, dataset: Dataset, results: list[JobResult], *,
         commit=Markup(f"<code>{html.escape(commit)}</code>"),
         today=format_date(dt.date.today(), lang), param_rows=Markup(param_rows),
         population_source=dataset.population_source, communes=communes, below=threshold - 1,
-        suppressed=format_int(suppressed, lang), protection=Markup(methodology_html(protection)),
+        suppressed=format_int(suppressed, lang), protection=Markup(methodology_html(protection, lang)),
         outcomes=Markup(outcomes_methodology_html(lang) if len(dataset.questionnaires) else ""))
     path = root / "methodologie.html"
     path.write_text(_page(text("methodology.title", lang, year=year), body, lang), encoding="utf-8")
