@@ -155,13 +155,23 @@ def _vocabulary(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return lookup
 
 
-_ACTIVITY_LOOKUP = _vocabulary(ACTIVITY_TYPES)
+#: The published labels (``label.<type>``, French and English) are accepted too: a table the package
+#: published can be typed or pasted back ("Rencontre / café-papote", "Outdoor activity").
+_ACTIVITY_LOOKUP = _vocabulary({key: (*spellings, *text_pair(f"label.{key}")) for key, spellings in ACTIVITY_TYPES.items()})
 _ROLE_LOOKUP = _vocabulary(ROLES)
 _GENDER_LOOKUP = _vocabulary(GENDERS)
 
 
 def canonical_activity_type(value: object) -> str | None:
-    """Canonical activity type for a user spelling, or None if not in the list."""
+    """Canonical activity type for a user spelling (or a published label), or None if not in the list.
+
+    Examples
+    --------
+    >>> canonical_activity_type("Rencontre / café-papote"), canonical_activity_type("Outdoor activity")
+    ('rencontre', 'plein_air')
+    >>> canonical_activity_type("atelier"), canonical_activity_type("pique-nique géant") is None
+    ('atelier_creatif', True)
+    """
     return _ACTIVITY_LOOKUP.get(fold(value))
 
 
