@@ -17,7 +17,8 @@ import io
 import numbers
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ from relais_analysis.privacy.safe_csv import neutralise_cell
 from relais_analysis.privacy.checks import check_publishable
 from relais_analysis.privacy.masked import footnote, is_suppressed, masked_label
 
-__all__ = ["WORKBOOK_NAMES", "add_sheets", "sheet_names", "write_published_workbook"]
+__all__ = ["WORKBOOK_NAMES", "add_sheets", "batched_sheets", "sheet_names", "write_published_workbook"]
 
 #: File name of the workbook per language.
 WORKBOOK_NAMES = {"fr": "tableaux.xlsx", "en": "tables.xlsx"}
@@ -115,6 +116,43 @@ def write_published_workbook(tables: Mapping[str, pd.DataFrame], path: str | Pat
     return _save(book, path)
 
 
+#: Sheets waiting to be added, per workbook, inside :func:`batched_sheets` (None: add at once).
+_PENDING: dict[tuple[Path, str, int], list[tuple[dict, dict, dict]]] | None = None
+
+
+@contextmanager
+def batched_sheets() -> Iterator[None]:
+    """Inside this block, :func:`add_sheets` collects its tables; each workbook is opened and saved once, at the end.
+
+    A report adds one sheet per figure's data: opening and saving a 30-sheet workbook six
+    times took about 0.4 s of CPU per figure. The checks still run at each call (nothing
+    unpublishable is ever collected); the sheets come in the order of the calls, as
+    without the block. Nested blocks join the outermost one.
+
+    Examples
+    --------
+    >>> with batched_sheets():
+    ...     pass
+    """
+    global _PENDING
+    if _PENDING is not None:
+        yield
+        return
+    _PENDING = {}
+    try:
+        yield
+        pending = _PENDING
+    finally:
+        _PENDING = None
+    for (path, lang, threshold), calls in pending.items():
+        tables, titles, counts = {}, {}, {}
+        for t, ti, c in calls:  # a later call for the same table replaces it, as a second add_sheets would
+            for name in t:
+                tables.pop(name, None)
+            tables.update(t), titles.update(ti), counts.update(c)
+        add_sheets(tables, path, titles=titles, lang=lang, threshold=threshold, count_columns=counts)
+
+
 def add_sheets(tables: Mapping[str, pd.DataFrame], path: str | Path, *, titles: Mapping[str, str], lang: str = "fr",
                threshold: int, count_columns: Mapping[str, list[str]]) -> Path:
     """Add tables to the workbook at ``path`` (created when missing), one sheet each, after its sheets.
@@ -133,6 +171,12 @@ def add_sheets(tables: Mapping[str, pd.DataFrame], path: str | Path, *, titles: 
     from openpyxl import load_workbook
 
     path = Path(path)
+    if _PENDING is not None:  # inside batched_sheets(): check now, write once at the end of the block
+        lang = check_lang(lang)
+        for name, frame in tables.items():
+            check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+        _PENDING.setdefault((path, lang, threshold), []).append((dict(tables), dict(titles), dict(count_columns)))
+        return path
     if not path.exists():
         return write_published_workbook(tables, path, titles=titles, lang=lang, threshold=threshold,
                                         count_columns=count_columns)

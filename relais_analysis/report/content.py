@@ -29,6 +29,7 @@ from relais_analysis.intake.dataset import Dataset
 from relais_analysis.outputs import charts, static_map
 from relais_analysis.outputs.narrative import coverage_sentence, evolution_sentence, headline, people_sentence, scope_name
 from relais_analysis.privacy.masked import footnote, is_suppressed
+from relais_analysis.privacy.published_xlsx import batched_sheets
 from relais_analysis.report import html as fragments
 
 #: Image formats a report draws: its HTML page embeds PNG; SVG and PDF only when asked (``relais charts``).
@@ -228,9 +229,10 @@ class AnnualReport(_Content):
         out, lang = self.params.output_dir, self.params.lang
         out.mkdir(parents=True, exist_ok=True)
         self.outputs["tables"] = write_tables(self.tables, out / "tableaux", lang=lang)
-        self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=lang, formats=formats,
-                                                       synthetic=self.dataset.synthetic, as_of=self.dataset.as_of))
-        self.outputs["choropleth"] = self._static_map(out / "figures", formats)
+        with batched_sheets():  # the figures' data join the workbook in one save
+            self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=lang, formats=formats,
+                                                           synthetic=self.dataset.synthetic, as_of=self.dataset.as_of))
+            self.outputs["choropleth"] = self._static_map(out / "figures", formats)
         carte = save_map(annual_map(self.dataset, self.tables, indicator=map_indicator, lang=lang), out / "carte.html")
         self.outputs["map"] = [carte]
         figures = {k: [str(p.relative_to(out)) for p in v] for k, v in self.outputs.items()}
@@ -377,9 +379,10 @@ class RelaySheet(_Content):
         out = self.params.output_dir
         out.mkdir(parents=True, exist_ok=True)
         self.outputs["tables"] = write_tables(self.tables, out / "tableaux", lang=self.params.lang)
-        self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=self.params.lang,
-                                                       formats=formats,
-                                                       synthetic=self.dataset.synthetic, as_of=self.dataset.as_of))
+        with batched_sheets():  # the figures' data join the workbook in one save
+            self.outputs.update(charts.figures_from_tables(self.tables, out / "figures", lang=self.params.lang,
+                                                           formats=formats, synthetic=self.dataset.synthetic,
+                                                           as_of=self.dataset.as_of))
         self.outputs["summary"] = [self._write_summary({"relay_name": str(self.relay["name"])})]
         return self.outputs
 
