@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -42,7 +41,6 @@ T = TypeVar("T")
 
 #: Folder of the cache, inside the folder of the protected tables of a build.
 CACHE_DIR = "cache"
-_SOURCE_SUFFIXES = {".py", ".json", ".yaml", ".yml", ".csv"}
 
 
 def _update_with_path(digest: "hashlib._Hash", path: Path) -> None:
@@ -94,23 +92,13 @@ def content_key(*parts: object) -> str:
 def source_digest() -> str:
     """Key of the code and reference data a cached result was computed with.
 
-    The package's own files (modules, instrument definitions; not ``__pycache__``), the
-    project's reference data when present, and the versions of Python, pandas and
-    numpy (pickles are read back by the same libraries that wrote them).
+    The same digest as the protection cache's (:func:`relais_analysis.privacy.protection_cache.code_digest`:
+    the package's modules, texts and instrument definitions, the project's reference data, and
+    the versions of Python, pandas and numpy), computed once per process.
     """
-    import numpy
-    import pandas
+    from relais_analysis.privacy.protection_cache import code_digest
 
-    from relais_analysis.config import package_dir, project_root
-
-    package = package_dir()
-    sources = sorted(p for p in package.rglob("*") if p.suffix in _SOURCE_SUFFIXES and "__pycache__" not in p.parts)
-    parts: list[object] = [sys.version, pandas.__version__, numpy.__version__]
-    parts += [item for p in sources for item in (p.relative_to(package).as_posix(), p)]
-    reference = project_root() / "data" / "reference"
-    if reference.is_dir():
-        parts.append(reference)
-    return content_key(*parts)
+    return code_digest()
 
 
 class BuildCache:
