@@ -21,7 +21,6 @@ from relais_analysis.i18n import format_decimal, format_int, format_percent, tem
 from relais_analysis.intake.dataset import Dataset
 from relais_analysis.privacy.masked import is_missing, is_suppressed, masked_label
 from relais_analysis.outcomes.analysis import OutcomeResults, analyse_outcomes
-from relais_analysis.outcomes.charts import write_outcome_charts
 from relais_analysis.outcomes.groups import participant_groups
 from relais_analysis.outcomes.instruments import Instrument, load_instruments
 from relais_analysis.outcomes.sentences import check_no_causal_wording, honesty_note, translation_flag
@@ -105,6 +104,9 @@ class OutcomeChapter:
 
     def write(self, output_dir: str | Path) -> list[Path]:
         """Wallonia: write the protected outcome CSVs (``tableaux/``) and charts (``figures/``)."""
+        # imported here: the build's main process reads this module for the methodology page, without matplotlib
+        from relais_analysis.outcomes.charts import write_outcome_charts
+
         if self.results is None or not self.is_region:
             return []
         out = Path(output_dir)

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from relais_analysis.privacy.masked import is_suppressed
 from relais_analysis.privacy.links import PEOPLE_MEASURES, Key, LinkedSystem
@@ -184,6 +182,9 @@ def audit_system(system: LinkedSystem, masked: set[Key] | None = None, *, exact:
 
 def _solve_component(variables: list[Key], members: list[int], rows: list, masked: set[Key], targets: list[int],
                      result: AuditResult, big: float, exact: bool) -> None:
+    from scipy.optimize import Bounds, LinearConstraint, milp  # 0.2-0.3 s to import: only when a system is solved
+    from scipy.sparse import coo_matrix
+
     local = {j: n for n, j in enumerate(members)}
     n = len(members)
     r_idx, c_idx, data, lo, hi = [], [], [], [], []
@@ -232,6 +233,7 @@ def _certify(matrix, lo: np.ndarray, hi: np.ndarray, lower: np.ndarray, big: flo
     Targets competing with each other (``a + b`` known) are retried in later rounds
     without the ones already proven.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import bmat, csr_matrix
 
     n = matrix.shape[1]

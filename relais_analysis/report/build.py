@@ -155,14 +155,15 @@ def build_report(
                 pool.prefill(protected_dir / CACHE_DIR, jobs[0].parameters)
             jobs, protection = protect_jobs(dataset, jobs, year=year, threshold=threshold, folder=protected_dir)
             results = pool.run(jobs, progress)
-        import shutil
+            pool.close()  # the workers stop their kernels while this process writes the pages
+            import shutil
 
-        shutil.rmtree(protected_dir / CACHE_DIR, ignore_errors=True)  # a copy of the data, needed by no one now
-        failed = [res for res in results if not res.ok]
-        figures = methodology_figures(results, year=year, threshold=threshold, protection=protection)
-        methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
-                                        protection=figures.protection, suppressed_cells=figures.suppressed_cells)
-        index = write_index(stage.site, dataset, results, year=year, lang=lang)
+            shutil.rmtree(protected_dir / CACHE_DIR, ignore_errors=True)  # a copy of the data, needed by no one now
+            failed = [res for res in results if not res.ok]
+            figures = methodology_figures(results, year=year, threshold=threshold, protection=protection)
+            methodology = write_methodology(stage.site, dataset, results, year=year, lang=lang, threshold=threshold,
+                                            protection=figures.protection, suppressed_cells=figures.suppressed_cells)
+            index = write_index(stage.site, dataset, results, year=year, lang=lang)
         pdf_path = None
         if pdf and not failed:
             regional = next(r.html for r in results if r.job.key == "wallonie")

@@ -13,13 +13,12 @@ text catalogue (``texts/report.toml``; French by default, user strings escaped).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from relais_analysis.analysis import (Analysis, AnalysisParameters, available_years, check_parameters,
+from relais_analysis.analysis import (Analysis, AnalysisParameters, available_years,
                                       check_report_year, dataset_key, load_analysis_dataset)
 from relais_analysis.geography import reference
 from relais_analysis.errors import ParameterError
@@ -31,54 +30,13 @@ from relais_analysis.outputs.narrative import coverage_sentence, evolution_sente
 from relais_analysis.privacy.masked import footnote, is_suppressed
 from relais_analysis.privacy.published_xlsx import batched_sheets
 from relais_analysis.report import html as fragments
+from relais_analysis.report.parameters import ReportParameters, validate_parameters
 
 #: Image formats a report draws: its HTML page embeds PNG; SVG and PDF only when asked (``relais charts``).
 REPORT_FORMATS: tuple[str, ...] = ("png",)
 
 __all__ = ["AnnualReport", "ReportParameters", "RelaySheet", "available_years", "check_report_year",
            "dataset_key", "validate_parameters"]
-
-
-@dataclasses.dataclass(frozen=True)
-class ReportParameters(AnalysisParameters):
-    """The parameters of an :class:`~relais_analysis.analysis.Analysis`, and where the notebook writes."""
-
-    output_dir: Path = Path(".")
-
-
-#: The parameters of the report notebooks (their ``parameters`` cell).
-_KNOWN = {"year", "province", "data_dir", "output_dir", "lang", "threshold", "relay_id", "as_of", "population_file",
-          "protected_tables"}
-
-
-def validate_parameters(**params: object) -> ReportParameters:
-    """Check and convert the parameters of a report notebook.
-
-    Refuses unknown names (papermill only warns about them), then checks the others
-    once with :func:`~relais_analysis.analysis.check_parameters`, which accepts what
-    papermill injects (strings for paths, numbers and dates, ``None``). A report
-    never refuses its data for accepted losses: its first page names them, and
-    ``relais report`` decided whether to publish.
-
-    Raises
-    ------
-    ParameterError
-        Unknown or missing parameter, invalid year, province, language, threshold or
-        date, a data folder or file that does not exist.
-    """
-    unknown = sorted(set(params) - _KNOWN)
-    if unknown:
-        raise ParameterError(*text_pair("report.error.unknown_parameter", unknown=unknown, known=sorted(_KNOWN)))
-    for required in ("year", "data_dir", "output_dir"):
-        if params.get(required) in (None, ""):
-            raise ParameterError(*text_pair("report.error.missing_parameter", name=required))
-    checked = check_parameters(params["data_dir"], params["year"], province=params.get("province"),
-                               relay_id=params.get("relay_id"), lang=params.get("lang", "fr"),
-                               threshold=params.get("threshold"), as_of=params.get("as_of"),
-                               population_file=params.get("population_file"), accept_losses=True,
-                               protected_tables=params.get("protected_tables"))
-    return ReportParameters(**{f.name: getattr(checked, f.name) for f in dataclasses.fields(checked)},
-                            output_dir=Path(str(params["output_dir"])))
 
 
 def _shared_dataset(params: AnalysisParameters) -> tuple[Dataset, object, str | None]:
