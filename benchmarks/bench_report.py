@@ -9,7 +9,8 @@ all processes of a build: a figure that a loaded machine inflates much less than
 the load average is printed before and after, say it with the figures):
 
 - the floor: a papermill run of an empty notebook (kernel start + papermill overhead),
-  on the same machine and kernel;
+  on the same machine and kernel; and the same empty notebook on a warm kernel (reset +
+  papermill: what each notebook of a build pays before computing anything);
 - the 6-report set (Wallonia + 5 provinces, warm kernels, one per worker, shared work),
   first with the canonical protection cache COLD (an empty cache folder: the main process
   protects the year and its past years), then WARM (read back from the disk cache, the
@@ -53,6 +54,32 @@ def _floor(kernel: str) -> float:
         pm.execute_notebook(str(empty), str(Path(tmp) / "out.ipynb"), parameters={"x": 2}, kernel_name=kernel,
                             progress_bar=False)
         return time.perf_counter() - started
+
+
+def _warm_floor(kernel: str, runs: int = 3) -> float:
+    """An empty notebook on a warm kernel, as a build's worker runs it (reset, then papermill): the fixed cost per
+    notebook of a build, best of ``runs`` after a first run."""
+    import nbformat
+
+    from relais_analysis.report.build import _kernel_manager_class
+    from relais_analysis.report.kernel_pool import WarmKernel
+
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = Path(tmp) / "empty.ipynb"
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})],
+                                      metadata={"kernelspec": {"name": kernel, "language": "python",
+                                                               "display_name": kernel}})
+        nbformat.write(nb, empty)
+        warm = WarmKernel(kernel, Path(tmp), _kernel_manager_class())
+        try:
+            times = []
+            for run in range(runs + 1):
+                started = time.perf_counter()
+                warm.execute_notebook(empty, Path(tmp) / "out.ipynb", {"x": run})
+                times.append(time.perf_counter() - started)
+        finally:
+            warm.shutdown()
+    return min(times[1:])
 
 
 def _computation(out: Path) -> dict[str, float]:
@@ -132,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         compute = _computation(Path(tmp))
     floor = min(floors)
     print(f"floor: papermill run of an empty notebook: {floor:.2f} s (median {statistics.median(floors):.2f} s)")
+    print(f"floor on a warm kernel (reset + papermill, as in a build): {_warm_floor(KERNEL_NAME):.2f} s")
     print(_summary("6-report set, protection cache COLD (empty)", runs["cold"], f"; {cold_load}"))
     print(_summary("6-report set (Wallonia + 5 provinces), protection cache WARM", runs["six"],
                    " (target: 10 s wall on 2 cores)"))

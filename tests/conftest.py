@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from browser import CHROMIUM, CHROMIUM_ARGS, OfflinePage
-from paths import DEMO, SMALL
+from paths import DEMO, ROOT, SMALL
+
+# One disk cache of canonical protections for every test of the run and every xdist worker (and the next run):
+# the same data protected in several tests (the demo, its copies in temporary folders, the assembled demo
+# workbooks) is protected once. Entries are keyed by the data's content and the package's code
+# (relais_analysis/privacy/protection_cache.py), so a stale entry is never read; the tests of the cache itself
+# set their own folder. Without this, each temporary copy of the data had its own cache beside it.
+os.environ.setdefault("RELAIS_PROTECTION_CACHE", str(ROOT / ".cache" / "tests-protection"))
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -136,3 +136,34 @@ def test_key_follows_the_code(small_dataset, monkeypatch):
     assert len(digest) == 64
     monkeypatch.setattr(protection_cache, "code_digest", lambda: "0" * 64)
     assert protection_cache.protection_key(small_dataset, year, 5, "fr") != key
+
+
+def test_an_entry_being_computed_elsewhere_is_waited_for(tmp_path):
+    """Two processes (xdist workers, two builds) about to compute the same protection: the second waits for the
+    first's entry instead of computing it again (here two threads, each with its own lock file handle)."""
+    import threading
+
+    order: list[str] = []
+    inside, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with protection_cache.computing(tmp_path, "k"):
+            inside.set()
+            release.wait(30)
+            order.append("first done")
+
+    def second() -> None:
+        inside.wait(30)
+        with protection_cache.computing(tmp_path, "k"):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    threads[1].join(0.5)  # without the lock, the second would be in (and done) by now
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert order == ["first done", "second in"]
+    with protection_cache.computing(tmp_path, "other"), protection_cache.computing(None, "k"):
+        pass  # another key does not wait; without a folder there is nothing to lock

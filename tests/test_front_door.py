@@ -171,11 +171,13 @@ def _code_strings(path: Path, skip_functions: set[str] = frozenset()) -> list[st
 def test_the_report_stage_computes_no_text_outside_the_catalogue():
     files = {"report/content.py": (), "report/html.py": (), "analysis.py": (), "analysis_inputs.py": (),
              "report/build.py": ("print_pdf",),  # print_pdf: the print helper's (its messages move with it)
-             "report/jobs.py": (), "report/export.py": (), "report/workers.py": ()}  # split from build.py
+             "report/jobs.py": (), "report/export.py": (), "report/workers.py": (),  # split from build.py
+             "report/parameters.py": (), "report/kernel_clients.py": ()}
     found = {name: _code_strings(PACKAGE / name, set(skip)) for name, skip in files.items()}
     assert found == {"report/content.py": ["carte.html"], "report/html.py": [], "analysis.py": [],
                      "analysis_inputs.py": [], "report/build.py": [], "report/jobs.py": ["relais"],
-                     "report/export.py": [], "report/workers.py": []}  # a file name and a folder name
+                     "report/export.py": [], "report/workers.py": [], "report/parameters.py": [],
+                     "report/kernel_clients.py": []}  # a file name and a folder name
     sources = "".join((PACKAGE / name).read_text(encoding="utf-8") for name in files)
     for key in catalogue():  # each text of the report stage is used: by its key, its last part, or its family
         if key.startswith(("report.", "analysis.")):

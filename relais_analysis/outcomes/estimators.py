@@ -11,7 +11,6 @@ import math
 import warnings
 
 import numpy as np
-from scipy import stats
 
 from relais_analysis.errors import ParameterError
 from relais_analysis.i18n import text_pair
@@ -54,6 +53,7 @@ def signed_rank_cdf(n: int) -> np.ndarray:
 
 def _critical_k(n: int, confidence: float) -> tuple[int, str]:
     """1-based rank k of the lower CI bound among the M Walsh averages, and the method."""
+    from scipy import stats  # imported when used: 0.6 s, and a warm build reads its results only
     alpha = 1 - confidence
     if n <= EXACT_MAX_N:
         cdf = signed_rank_cdf(n)
@@ -127,6 +127,7 @@ def rank_biserial(d: np.ndarray) -> float:
     >>> rank_biserial(np.array([1.0, 2.0, -3.0, 0.0]))   # ranks 1, 2, 3: (3 - 3) / 6
     0.0
     """
+    from scipy import stats  # imported when used: 0.6 s, and a warm build reads its results only
     d = np.asarray(d, dtype=float)
     d = d[d != 0]
     if not len(d):
@@ -154,6 +155,7 @@ def cohen_dz(d: np.ndarray) -> float:
 def wilcoxon_test(d: np.ndarray) -> tuple[float, float, str]:
     """``scipy.stats.wilcoxon`` with an explicit method: exact without ties or zeros up to 50 pairs,
     else the normal approximation (scipy's "auto" would run a slow permutation test on ties)."""
+    from scipy import stats  # imported when used: 0.6 s, and a warm build reads its results only
     nonzero = d[d != 0]
     if not len(nonzero):
         return float("nan"), 1.0, "all differences are zero"
@@ -165,6 +167,7 @@ def wilcoxon_test(d: np.ndarray) -> tuple[float, float, str]:
 
 def bootstrap_mean_ci(d: np.ndarray, confidence: float, seed: int) -> tuple[float, float]:
     """BCa bootstrap confidence interval of the mean of ``d`` (``scipy.stats.bootstrap``, ``seed`` fixed)."""
+    from scipy import stats  # imported when used: 0.6 s, and a warm build reads its results only
     # resample the sorted differences: the interval then depends on the values only, never on the order of
     # participant codes (the same answers under other codes, e.g. after relais assemble, give the same bounds)
     d = np.sort(d)

@@ -84,13 +84,21 @@ def year_protection(dataset: object, year: int, *, threshold: int = DEFAULT_THRE
         return found
     folder = cache.cache_folder(dataset)
     found = cache.read_entry(folder, key)
-    if not isinstance(found, Publication) or found.year != year or found.threshold != threshold:
-        found = _compute(dataset, year, threshold, lang)
-        cache.write_entry(folder, key, found)
+    if not _valid(found, year, threshold):
+        with cache.computing(folder, key):  # another process computing it: wait, then read its entry
+            found = cache.read_entry(folder, key)
+            if not _valid(found, year, threshold):
+                found = _compute(dataset, year, threshold, lang)
+                cache.write_entry(folder, key, found)
     while len(_MEMO) >= _MEMO_SIZE:
         _MEMO.pop(next(iter(_MEMO)))
     _MEMO[key] = found
     return found
+
+
+def _valid(entry: object, year: int, threshold: int) -> bool:
+    """An entry read from the disk cache is the publication asked for."""
+    return isinstance(entry, Publication) and entry.year == year and entry.threshold == threshold
 
 
 def _compute(dataset: object, year: int, threshold: int, lang: str) -> Publication:

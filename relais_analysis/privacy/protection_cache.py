@@ -14,13 +14,15 @@ Entries live in an **internal** folder, never in a published tree: ``.cache/rela
 beside the data folder (``data/.cache/...`` for ``data/demo``; gitignored), or the folder
 named by the environment variable ``RELAIS_PROTECTION_CACHE`` (``off`` disables the disk).
 They are written to a temporary file and renamed, so two processes (test workers, two
-builds) never read half a file; an entry that cannot be read is computed again, never an
+builds) never read half a file, and a process about to compute an entry another one is
+computing waits for it (:func:`computing`, a POSIX lock per entry) instead of computing it twice; an entry that cannot be read is computed again, never an
 error, and a folder that cannot be written only costs the time of the computation.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 import hashlib
 import os
 import pickle
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ENV_VAR", "cache_folder", "code_digest", "dataset_digest", "protection_key", "read_entry",
+__all__ = ["ENV_VAR", "cache_folder", "code_digest", "computing", "dataset_digest", "protection_key", "read_entry",
            "write_entry"]
 
 #: Environment variable naming the cache folder (``off``: memory only).
@@ -155,3 +157,29 @@ def write_entry(folder: Path | None, key: str, value: object) -> Path | None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         return None
+
+
+@contextlib.contextmanager
+def computing(folder: Path | None, key: str) -> Iterator[None]:
+    """Hold the lock of entry ``key`` while it is computed: another process computing it waits, then reads it.
+
+    Without a folder, a folder that cannot be written, or POSIX locks (Windows), nothing
+    waits (two processes may then compute the same entry, which costs time only).
+    """
+    lock = None
+    if folder is not None:
+        try:
+            import fcntl
+
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = open(folder / f"{key}.lock", "a+b")  # noqa: SIM115 - closed below
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            if lock is not None:
+                lock.close()
+            lock = None
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.close()  # releases the lock

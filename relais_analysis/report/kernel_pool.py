@@ -177,7 +177,12 @@ class WarmKernel:
                             cwd=str(self.cwd), progress_bar=False, log_output=False, km=self.km)
 
     def shutdown(self) -> None:
-        """Stop the kernel (shutdown request, killed if it does not stop)."""
+        """Stop the kernel at once (killed: 0.1 s, where a shutdown request takes 0.6-0.7 s).
+
+        A warm kernel has nothing to save when its worker stops: every output of its
+        notebooks was received and written, and its namespace is reset before each run.
+        The kill sends no SIGINT, so the kernel prints nothing (no "ERROR" line).
+        """
         from jupyter_core.utils import run_sync
 
         if self._pending is not None:
@@ -185,7 +190,7 @@ class WarmKernel:
             self._pending = None
         try:
             if run_sync(self.km.is_alive)():
-                run_sync(self.km.shutdown_kernel)(now=False)
+                run_sync(self.km.shutdown_kernel)(now=True)
         finally:
             run_sync(self.km.cleanup_resources)()
 
