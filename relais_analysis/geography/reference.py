@@ -169,11 +169,15 @@ def communes_table(year: int) -> pd.DataFrame:
     ParameterError
         If ``year`` is not a valid year.
     """
-    year = check_year(year)
+    return _communes_in_force(check_year(year)).copy()  # a copy: callers may change theirs
+
+
+@functools.lru_cache(maxsize=16)
+def _communes_in_force(year: int) -> pd.DataFrame:
+    """The table of :func:`communes_table`, computed once per year (a protection asks for it hundreds of times)."""
     df = _all_communes()
     in_force = (df["valid_from"] <= year) & (df["valid_to"].isna() | (df["valid_to"] >= year)).astype(bool)
-    out = df.loc[in_force].drop(columns=["valid_from", "valid_to"]).sort_values("nis").reset_index(drop=True)
-    return out
+    return df.loc[in_force].drop(columns=["valid_from", "valid_to"]).sort_values("nis").reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=4)
