@@ -15,19 +15,20 @@ beside the data folder (``data/.cache/...`` for ``data/demo``; gitignored), or t
 named by the environment variable ``RELAIS_PROTECTION_CACHE`` (``off`` disables the disk).
 They are written to a temporary file and renamed, so two processes (test workers, two
 builds) never read half a file, and a process about to compute an entry another one is
-computing waits for it (:func:`computing`, a POSIX lock per entry) instead of computing it twice; an entry that cannot be read is computed again, never an
-error, and a folder that cannot be written only costs the time of the computation.
+computing waits for it (:func:`computing`, a POSIX lock per entry) instead of computing it
+twice; an entry that cannot be read is computed again, never an error, and a folder that
+cannot be written only costs the time of the computation.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 

@@ -119,18 +119,10 @@ class BuildCache:
 
     @contextlib.contextmanager
     def _locked(self, name: str, key: str) -> Iterator[None]:
-        try:
-            import fcntl
-        except ImportError:  # no POSIX locks (Windows): concurrent notebooks may compute the same entry
+        from relais_analysis.privacy.protection_cache import computing  # the same lock per entry
+
+        with computing(self.folder, f"{name}-{key}"):
             yield
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / f"{name}-{key}.lock", "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def get(self, name: str, key: str) -> tuple[bool, object]:
         """``(True, value)`` for an entry already written, ``(False, None)`` otherwise."""

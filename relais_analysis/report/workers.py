@@ -219,8 +219,8 @@ class Workers:
     def close(self) -> None:
         """Let the workers stop (each shuts its warm kernel down) while this process goes on; leaving waits.
 
-        A kernel's shutdown takes about half a second: the build writes its index and
-        methodology meanwhile instead of waiting.
+        Workers exit and kill their kernels in a few tenths of a second: the build writes
+        its index and methodology meanwhile instead of waiting.
         """
         if self._closing is None:
             self._at_close = self._pids()
