@@ -22,7 +22,25 @@ from paths import DEMO, ROOT, SMALL
 # workbooks) is protected once. Entries are keyed by the data's content and the package's code
 # (relais_analysis/privacy/protection_cache.py), so a stale entry is never read; the tests of the cache itself
 # set their own folder. Without this, each temporary copy of the data had its own cache beside it.
-os.environ.setdefault("RELAIS_PROTECTION_CACHE", str(ROOT / ".cache" / "tests-protection"))
+_TEST_PROTECTIONS = ROOT / ".cache" / "tests-protection"
+os.environ.setdefault("RELAIS_PROTECTION_CACHE", str(_TEST_PROTECTIONS))
+
+
+def _prune_test_protections(folder: Path, max_age_s: float = 24 * 3600) -> None:
+    """Entries of earlier code versions are never read again: drop what is older than a day (7-10 MB per version)."""
+    import time
+
+    cutoff = time.time() - max_age_s
+    for path in folder.glob("*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:  # another worker removed it first
+            pass
+
+
+if os.environ["RELAIS_PROTECTION_CACHE"] == str(_TEST_PROTECTIONS):  # never a folder the user chose
+    _prune_test_protections(_TEST_PROTECTIONS)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
