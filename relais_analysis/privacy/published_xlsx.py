@@ -103,9 +103,7 @@ def write_published_workbook(tables: Mapping[str, pd.DataFrame], path: str | Pat
     """
     from openpyxl import Workbook
 
-    lang = check_lang(lang)
-    for name, frame in tables.items():  # every check before anything is written
-        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    lang = _checked(tables, lang, threshold, count_columns)
     book = Workbook()
     book.remove(book.active)
     names = list(tables)
@@ -172,17 +170,13 @@ def add_sheets(tables: Mapping[str, pd.DataFrame], path: str | Path, *, titles: 
 
     path = Path(path)
     if _PENDING is not None:  # inside batched_sheets(): check now, write once at the end of the block
-        lang = check_lang(lang)
-        for name, frame in tables.items():
-            check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+        lang = _checked(tables, lang, threshold, count_columns)
         _PENDING.setdefault((path, lang, threshold), []).append((dict(tables), dict(titles), dict(count_columns)))
         return path
     if not path.exists():
         return write_published_workbook(tables, path, titles=titles, lang=lang, threshold=threshold,
                                         count_columns=count_columns)
-    lang = check_lang(lang)
-    for name, frame in tables.items():
-        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    lang = _checked(tables, lang, threshold, count_columns)
     book = load_workbook(path)
     wanted = sheet_names([titles.get(n, n) for n in tables])
     for sheet in list(book.worksheets):
@@ -193,6 +187,21 @@ def add_sheets(tables: Mapping[str, pd.DataFrame], path: str | Path, *, titles: 
     for name, sheet_name in zip(tables, names):
         _fill_sheet(book, sheet_name, tables[name], lang, threshold)
     return _save(book, path)
+
+
+def _checked(tables: Mapping[str, pd.DataFrame], lang: str, threshold: int,
+             count_columns: Mapping[str, list[str]]) -> str:
+    """Check the language and every table before anything is written; the checked language.
+
+    Raises
+    ------
+    PrivacyError, ParameterError
+        See :func:`write_published_workbook`.
+    """
+    lang = check_lang(lang)
+    for name, frame in tables.items():
+        check_publishable(frame, threshold=threshold, count_columns=list(count_columns.get(name, [])))
+    return lang
 
 
 def _fill_sheet(book: object, sheet_name: str, frame: pd.DataFrame, lang: str, threshold: int) -> None:
