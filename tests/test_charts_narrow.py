@@ -125,3 +125,65 @@ def test_exported_page_offers_the_narrow_rendering_to_phones(per_year, tmp_path)
     assert media == PHONE_MEDIA and base64.b64decode(data) == narrow
     assert (int(width), int(wide_width)) == (346, 605) and int(height) > 0
     assert alt == "Parents &amp; enfants"
+
+
+def _inside(fig: Figure) -> list[str]:
+    """Texts of a drawn figure (not tick labels) running past its left or right edge (a pixel of tolerance)."""
+    from relais_analysis.outputs.charts.narrow import _is_tick_label, _visible_texts
+
+    fig.draw_without_rendering()
+    return [t.get_text() for t in _visible_texts(fig) if not _is_tick_label(t)
+            and (t.get_window_extent().x1 > fig.bbox.x1 + 1 or t.get_window_extent().x0 < -1)]
+
+
+def test_a_legend_too_wide_for_a_phone_gets_one_column_and_is_put_back() -> None:
+    """The outcome band charts: a three-column legend under the axes ran past a phone's width (its last entry
+    cut off) and squeezed the bars to a third of the width."""
+    fig = Figure(figsize=(7.0, 2.2), layout="constrained")
+    ax = fig.add_subplot()
+    labels = ["pas isolé", "modérément isolé", "très isolé"]
+    left = 0.0
+    for share, label in zip((0.3, 0.45, 0.25), labels):
+        ax.barh(0, share, left=left, label=label)
+        left += share
+    original = ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.02))
+    ax.set_title("DJG-6 : répartition des parents ayant répondu deux fois (471 paires)")
+    with narrow_layout(fig):
+        shown = ax.get_legend()
+        assert shown is not original and shown._ncols == 1
+        assert [t.get_text() for t in shown.texts] == labels
+        assert _inside(fig) == []
+        assert ax.get_window_extent().width > 0.6 * fig.bbox.width  # the bars keep the phone's width
+    assert ax.get_legend() is original and original._ncols == 3
+    assert tuple(fig.get_size_inches()) == (7.0, 2.2)
+
+
+def test_a_title_after_long_category_labels_wraps_to_the_room_it_has() -> None:
+    """A left-aligned title starts where the axes start, after the category labels: wrapped to the whole
+    width, it ran past the right edge ("Parents et enfants touch")."""
+    fig = Figure(figsize=(6.3, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(range(5), [157, 575, 404, 167, 205])
+    ax.set_yticks(range(5), labels=["Brabant wallon", "Hainaut", "Liège", "Luxembourg", "Namur"])
+    ax.set_title("Parents et enfants touchés par province, 2024", loc="left")
+    with narrow_layout(fig):
+        assert _inside(fig) == []
+        assert ax.get_title(loc="left").count("\n") >= 2
+    assert ax.get_title(loc="left") == "Parents et enfants touchés par province, 2024"
+
+
+@pytest.mark.slow
+def test_no_narrow_rendering_of_the_demo_site_is_cut_at_its_edges(demo_site) -> None:
+    """Every phone rendering the demo build wrote (Wallonia, provinces, outcome charts, maps) has white edge
+    columns: nothing drawn runs into its left or right edge. (The province chart's title was cut there.)"""
+    import numpy as np
+
+    narrow = sorted(demo_site.site.rglob(f"*{NARROW_SUFFIX}"))
+    assert len(narrow) >= 30
+    cut = []
+    for path in narrow:
+        with Image.open(path) as image:
+            pixels = np.asarray(image.convert("L"))
+        if min(pixels[:, :2].min(), pixels[:, -2:].min()) < 200:
+            cut.append(str(path.relative_to(demo_site.site)))
+    assert cut == []

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import textwrap
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
 from matplotlib.text import Text
 
 __all__ = ["NARROW_MIN_PT", "NARROW_WIDTH_IN", "narrow_layout", "text_sizes"]
@@ -94,7 +96,9 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
     The figure is :data:`NARROW_WIDTH_IN` wide, its height grown for the larger type and the wrapped lines;
     every text is :data:`NARROW_SCALE` times larger, and at least :data:`NARROW_MIN_PT`; titles, footnotes
     and legends wrap to the width; word labels of a category axis wrap to 16 characters; a legend placed to
-    the right of its axes (the static map's) moves under them.
+    the right of its axes (the static map's) moves under them. Then, on the figure drawn at that width, what
+    still runs past an edge is made to fit: a legend of several columns gets one, a title that starts after
+    the category labels wraps to the room it has (:func:`_fit_width`).
 
     Raises
     ------
@@ -147,6 +151,16 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
             else height
         fig.set_size_inches(NARROW_WIDTH_IN, above + below)
         engine.set(rect=(0, below / (above + below), 1, above / (above + below)))
+    replaced: list[tuple[Any, Legend]] = []
+    if not saved_legends:
+        # the layout drawn here starts from the wide one, as the narrow savefig does: a figure with nothing to fit
+        # is saved from the same state, so to the same bytes, as without this pass (constrained layout depends
+        # on the axes' positions it starts from)
+        positions = [(ax, ax.get_position(original=True), ax.get_position()) for ax in fig.axes]
+        replaced = _fit_width(fig, {id(t): content for t, content, _ in saved_texts})
+        for ax, original, active in positions:
+            ax._set_position(original, which="original")
+            ax._set_position(active, which="active")
     try:
         yield fig
     finally:
@@ -155,6 +169,8 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
             text.set_fontsize(size)
         for axis, labels, locs in saved_ticks:
             axis.set_ticks(locs, labels=labels)
+        for ax, legend in replaced:
+            ax.legend_ = legend
         if saved_legends and engine is not None:
             engine.set(rect=(0, 0, 1, 1))
         for legend, loc, anchor in saved_legends:
@@ -162,6 +178,77 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
             legend.set_in_layout(True)
             legend.set_bbox_to_anchor(anchor)
         fig.set_size_inches(width, height)
+
+
+def _outside(box: Any, right: float) -> bool:
+    return box.x1 > right + 0.5 or box.x0 < -0.5
+
+
+def _above(ax: Any, legend: Legend) -> bool:
+    """A legend standing above its axes, under the axes' title (the reach charts'): it keeps its columns, since
+    the title stands at a fixed distance above the axes, where a taller legend would cover it."""
+    return legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted()).y0 >= 0.99
+
+
+def _single_column(ax: Any, legend: Legend) -> Legend:
+    """A one-column copy of ``legend`` (same entries, place, sizes and spacing), made ``ax``'s legend."""
+    title = legend.get_title()
+    copy = ax.legend(handles=legend.legend_handles, labels=[t.get_text() for t in legend.texts], ncols=1,
+                     loc=legend._loc, bbox_to_anchor=legend.get_bbox_to_anchor().transformed(
+                         ax.transAxes.inverted()).bounds,  # where the legend was, in the axes' coordinates
+                     fontsize=legend.texts[0].get_fontsize(), title=title.get_text() or None,
+                     title_fontsize=title.get_fontsize(), frameon=legend.get_frame_on(),
+                     borderaxespad=legend.borderaxespad, handlelength=legend.handlelength,
+                     handletextpad=legend.handletextpad, columnspacing=legend.columnspacing,
+                     labelspacing=legend.labelspacing)
+    copy.set_in_layout(legend.get_in_layout())
+    return copy
+
+
+def _fit_width(fig: Figure, originals: dict[int, str]) -> list[tuple[Any, Legend]]:
+    """Second pass, on the figure drawn at the narrow width: what still runs past an edge is made to fit.
+
+    A legend of several columns whose words run past the figure gets one column (not one above its axes,
+    :func:`_above`); a text (not a tick label) running past
+    the left or right edge wraps again, from its original text, to the room it has (a left-aligned title
+    starts where its axes start, after the category labels). The figure grows by the new lines. Returns the
+    legends replaced (axes, original legend), which :func:`narrow_layout` puts back on exit.
+    """
+    replaced: list[tuple[Any, Legend]] = []
+    for _ in range(3):
+        with warnings.catch_warnings():  # what this pass fixes can collapse the layout it measures (said once)
+            warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
+            fig.draw_without_rendering()
+        right, grow = fig.bbox.x1, 0.0
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None or legend._ncols <= 1 or not legend.texts or _above(ax, legend):
+                continue
+            shown = Bbox.union([t.get_window_extent() for t in legend.texts])  # its words, not its padding
+            if not _outside(Bbox([[legend.get_window_extent().x0, 0], [shown.x1, 0]]), right):
+                continue
+            rows = -(-len(legend.texts) // legend._ncols)
+            size = legend.texts[0].get_fontsize()
+            if all(legend is not old for _, old in replaced):
+                replaced.append((ax, legend))
+            _single_column(ax, legend)
+            grow += (len(legend.texts) - rows) * size * (1 + legend.labelspacing) / 72
+        for text in _visible_texts(fig):
+            box = text.get_window_extent()
+            if not _outside(box, right) or _is_tick_label(text) or box.width <= 0:
+                continue
+            content = text.get_text()
+            room = right - box.x0 if 0 <= box.x0 < right else right
+            longest = max(len(line) for line in content.split("\n"))
+            wrapped = _wrap(originals.get(id(text), content), int(longest * room / box.width * 0.95))
+            if wrapped != content:
+                text.set_text(wrapped)
+                grow += max(0, wrapped.count("\n") - content.count("\n")) * text.get_fontsize() * 1.3 / 72
+        if grow <= 0:
+            break
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + grow)
+    return replaced
 
 
 def _is_tick_label(text: Text) -> bool:
