@@ -127,6 +127,17 @@ def test_exported_page_offers_the_narrow_rendering_to_phones(per_year, tmp_path)
     assert alt == "Parents &amp; enfants"
 
 
+def _fitted(fig: Figure) -> int:
+    """Draw and fit as ``save_figure`` does; the number of drawings."""
+    from relais_analysis.outputs.charts.narrow import fit_width
+
+    for drawings in range(1, 4):
+        fig.draw_without_rendering()
+        if not fit_width(fig):
+            return drawings
+    return drawings
+
+
 def _inside(fig: Figure) -> list[str]:
     """Texts of a drawn figure (not tick labels) running past its left or right edge (a pixel of tolerance)."""
     from relais_analysis.outputs.charts.narrow import _is_tick_label, _visible_texts
@@ -136,7 +147,19 @@ def _inside(fig: Figure) -> list[str]:
             and (t.get_window_extent().x1 > fig.bbox.x1 + 1 or t.get_window_extent().x0 < -1)]
 
 
-def test_a_legend_too_wide_for_a_phone_gets_one_column_and_is_put_back() -> None:
+def test_a_figure_that_fits_is_drawn_once(per_year) -> None:
+    from relais_analysis.outputs.charts.narrow import fit_width
+
+    ax = charts.people_per_year(per_year)
+    with narrow_layout(ax.figure):
+        assert _fitted(ax.figure) == 1
+        assert _inside(ax.figure) == []
+    with pytest.raises(RuntimeError):
+        fit_width(ax.figure)  # outside the block
+
+
+@pytest.mark.filterwarnings("ignore:constrained_layout not applied")  # the first drawing, before the fit
+def test_a_legend_too_wide_for_a_phone_gets_one_column_and_is_put_back(tmp_path) -> None:
     """The outcome band charts: a three-column legend under the axes ran past a phone's width (its last entry
     cut off) and squeezed the bars to a third of the width."""
     fig = Figure(figsize=(7.0, 2.2), layout="constrained")
@@ -149,6 +172,7 @@ def test_a_legend_too_wide_for_a_phone_gets_one_column_and_is_put_back() -> None
     original = ax.legend(ncols=3, loc="upper left", bbox_to_anchor=(0, -0.02))
     ax.set_title("DJG-6 : répartition des parents ayant répondu deux fois (471 paires)")
     with narrow_layout(fig):
+        assert _fitted(fig) == 2  # drawn, fitted, drawn again
         shown = ax.get_legend()
         assert shown is not original and shown._ncols == 1
         assert [t.get_text() for t in shown.texts] == labels
@@ -156,6 +180,14 @@ def test_a_legend_too_wide_for_a_phone_gets_one_column_and_is_put_back() -> None
         assert ax.get_window_extent().width > 0.6 * fig.bbox.width  # the bars keep the phone's width
     assert ax.get_legend() is original and original._ncols == 3
     assert tuple(fig.get_size_inches()) == (7.0, 2.2)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # save_figure keeps the warnings of the drawing kept
+        warnings.simplefilter("always")
+        charts.save_figure(fig, tmp_path / "bands", alt_text="Répartition", formats=("png",))
+    assert [str(w.message) for w in caught] == []
+    with Image.open(tmp_path / f"bands{NARROW_SUFFIX}") as image:
+        assert image.size[0] == round(NARROW_WIDTH_IN * PNG_DPI) and image.size[1] > 2.2 * PNG_DPI
 
 
 def test_a_title_after_long_category_labels_wraps_to_the_room_it_has() -> None:
@@ -167,6 +199,7 @@ def test_a_title_after_long_category_labels_wraps_to_the_room_it_has() -> None:
     ax.set_yticks(range(5), labels=["Brabant wallon", "Hainaut", "Liège", "Luxembourg", "Namur"])
     ax.set_title("Parents et enfants touchés par province, 2024", loc="left")
     with narrow_layout(fig):
+        assert _fitted(fig) >= 2
         assert _inside(fig) == []
         assert ax.get_title(loc="left").count("\n") >= 2
     assert ax.get_title(loc="left") == "Parents et enfants touchés par province, 2024"

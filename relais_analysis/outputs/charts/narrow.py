@@ -11,8 +11,8 @@ smallest and largest text of a rendered figure, in pixels of the image (written 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass, field
 import textwrap
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +21,7 @@ from matplotlib.legend import Legend
 from matplotlib.transforms import Bbox
 from matplotlib.text import Text
 
-__all__ = ["NARROW_MIN_PT", "NARROW_WIDTH_IN", "narrow_layout", "text_sizes"]
+__all__ = ["NARROW_MIN_PT", "NARROW_WIDTH_IN", "fit_width", "narrow_layout", "text_sizes"]
 
 #: Width of the narrow rendering: 3.6 in, 346 CSS px (a 390 px phone shows it at about its own size).
 NARROW_WIDTH_IN = 3.6
@@ -96,9 +96,10 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
     The figure is :data:`NARROW_WIDTH_IN` wide, its height grown for the larger type and the wrapped lines;
     every text is :data:`NARROW_SCALE` times larger, and at least :data:`NARROW_MIN_PT`; titles, footnotes
     and legends wrap to the width; word labels of a category axis wrap to 16 characters; a legend placed to
-    the right of its axes (the static map's) moves under them. Then, on the figure drawn at that width, what
-    still runs past an edge is made to fit: a legend of several columns gets one, a title that starts after
-    the category labels wraps to the room it has (:func:`_fit_width`).
+    the right of its axes (the static map's) moves under them. What still runs past an edge once drawn at
+    that width (a legend of several columns, a title that starts after the category labels) is made to fit
+    by :func:`fit_width`: call it inside the block after drawing (saving) the figure, and draw again while
+    it returns True.
 
     Raises
     ------
@@ -151,16 +152,8 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
             else height
         fig.set_size_inches(NARROW_WIDTH_IN, above + below)
         engine.set(rect=(0, below / (above + below), 1, above / (above + below)))
-    replaced: list[tuple[Any, Legend]] = []
-    if not saved_legends:
-        # the layout drawn here starts from the wide one, as the narrow savefig does: a figure with nothing to fit
-        # is saved from the same state, so to the same bytes, as without this pass (constrained layout depends
-        # on the axes' positions it starts from)
-        positions = [(ax, ax.get_position(original=True), ax.get_position()) for ax in fig.axes]
-        replaced = _fit_width(fig, {id(t): content for t, content, _ in saved_texts})
-        for ax, original, active in positions:
-            ax._set_position(original, which="original")
-            ax._set_position(active, which="active")
+    state = _NarrowState({id(t): content for t, content, _ in saved_texts}, fits=not saved_legends)
+    _ACTIVE[id(fig)] = state
     try:
         yield fig
     finally:
@@ -169,7 +162,8 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
             text.set_fontsize(size)
         for axis, labels, locs in saved_ticks:
             axis.set_ticks(locs, labels=labels)
-        for ax, legend in replaced:
+        _ACTIVE.pop(id(fig), None)
+        for ax, legend in state.replaced:
             ax.legend_ = legend
         if saved_legends and engine is not None:
             engine.set(rect=(0, 0, 1, 1))
@@ -205,50 +199,85 @@ def _single_column(ax: Any, legend: Legend) -> Legend:
     return copy
 
 
-def _fit_width(fig: Figure, originals: dict[int, str]) -> list[tuple[Any, Legend]]:
-    """Second pass, on the figure drawn at the narrow width: what still runs past an edge is made to fit.
+@dataclass
+class _NarrowState:
+    """What :func:`fit_width` needs inside a :func:`narrow_layout` block: the texts as they were before it
+    (wrapped again from them) and the legends it replaced (put back on exit)."""
+
+    originals: dict[int, str]
+    fits: bool  # False for a map, whose legend narrow_layout already placed under it
+    replaced: list[tuple[Any, Legend]] = field(default_factory=list)
+
+
+#: Figures inside a narrow_layout block (id -> state).
+_ACTIVE: dict[int, _NarrowState] = {}
+
+
+def fit_width(fig: Figure, dpi: float | None = None) -> bool:
+    """Inside :func:`narrow_layout`, on the figure as just drawn (saved): make fit what runs past an edge.
 
     A legend of several columns whose words run past the figure gets one column (not one above its axes,
-    :func:`_above`); a text (not a tick label) running past
-    the left or right edge wraps again, from its original text, to the room it has (a left-aligned title
-    starts where its axes start, after the category labels). The figure grows by the new lines. Returns the
-    legends replaced (axes, original legend), which :func:`narrow_layout` puts back on exit.
+    :func:`_above`); a text (not a tick label) running past the left or right edge wraps again, from its
+    original text, to the room it has (a left-aligned title starts where its axes start, after the category
+    labels). The figure grows by the new lines. Returns whether anything changed: the figure is then to be
+    drawn (saved) again, and checked again. :func:`narrow_layout` puts the original legends back on exit.
+    A figure that fits is left untouched, so it costs nothing more than its one drawing.
+
+    ``dpi`` is the resolution of that drawing (``savefig(dpi=...)``; default the figure's): the texts keep
+    the measures of their last drawing, so they are measured at its resolution.
+
+    Raises
+    ------
+    RuntimeError
+        Outside a ``narrow_layout`` block of this figure.
     """
-    replaced: list[tuple[Any, Legend]] = []
-    for _ in range(3):
-        with warnings.catch_warnings():  # what this pass fixes can collapse the layout it measures (said once)
-            warnings.filterwarnings("ignore", "constrained_layout not applied", UserWarning)
-            fig.draw_without_rendering()
-        right, grow = fig.bbox.x1, 0.0
-        for ax in fig.axes:
-            legend = ax.get_legend()
-            if legend is None or legend._ncols <= 1 or not legend.texts or _above(ax, legend):
-                continue
-            shown = Bbox.union([t.get_window_extent() for t in legend.texts])  # its words, not its padding
-            if not _outside(Bbox([[legend.get_window_extent().x0, 0], [shown.x1, 0]]), right):
-                continue
-            rows = -(-len(legend.texts) // legend._ncols)
-            size = legend.texts[0].get_fontsize()
-            if all(legend is not old for _, old in replaced):
-                replaced.append((ax, legend))
-            _single_column(ax, legend)
-            grow += (len(legend.texts) - rows) * size * (1 + legend.labelspacing) / 72
-        for text in _visible_texts(fig):
-            box = text.get_window_extent()
-            if not _outside(box, right) or _is_tick_label(text) or box.width <= 0:
-                continue
-            content = text.get_text()
-            room = right - box.x0 if 0 <= box.x0 < right else right
-            longest = max(len(line) for line in content.split("\n"))
-            wrapped = _wrap(originals.get(id(text), content), int(longest * room / box.width * 0.95))
-            if wrapped != content:
-                text.set_text(wrapped)
-                grow += max(0, wrapped.count("\n") - content.count("\n")) * text.get_fontsize() * 1.3 / 72
-        if grow <= 0:
-            break
+    state = _ACTIVE.get(id(fig))
+    if state is None:
+        raise RuntimeError("fit_width is called inside narrow_layout(fig), after drawing the figure")
+    if not state.fits:
+        return False
+    figure_dpi = fig.dpi
+    fig.dpi = figure_dpi if dpi is None else dpi  # as savefig sets it while drawing; put back below
+    try:
+        changed, grow = _fit_texts(fig, state)
+    finally:
+        fig.dpi = figure_dpi
+    if grow > 0:
         width, height = fig.get_size_inches()
         fig.set_size_inches(width, height + grow)
-    return replaced
+    return changed
+
+
+def _fit_texts(fig: Figure, state: _NarrowState) -> tuple[bool, float]:
+    """:func:`fit_width`'s measures and changes (the figure at the resolution it was drawn): whether anything
+    changed, and the inches the figure is to grow."""
+    right, grow = fig.bbox.x1, 0.0
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or legend._ncols <= 1 or not legend.texts or _above(ax, legend):
+            continue
+        if not _outside(Bbox.union([t.get_window_extent() for t in legend.texts]), right):  # its words
+            continue
+        rows = -(-len(legend.texts) // legend._ncols)
+        size = legend.texts[0].get_fontsize()
+        if all(legend is not old for _, old in state.replaced):
+            state.replaced.append((ax, legend))
+        _single_column(ax, legend)
+        grow += (len(legend.texts) - rows) * size * (1 + legend.labelspacing) / 72
+    changed = grow > 0
+    for text in _visible_texts(fig):
+        box = text.get_window_extent()
+        if not _outside(box, right) or _is_tick_label(text) or box.width <= 0:
+            continue
+        content = text.get_text()
+        room = right - box.x0 if 0 <= box.x0 < right else right
+        longest = max(len(line) for line in content.split("\n"))
+        wrapped = _wrap(state.originals.get(id(text), content), int(longest * room / box.width * 0.95))
+        if wrapped != content:
+            text.set_text(wrapped)
+            changed = True
+            grow += max(0, wrapped.count("\n") - content.count("\n")) * text.get_fontsize() * 1.3 / 72
+    return changed, grow
 
 
 def _is_tick_label(text: Text) -> bool:

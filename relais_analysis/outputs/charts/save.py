@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 
 from relais_analysis import i18n
 from relais_analysis.errors import ParameterError
-from relais_analysis.outputs.charts.narrow import narrow_layout, text_sizes
+from relais_analysis.outputs.charts.narrow import fit_width, narrow_layout, text_sizes
 from relais_analysis.outputs.charts.style import PNG_DPI, house_style
 from relais_analysis.privacy.published_csv import write_figure_table
 
@@ -51,6 +52,23 @@ def _png(fig: Figure, title: str, alt_text: str) -> bytes:
     chunk = len(body).to_bytes(4, "big") + b"tEXt" + body + zlib.crc32(b"tEXt" + body).to_bytes(4, "big")
     end = data.rindex(b"IEND") - 4
     return data[:end] + chunk + data[end:]
+
+
+def _narrow_png(fig: Figure, title: str, alt_text: str, tries: int = 3) -> bytes:
+    """The phone rendering: drawn at the narrow width, then again while something ran past an edge
+    (:func:`~relais_analysis.outputs.charts.narrow.fit_width`; most figures fit at once). Warnings of a
+    drawing that is then made to fit (a legend too wide collapses the layout) are dropped; those of the
+    drawing kept are passed on."""
+    with narrow_layout(fig):
+        for attempt in range(1, tries + 1):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                data = _png(fig, title, alt_text)
+            if attempt == tries or not fit_width(fig, PNG_DPI):
+                break
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return data
 
 
 def _metadata(fmt: str, title: str, alt_text: str) -> dict[str, Any]:
@@ -181,8 +199,7 @@ def save_figure(
             path.write_bytes(data)
             written.append(path)
         if "png" in formats:  # last: the figure is laid out again, then restored
-            with narrow_layout(fig):
-                (stem.parent / f"{stem.name}{NARROW_SUFFIX}").write_bytes(_png(fig, title, alt_text))
+            (stem.parent / f"{stem.name}{NARROW_SUFFIX}").write_bytes(_narrow_png(fig, title, alt_text))
     if csv_path is not None:
         written.append(csv_path)
     alt_path = stem.parent / f"{stem.name}.alt.txt"
