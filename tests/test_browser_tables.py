@@ -1,0 +1,36 @@
+"""The report's tables in Debian's Chromium: words aligned left, numbers right.
+
+The exported page carries the JupyterLab template's stylesheet, whose
+``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` right-aligns every cell and header; the report's own
+rules (``templates/report.css``) must win over it, or a column of province or commune names reads ragged.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser import OfflinePage
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+_ALIGNMENTS = """() => [...document.querySelectorAll('table.relais-table')].map(table => ({
+    headers: [...table.querySelectorAll('thead th')].map(th => getComputedStyle(th).textAlign),
+    cells: [...table.querySelector('tbody tr').children].map(td => [td.className.includes('num'),
+                                                                     getComputedStyle(td).textAlign])}))"""
+
+
+@pytest.mark.parametrize("name", ["wallonie/rapport.html", "provinces/namur/rapport.html"])
+def test_words_left_numbers_right(chromium, demo_site, name: str) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="fr-BE", service_workers="block")
+    try:
+        offline = OfflinePage(context)
+        tables = offline.goto(demo_site.site / name).evaluate(_ALIGNMENTS)
+        assert offline.problems() == []
+    finally:
+        context.close()
+    assert len(tables) >= 4
+    cells = [cell for table in tables for cell in table["cells"]]
+    assert {align for numeric, align in cells if numeric} == {"right"}
+    assert {align for numeric, align in cells if not numeric} == {"left"}  # province, relay and commune names
+    assert any(not numeric for numeric, _ in cells)
+    assert {align for table in tables for align in table["headers"]} == {"left"}
