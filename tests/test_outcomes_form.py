@@ -22,7 +22,7 @@ def test_form_shows_every_item_and_every_code():
         for item in inst.items:
             assert f'data-item="{item.id}"' in page
             assert f'<span class="code">{item.options[-1].code}</span>' in page
-        assert inst.raw["source"]["licence"].split()[0] in page
+        assert inst.source("licence", "fr").split()[0] in page
     assert page.count("traduction française de travail, à valider") == 3  # DJG-6, OSSS-3, SWEMWBS
     assert "échelle non validée" in page
     assert "http" not in page.split("</style>")[0]  # nothing loaded from the network

@@ -37,6 +37,24 @@ def test_bundled_instruments_load_with_sources_and_licences():
     assert found["djg6"].direction == "lower_is_better"
 
 
+def test_sources_read_in_the_page_language():
+    """The methodology page is French first: the licences, scoring notes and the SWEMWBS conversion note are
+    written in both languages (citations stay as published); the French page holds none of the English prose."""
+    from relais_analysis.outcomes.chapter import methodology_html
+
+    found = load_instruments()
+    english_prose = ["Free to use", "Free of charge", "Transcribed from secondary copies", "as used by Sciensano",
+                     "questions on the programme's stated aims", "Programme material"]
+    french, english = methodology_html("fr", found), methodology_html("en", found)
+    unescaped = french.replace("&#x27;", "'")
+    assert [words for words in english_prose if words in unescaped] == []
+    assert all(words in english.replace("&#x27;", "'") for words in english_prose)
+    assert "Recopiée de copies secondaires" in unescaped and "Libre d'utilisation" in unescaped
+    assert found["swemwbs"].conversion_source("en").startswith("Raw-to-metric")
+    assert found["djg6"].source("reference", "fr") == found["djg6"].source("reference", "en")  # a citation
+    assert found["djg6"].conversion_source("fr") == ""  # no conversion
+
+
 @pytest.fixture()
 def djg():
     return load_instruments()["djg6"]

@@ -231,19 +231,18 @@ def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None
     fr = lang != "en"
     items = []
     for inst in instruments.values():
-        src = inst.raw["source"]
         bands = ", ".join(f"{b.min:g}-{b.max:g} {b.label(lang)}" for b in inst.bands)
         status = text("outcome.methodology.validated" if inst.validated else "outcome.methodology.not_validated",
                       "fr" if fr else "en")
         flag = translation_flag(inst, lang)
         conv = ""
         if inst.conversion_name:
-            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(inst.raw['score']['conversion']['source'])}"
+            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(inst.conversion_source(lang))}"
         items.append(
             f"<li><b>{escape(inst.name(lang))}</b> ({escape(status)}{'; ' + escape(flag) if flag else ''}) – "
             f"score {inst.score_min:g}-{inst.score_max:g}{' ; ' + escape(bands) if bands else ''}. "
-            f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>{escape(src['reference'])} "
-            f"{escape(src.get('scoring_reference', ''))} {escape(src['licence'])}</small></li>")
+            f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>{escape(inst.source('reference', lang))} "
+            f"{escape(inst.source('scoring_reference', lang))} {escape(inst.source('licence', lang))}</small></li>")
     words = "fr" if fr else "en"
     stats = text("outcome.methodology.statistics", words, exact_max_n=EXACT_MAX_N, seed=BOOTSTRAP_SEED)
     title = text("outcome.methodology.title", words)

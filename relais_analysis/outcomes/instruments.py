@@ -172,6 +172,15 @@ class Instrument:
         value = self.raw.get(key) or {}
         return value.get(lang, "") if isinstance(value, dict) else ""
 
+    def source(self, key: str, lang: str = "fr") -> str:
+        """A field of the file's ``source`` (``reference``, ``scoring_reference``, ``licence``) in ``lang``, or
+        ``""``; a field written once (a citation quoted as published) is the same in both languages."""
+        return in_language(self.raw["source"].get(key, ""), lang)
+
+    def conversion_source(self, lang: str = "fr") -> str:
+        """Where the raw-to-converted score table comes from, in ``lang`` (``""`` without a conversion)."""
+        return in_language(self.raw["score"].get("conversion", {}).get("source", ""), lang)
+
     def word(self, key: str, lang: str = "fr") -> str:
         """A sentence word (``construct``, ``worse``) in ``lang``."""
         return self.raw["words"][f"{key}_{'en' if lang == 'en' else 'fr'}"]
@@ -190,6 +199,19 @@ class Instrument:
         for band in self.bands:
             out[(scores >= band.min) & (scores <= band.max)] = band.id
         return out
+
+
+def in_language(value: str | dict[str, str], lang: str = "fr") -> str:
+    """A text of an instrument file in ``lang``: ``{"fr": ..., "en": ...}``, or one string quoted as published.
+
+    Examples
+    --------
+    >>> in_language({"fr": "Libre d'utilisation.", "en": "Free to use."}, "fr")
+    "Libre d'utilisation."
+    >>> in_language("Dalgard OS et al. (2006)", "en")
+    'Dalgard OS et al. (2006)'
+    """
+    return value.get("en" if lang == "en" else "fr", "") if isinstance(value, dict) else value
 
 
 def bundled_dir() -> Path:

@@ -112,8 +112,8 @@ def questionnaire_html(instruments: dict[str, Instrument] | None = None, *, lang
     meta = (f'<div class="meta"><div>{words["code"]}<br><span></span></div><div>{words["date"]}<br><span></span>'
             f'</div><div>{words["wave"]}<br>{words["waves"]}</div></div>')
     sources = "".join(
-        f"<p><b>{escape(i.short_name)}</b> – {escape(i.raw['source']['reference'])} "
-        f"<i>{escape(i.raw['source']['licence'])}</i> "
+        f"<p><b>{escape(i.short_name)}</b> – {escape(i.source('reference', lang))} "
+        f"<i>{escape(i.source('licence', lang))}</i> "
         f"{escape(i.text('translation_note', lang))} "
         f"{escape(i.raw['score']['missing_rule'][lang])}</p>" for i in chosen)
     body = "".join(_section(i, lang) for i in chosen)
