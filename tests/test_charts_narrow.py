@@ -220,3 +220,24 @@ def test_no_narrow_rendering_of_the_demo_site_is_cut_at_its_edges(demo_site) -> 
         if min(pixels[:, :2].min(), pixels[:, -2:].min()) < 200:
             cut.append(str(path.relative_to(demo_site.site)))
     assert cut == []
+
+
+def test_a_category_label_without_spaces_is_cut_so_the_bars_keep_their_width(tmp_path) -> None:
+    """A relay named like a spreadsheet formula (31 characters, no space) took the whole phone width from its
+    bars: the layout collapsed and its warning reached the report page (the odd build of test_published_tree)."""
+    import warnings
+
+    fig = Figure(figsize=(6.3, 2.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh([0, 1], [3, 4])
+    ax.set_yticks([0, 1], labels=['=HYPERLINK("http://x";"Cliquez")', "Huy"])
+    ax.set_title("Parents et enfants touchés par relais, 2024", loc="left")
+    with narrow_layout(fig):
+        label = ax.get_yticklabels()[0].get_text()
+        assert "\n" in label and label.replace("\n", "") == '=HYPERLINK("http://x";"Cliquez")'
+        _fitted(fig)
+        assert ax.get_window_extent().width > 0.4 * fig.bbox.width
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.save_figure(fig, tmp_path / "relays", alt_text="Relais", formats=("png",))
+    assert [str(w.message) for w in caught] == []

@@ -41,6 +41,7 @@ def test_sources_read_in_the_page_language():
     """The methodology page is French first: the licences, scoring notes and the SWEMWBS conversion note are
     written in both languages (citations stay as published); the French page holds none of the English prose."""
     from relais_analysis.outcomes.chapter import methodology_html
+    from relais_analysis.outcomes.instruments import in_language
 
     found = load_instruments()
     english_prose = ["Free to use", "Free of charge", "Transcribed from secondary copies", "as used by Sciensano",
@@ -50,9 +51,9 @@ def test_sources_read_in_the_page_language():
     assert [words for words in english_prose if words in unescaped] == []
     assert all(words in english.replace("&#x27;", "'") for words in english_prose)
     assert "Recopiée de copies secondaires" in unescaped and "Libre d'utilisation" in unescaped
-    assert found["swemwbs"].conversion_source("en").startswith("Raw-to-metric")
+    assert in_language(found["swemwbs"].raw["score"]["conversion"]["source"], "en").startswith("Raw-to-metric")
     assert found["djg6"].source("reference", "fr") == found["djg6"].source("reference", "en")  # a citation
-    assert found["djg6"].conversion_source("fr") == ""  # no conversion
+    assert found["programme"].source("scoring_reference", "fr") == ""  # none given
 
 
 @pytest.fixture()

@@ -22,7 +22,7 @@ from relais_analysis.intake.dataset import Dataset
 from relais_analysis.privacy.masked import is_missing, is_suppressed, masked_label
 from relais_analysis.outcomes.analysis import OutcomeResults, analyse_outcomes
 from relais_analysis.outcomes.groups import participant_groups
-from relais_analysis.outcomes.instruments import Instrument, load_instruments
+from relais_analysis.outcomes.instruments import Instrument, in_language, load_instruments
 from relais_analysis.outcomes.sentences import check_no_causal_wording, honesty_note, translation_flag
 from relais_analysis.outcomes.statistics import BOOTSTRAP_SEED, EXACT_MAX_N, MIN_PAIRS
 from relais_analysis.outcomes.tables import write_outcome_tables
@@ -237,7 +237,7 @@ def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None
         flag = translation_flag(inst, lang)
         conv = ""
         if inst.conversion_name:
-            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(inst.conversion_source(lang))}"
+            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(in_language(inst.raw['score']['conversion']['source'], lang))}"
         items.append(
             f"<li><b>{escape(inst.name(lang))}</b> ({escape(status)}{'; ' + escape(flag) if flag else ''}) – "
             f"score {inst.score_min:g}-{inst.score_max:g}{' ; ' + escape(bands) if bands else ''}. "

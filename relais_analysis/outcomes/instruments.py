@@ -24,17 +24,8 @@ from relais_analysis import i18n
 from relais_analysis.config import package_dir
 from relais_analysis.errors import InputDataError
 
-__all__ = [
-    "AnswerOption",
-    "Band",
-    "Instrument",
-    "InstrumentError",
-    "Item",
-    "Subscale",
-    "bundled_dir",
-    "load_instrument",
-    "load_instruments",
-]
+__all__ = ["AnswerOption", "Band", "Instrument", "InstrumentError", "Item", "Subscale", "bundled_dir",
+           "in_language", "load_instrument", "load_instruments"]
 
 
 class InstrumentError(InputDataError):
@@ -173,13 +164,8 @@ class Instrument:
         return value.get(lang, "") if isinstance(value, dict) else ""
 
     def source(self, key: str, lang: str = "fr") -> str:
-        """A field of the file's ``source`` (``reference``, ``scoring_reference``, ``licence``) in ``lang``, or
-        ``""``; a field written once (a citation quoted as published) is the same in both languages."""
+        """``source.<key>`` (``reference``, ``licence``...) in ``lang`` (:func:`in_language`), or ``""``."""
         return in_language(self.raw["source"].get(key, ""), lang)
-
-    def conversion_source(self, lang: str = "fr") -> str:
-        """Where the raw-to-converted score table comes from, in ``lang`` (``""`` without a conversion)."""
-        return in_language(self.raw["score"].get("conversion", {}).get("source", ""), lang)
 
     def word(self, key: str, lang: str = "fr") -> str:
         """A sentence word (``construct``, ``worse``) in ``lang``."""
@@ -202,14 +188,12 @@ class Instrument:
 
 
 def in_language(value: str | dict[str, str], lang: str = "fr") -> str:
-    """A text of an instrument file in ``lang``: ``{"fr": ..., "en": ...}``, or one string quoted as published.
+    """A text of an instrument file in ``lang``: ``{"fr": ..., "en": ...}``, or one string (a citation, as published).
 
     Examples
     --------
-    >>> in_language({"fr": "Libre d'utilisation.", "en": "Free to use."}, "fr")
-    "Libre d'utilisation."
-    >>> in_language("Dalgard OS et al. (2006)", "en")
-    'Dalgard OS et al. (2006)'
+    >>> in_language({"fr": "Libre.", "en": "Free."}, "fr"), in_language("Dalgard OS et al. (2006)", "fr")
+    ('Libre.', 'Dalgard OS et al. (2006)')
     """
     return value.get("en" if lang == "en" else "fr", "") if isinstance(value, dict) else value
 

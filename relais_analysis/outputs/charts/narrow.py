@@ -79,8 +79,12 @@ def text_sizes(fig: Figure, dpi: float, *, draw: bool = True) -> tuple[float, fl
     return round(min(sizes) * dpi / 72, 1), round(max(sizes) * dpi / 72, 1)
 
 
-def _wrap(text: str, chars: int) -> str:
-    return "\n".join(textwrap.fill(line, max(chars, 8), break_long_words=False) or line for line in text.split("\n"))
+def _wrap(text: str, chars: int, *, break_words: bool = False) -> str:
+    """``text`` wrapped to ``chars`` per line (at least 8), at spaces and hyphens; with ``break_words`` a word
+    longer than a line is cut too (a category label: a relay named ``=HYPERLINK("http://x";"Cliquez")`` would
+    otherwise take the whole width from its bars)."""
+    return "\n".join(textwrap.fill(line, max(chars, 8), break_long_words=break_words) or line
+                     for line in text.split("\n"))
 
 
 def _category_axis(ax: Any) -> Any | None:
@@ -118,7 +122,7 @@ def narrow_layout(fig: Figure) -> Iterator[Figure]:
         if axis is not None:
             labels = [t.get_text() for t in axis.get_ticklabels()]
             saved_ticks.append((axis, labels, axis.get_ticklocs()))
-            wrapped = [_wrap(label, _LABEL_CHARS) for label in labels]
+            wrapped = [_wrap(label, _LABEL_CHARS, break_words=True) for label in labels]
             extra_lines += sum(w.count("\n") for w in wrapped)
             axis.set_ticks(axis.get_ticklocs(), labels=wrapped)
         legend = ax.get_legend()
