@@ -237,12 +237,14 @@ def methodology_html(lang: str = "fr", instruments: dict[str, Instrument] | None
         flag = translation_flag(inst, lang)
         conv = ""
         if inst.conversion_name:
-            conv = f"<br>{escape(inst.raw['score']['conversion'][lang])} : {escape(in_language(inst.raw['score']['conversion']['source'], lang))}"
+            conversion = inst.raw["score"]["conversion"]
+            conv = f"<br>{escape(conversion[lang])} : {escape(in_language(conversion['source'], lang))}"
         items.append(
             f"<li><b>{escape(inst.name(lang))}</b> ({escape(status)}{'; ' + escape(flag) if flag else ''}) – "
             f"score {inst.score_min:g}-{inst.score_max:g}{' ; ' + escape(bands) if bands else ''}. "
-            f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>{escape(inst.source('reference', lang))} "
-            f"{escape(inst.source('scoring_reference', lang))} {escape(inst.source('licence', lang))}</small></li>")
+            f"{escape(inst.raw['score']['missing_rule'][lang])}{conv}<br><small>"
+            f"{escape(inst.source('reference', lang))} {escape(inst.source('scoring_reference', lang))} "
+            f"{escape(inst.source('licence', lang))}</small></li>")
     words = "fr" if fr else "en"
     stats = text("outcome.methodology.statistics", words, exact_max_n=EXACT_MAX_N, seed=BOOTSTRAP_SEED)
     title = text("outcome.methodology.title", words)

@@ -11,15 +11,15 @@ smallest and largest text of a rendered figure, in pixels of the image (written 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.transforms import Bbox
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 __all__ = ["NARROW_MIN_PT", "NARROW_WIDTH_IN", "fit_width", "narrow_layout", "text_sizes"]
 
@@ -255,7 +255,7 @@ def fit_width(fig: Figure, dpi: float | None = None) -> bool:
 def _fit_texts(fig: Figure, state: _NarrowState) -> tuple[bool, float]:
     """:func:`fit_width`'s measures and changes (the figure at the resolution it was drawn): whether anything
     changed, and the inches the figure is to grow."""
-    right, grow = fig.bbox.x1, 0.0
+    right, grow, changed = fig.bbox.x1, 0.0, False
     for ax in fig.axes:
         legend = ax.get_legend()
         if legend is None or legend._ncols <= 1 or not legend.texts or _above(ax, legend):
@@ -267,8 +267,8 @@ def _fit_texts(fig: Figure, state: _NarrowState) -> tuple[bool, float]:
         if all(legend is not old for _, old in state.replaced):
             state.replaced.append((ax, legend))
         _single_column(ax, legend)
+        changed = True
         grow += (len(legend.texts) - rows) * size * (1 + legend.labelspacing) / 72
-    changed = grow > 0
     for text in _visible_texts(fig):
         box = text.get_window_extent()
         if not _outside(box, right) or _is_tick_label(text) or box.width <= 0:
