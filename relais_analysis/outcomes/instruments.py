@@ -160,8 +160,8 @@ class Instrument:
 
     def text(self, key: str, lang: str = "fr") -> str:
         """A bilingual text of the file (``translation_note``, ``instructions``...), or ``""``."""
-        value = self.raw.get(key) or {}
-        return value.get(lang, "") if isinstance(value, dict) else ""
+        value = self.raw.get(key)
+        return in_language(value, lang) if isinstance(value, dict) else ""
 
     def source(self, key: str, lang: str = "fr") -> str:
         """``source.<key>`` (``reference``, ``licence``...) in ``lang`` (:func:`in_language`), or ``""``."""
