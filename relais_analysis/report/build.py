@@ -93,7 +93,7 @@ def build_report(
     pdf : bool
         Also print the regional report to PDF with headless Chromium.
     workers : int, optional
-        Parallel notebook runs (default: number of cores, at most 4).
+        Parallel notebook runs (default: number of cores, at most 4), never more than notebooks.
     population : path, optional
         Statbel ``TF_SOC_POP_STRUCT_YYYY`` file replacing the bundled 2020 population.
     accept_losses : bool, default False
@@ -147,7 +147,8 @@ def build_report(
         protected_dir = stage.internal / "tableaux_proteges"
         # The workers start now: their kernels import, and one worker loads the dataset and computes the outcome
         # analysis into the build's cache, while this process protects the tables.
-        with Workers(workers or min(os.cpu_count() or 1, 4), reuse_kernels) as pool:
+        # No more workers (each with a kernel to warm up, 2-3 s of CPU) than notebooks.
+        with Workers(min(workers or min(os.cpu_count() or 1, 4), len(jobs)), reuse_kernels) as pool:
             if share_work and jobs:  # notebooks use the cache when its folder exists (build_cache.cache_for)
                 (protected_dir / CACHE_DIR).mkdir(parents=True)
                 if population is None:  # with a population file, the worker loads the dataset as notebooks do
