@@ -2,7 +2,7 @@
 
 Each chart of an exported report page is a ``<picture>``: a ``<source media="(max-width: 600px)">`` offers its
 narrow rendering (``figures/<stem>.narrow.png``, :func:`relais_analysis.outputs.charts.narrow.narrow_layout`) and
-the ``<img>`` keeps the wide PNG and the figure's alt text. Every PNG carries the smallest and the largest size
+the ``<img>`` links the wide PNG (lazily loaded) and keeps the figure's alt text. Every PNG carries the smallest and the largest size
 of its text, in its own pixels (text chunk ``"Text sizes"``, measured on the figure's text artists when saved).
 In the browser, the image the page shows (``currentSrc``) is decoded, and its text sizes turned into CSS pixels:
 ``size in image px * displayed width / natural width``.
@@ -13,9 +13,8 @@ In the browser, the image the page shows (``currentSrc``) is decoded, and its te
 
 from __future__ import annotations
 
-import base64
-import io
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 from PIL import Image
@@ -31,17 +30,27 @@ PAGES = ("wallonie/rapport.html", "provinces/namur/rapport.html")
 _IMAGES = """() => [...document.querySelectorAll('img')].map(img => ({
     src: img.currentSrc, natural: img.naturalWidth, shown: img.getBoundingClientRect().width, alt: img.alt,
     inPicture: img.parentElement.tagName === 'PICTURE',
-    narrow: img.parentElement.tagName === 'PICTURE' ? img.parentElement.querySelector('source').srcset : null}))"""
+    narrow: img.parentElement.tagName === 'PICTURE'
+        ? new URL(img.parentElement.querySelector('source').srcset, document.baseURI).href : null}))"""
 
 _H2 = "() => parseFloat(getComputedStyle(document.querySelector('h2')).fontSize)"
 
 
-def text_sizes_of(data_uri: str) -> tuple[float, float]:
-    """Smallest and largest text of a PNG data URI, in image pixels (its ``Text sizes`` chunk)."""
-    image = Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1])))
+def text_sizes_of(url: str) -> tuple[float, float]:
+    """Smallest and largest text of a PNG the page shows (a ``file:`` URL), in image pixels (its ``Text sizes``
+    chunk)."""
+    assert url.startswith("file:"), f"a figure is not a linked file: {url[:40]}"
+    image = Image.open(unquote(urlparse(url).path))
     image.load()
     smallest, largest = image.text[TEXT_SIZES_KEY].split()
     return float(smallest), float(largest)
+
+
+#: The figures load lazily: each is scrolled into view and decoded, as a reader scrolling down gets them.
+_SCROLL_THROUGH = """async () => {
+    for (const img of document.images) { img.scrollIntoView(); await img.decode(); }
+    window.scrollTo(0, 0);
+}"""
 
 
 def _charts(chromium, path: Path, width: int) -> tuple[list[dict], float, list[str]]:
@@ -51,7 +60,7 @@ def _charts(chromium, path: Path, width: int) -> tuple[list[dict], float, list[s
     try:
         offline = OfflinePage(context)
         page = offline.goto(path)
-        page.wait_for_function("() => [...document.images].every(img => img.complete)")
+        page.evaluate(_SCROLL_THROUGH)
         return page.evaluate(_IMAGES), page.evaluate(_H2), offline.problems()
     finally:
         context.close()

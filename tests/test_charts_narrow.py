@@ -106,24 +106,27 @@ def test_text_sizes_skip_the_hidden_axis_of_a_map() -> None:
 
 
 def test_exported_page_offers_the_narrow_rendering_to_phones(per_year, tmp_path) -> None:
-    """``describe_images`` puts each chart with a narrow rendering in a ``<picture>``; the ``img`` keeps its alt."""
+    """``describe_images`` puts each chart with a narrow rendering in a ``<picture>`` linking both files (not
+    embedding them); the ``img`` keeps its alt and reserves the size of the wide PNG."""
     import base64
     import re
 
     from relais_analysis.report.exported_images import PHONE_MEDIA, describe_images
 
+    figures = tmp_path / "figures"
     ax = charts.people_per_year(per_year)
-    charts.save_figure(ax.figure, tmp_path / "people", alt_text="Parents & enfants", formats=("png",))
-    wide = base64.b64encode((tmp_path / "people.png").read_bytes()).decode()
-    narrow = (tmp_path / f"people{NARROW_SUFFIX}").read_bytes()
-    page = describe_images(f'<p><img alt="No description" src="data:image/png;base64,{wide}"></p>', tmp_path)
+    charts.save_figure(ax.figure, figures / "people", alt_text="Parents & enfants", formats=("png",))
+    wide = base64.b64encode((figures / "people.png").read_bytes()).decode()
+    page = describe_images(f'<p><img alt="No description" src="data:image/png;base64,{wide}"></p>', figures)
     match = re.fullmatch(r'<p><picture class="relais-figure"><source media="([^"]+)" width="(\d+)" height="(\d+)" '
-                         r'srcset="data:image/png;base64,([^"]+)"><img alt="([^"]+)" width="(\d+)" src="[^"]+"></picture></p>',
-                         page)
+                         r'srcset="([^"]+)"><img alt="([^"]+)" width="(\d+)" height="(\d+)" src="([^"]+)" '
+                         r'loading="lazy" decoding="async"></picture></p>', page)
     assert match is not None, page[:300]
-    media, width, height, data, alt, wide_width = match.groups()
-    assert media == PHONE_MEDIA and base64.b64decode(data) == narrow
-    assert (int(width), int(wide_width)) == (346, 605) and int(height) > 0
+    media, width, height, narrow_src, alt, wide_width, wide_height, src = match.groups()
+    assert media == PHONE_MEDIA and "base64" not in page
+    assert (narrow_src, src) == (f"figures/people{NARROW_SUFFIX}", "figures/people.png")
+    assert (tmp_path / narrow_src).is_file() and (tmp_path / src).read_bytes() == base64.b64decode(wide)
+    assert (int(width), int(wide_width)) == (346, 605) and int(height) > 0 and int(wide_height) > 0
     assert alt == "Parents &amp; enfants"
 
 

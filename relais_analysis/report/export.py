@@ -1,4 +1,4 @@
-"""Export of an executed notebook to a self-contained HTML page (no code, no prompts, no CDN)."""
+"""Export of an executed notebook to an HTML page (no code, no prompts, no CDN; figures linked from ``figures/``)."""
 
 from __future__ import annotations
 

@@ -35,6 +35,12 @@ __all__ = [
 #: A4 margins; the bottom one leaves room for the page-number footer.
 PAGE_MARGINS = {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}
 
+#: Loads every image a page defers (``loading="lazy"``: the report's figures) and waits until each is decoded.
+_EAGER_IMAGES_SCRIPT = """() => Promise.all([...document.images].map(img => {
+    img.loading = "eager";
+    return img.decode().catch(() => null);
+}))"""
+
 # A notebook export without the print stylesheet gets it, last in the page; other pages (the questionnaire,
 # which has its own print rules) are printed as they are.
 _STYLE_SCRIPT = """
@@ -156,6 +162,7 @@ def _print(page: Path, target: Path, lang: str | None, chromium: Path, sync_play
             tab.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                       else route.abort())
             tab.goto(page.as_uri(), wait_until="load")
+            tab.evaluate(_EAGER_IMAGES_SCRIPT)  # the figures are loaded lazily on screen: all of them on paper
             if lang not in ("fr", "en"):
                 lang = "en" if (tab.evaluate("document.documentElement.lang") or "").startswith("en") else "fr"
             css = print_css()
