@@ -72,8 +72,9 @@ def test_methodology_page_in_english(tmp_path: Path, small_dataset) -> None:
         assert f"<h2>{heading}</h2>" in page
     assert "No count of people from 1 to 4 is published." in page and "published tables: 7." in page
     assert "262, REFNIS codes 2019-2024" in page
-    for french in ("Règles de comptage", "Données", "Géographie", "Fiche méthodologique", "année / year"):
+    for french in ("Règles de comptage", "Données", "Géographie", "Fiche méthodologique", "<td>année</td>"):
         assert french not in page
+    assert "<td>year</td><td>2024</td>" in page and "<td>masking threshold</td><td>5</td>" in page
 
 
 def test_methodology_page_in_french_keeps_its_words(tmp_path: Path, small_dataset) -> None:
@@ -82,6 +83,9 @@ def test_methodology_page_in_french_keeps_its_words(tmp_path: Path, small_datase
     assert "<h2>Règles de comptage</h2>" in page and "<th>acceptées</th>" in page
     assert "Aucun effectif de personnes entre 1 et 4 n'est publié." in page
     assert "publiés : 7.</p>" in page and "10\u202f000 habitants" in page
+    # the parameters in French only (they read "année / year" on the French page)
+    assert "<td>année</td><td>2024</td>" in page and "<td>seuil de masquage</td><td>5</td>" in page
+    assert not re.search(r"<td>[^<]* / (?:year|language|threshold|reports)</td>", page)
 
 
 def test_render_page_escapes_values() -> None:
