@@ -26,7 +26,7 @@ def test_validate_prints_counts_and_writes_report(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "participants participants.csv    13        13         0" in result.stdout
     assert "DONNÉES SYNTHÉTIQUES" in result.stdout
-    assert pd.read_csv(report).empty
+    assert pd.read_csv(report, sep=";", encoding="utf-8-sig").empty
 
 
 def test_strict_mode_fails_with_one_line_message(tmp_path):
@@ -105,7 +105,7 @@ def test_validate_exit_codes(tmp_path):
     warned = relais("validate", str(case), "--report", str(report))
     assert warned.returncode == 0, warned.stdout
     assert "0 rejet(s), 1 avertissement(s)" in warned.stdout
-    assert pd.read_csv(report, encoding="utf-8-sig")["level"].tolist() == ["avertissement"]
+    assert pd.read_csv(report, sep=";", encoding="utf-8-sig")["niveau"].tolist() == ["avertissement"]
     # every activity rejected (unknown relay everywhere): never exit 0
     acts = (FIXTURES / "small" / "activities.csv").read_text(encoding="utf-8")
     lines = acts.splitlines()

@@ -277,12 +277,14 @@ def load_dataset(
 
 
 def write_rejections(dataset: Dataset, path: str | Path, *, warnings: bool = True) -> Path:
-    """Write the rejection report (and the warnings) as a UTF-8 CSV with a BOM, for Excel.
+    """Write the rejection report (and the warnings) as a CSV that a French Excel opens by a double click.
 
-    Columns: ``level`` (``rejet`` or ``avertissement``), ``table``, ``file``, ``sheet``
-    (empty for CSV), ``row`` (as seen in a spreadsheet), ``column``, ``value``,
-    ``reason_fr``, ``reason_en``, ``suggestion``; sorted by file, sheet and row.
-    Formula-like cells are neutralised (:func:`relais_analysis.privacy.safe_csv.write_csv`).
+    As the published tables: UTF-8 with a BOM, columns separated by ``;``, headers in French:
+    ``niveau`` (``rejet`` or ``avertissement``), ``table``, ``fichier``, ``feuille`` (empty for
+    CSV), ``ligne`` (as seen in a spreadsheet), ``colonne``, ``valeur``, ``motif``,
+    ``motif en anglais``, ``suggestion`` (catalogue keys ``intake.report_column.*``); sorted by
+    file, sheet and row. Formula-like cells are neutralised
+    (:func:`relais_analysis.privacy.safe_csv.write_csv`).
 
     Raises
     ------
@@ -296,9 +298,10 @@ def write_rejections(dataset: Dataset, path: str | Path, *, warnings: bool = Tru
         raise InputDataError(*text_pair("intake_error.report_path_is_folder", path=path))
     if any(parent.exists() and not parent.is_dir() for parent in path.parents):
         raise InputDataError(*text_pair("intake_error.report_parent_is_file", path=path))
-    parts = [dataset.rejections.assign(level="rejet")]
+    parts = [dataset.rejections.assign(level=text("intake.report_level.rejection", "fr"))]
     if warnings and len(dataset.warnings):
-        parts.append(dataset.warnings.assign(level="avertissement"))
+        parts.append(dataset.warnings.assign(level=text("intake.report_level.warning", "fr")))
     frame = pd.concat(parts, ignore_index=True)[["level", *REJECTION_COLUMNS]]
     frame = frame.sort_values(["file", "sheet", "row"], kind="stable")
-    return write_csv(frame, path, bom=True)
+    frame = frame.rename(columns={c: text(f"intake.report_column.{c}", "fr") for c in frame.columns})
+    return write_csv(frame, path, sep=";", bom=True)
