@@ -145,9 +145,10 @@ def test_the_year_is_checked_once_per_report(monkeypatch, tmp_path):
 
 
 def test_fragments_escape_what_users_typed():
-    header = fragments.relay_header("<b>R & co</b>", "Organisation hôte", "ASBL \"l'Étoile\"")
+    header = fragments.relay_header("<b>R & co</b>", "Organisation hôte", "ASBL \"l'Étoile\"", "\u00a0: ")
     assert header == ("<h1>&lt;b&gt;R &amp; co&lt;/b&gt;</h1>"
-                      "<p>Organisation hôte : ASBL &quot;l&#x27;Étoile&quot;</p>")
+                      "<p>Organisation hôte\u00a0: ASBL &quot;l&#x27;Étoile&quot;</p>")  # a no-break space, as elsewhere
+    assert fragments.relay_header("R", "Host organisation", "<i>", ": ") == "<h1>R</h1><p>Host organisation: &lt;i&gt;</p>"
     table = fragments.table(["<th>"], [[("<script>", False)], [("1 500", True)]])
     assert "<script>" not in table.replace("<th>&lt;th&gt;</th>", "") and '<td class="num">1 500</td>' in table
 

@@ -323,8 +323,9 @@ class RelaySheet(_Content):
 
     def header_html(self) -> str:
         """Relay name, host organisation and opening dates, escaped."""
-        return fragments.relay_header(str(self.relay["name"]), text("report.relay.host", self.params.lang),
-                                      str(self.relay["organisation"]))
+        lang = self.params.lang
+        return fragments.relay_header(str(self.relay["name"]), text("report.relay.host", lang),
+                                      str(self.relay["organisation"]), text("punct.colon", lang))
 
     def write_outputs(self, *, formats: tuple[str, ...] = REPORT_FORMATS) -> dict[str, list[Path]]:
         """Write the sheet's CSV tables, figures (``formats``, default PNG only) and ``summary.json``.

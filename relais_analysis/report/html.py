@@ -60,9 +60,10 @@ def table(titles: Sequence[str], rows: Iterable[Sequence[tuple[str, bool]]]) -> 
     return str(_fragments().table(list(titles), [list(row) for row in rows]))
 
 
-def relay_header(name: str, host: str, organisation: str) -> str:
-    """A relay sheet's title (its one ``h1``) and host organisation."""
-    return str(_fragments().relay_header(name, host, organisation))
+def relay_header(name: str, host: str, organisation: str, colon: str) -> str:
+    """A relay sheet's title (its one ``h1``) and host organisation, after ``colon`` (``punct.colon`` of the
+    page's language: a no-break space before it in French)."""
+    return str(_fragments().relay_header(name, host, colon, organisation))
 
 
 def map_link(text: str, *, workbook: str | None = None, workbook_text: str = "") -> str:
