@@ -18,6 +18,7 @@ from relais_analysis import i18n, texts
 from relais_analysis.errors import AmbiguousPlaceError, ParameterError, PersonalDataError, UnknownCommuneError
 from relais_analysis.geography.resolve import resolve_commune
 from relais_analysis.intake import personal_data
+from relais_analysis.intake.dataset import REJECTION_COLUMNS
 from relais_analysis.intake.schema import TABLES
 from relais_analysis.intake.xlsx import too_many_rows
 
@@ -132,10 +133,12 @@ def test_every_command_takes_its_help_from_the_catalogue() -> None:
 def test_every_key_of_these_domains_is_used_by_the_code() -> None:
     """A key no code reads is a dead text (or a typo on one side): keys built from a name are checked apart."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
-    built = ("cli.command.", "intake.personal_kind.", "schema.")
+    built = ("cli.command.", "intake.personal_kind.", "intake.report_column.", "schema.")
     unused = [key for domain in DOMAINS for key in i18n.text_keys(f"{domain}.")
               if f'"{key}"' not in source and not key.startswith(built)]
     assert unused == []
+    report_columns = [k.removeprefix("intake.report_column.") for k in i18n.text_keys("intake.report_column.")]
+    assert report_columns == ["level", *REJECTION_COLUMNS]  # the rejection report's headers, in its order
     kinds = {k.removeprefix("intake.personal_kind.") for k in i18n.text_keys("intake.personal_kind.")}
     assert kinds == set(personal_data._HEADER_KINDS) >= set(personal_data._VALUE_PATTERNS)
     schema_keys = {k.removeprefix("schema.") for k in i18n.text_keys("schema.")}
