@@ -143,11 +143,18 @@ def test_feedback_workbook_and_summary(tmp_path: Path) -> None:
     assert unknown[2:4] == ["Code activité", "A009"] and "feuille Activités" in unknown[5]
     assert "Aucune ligne à corriger" in str(load_workbook(tmp_path / "retours" / "retour_R09.xlsx")
                                               ["À corriger"]["A3"].value)
-    summary = pd.read_csv(tmp_path / "retours" / "synthese_centre_appui.csv", encoding="utf-8-sig")
+    # the CSV copies open by a double click in a French Excel: ";" and the workbook's French headers
+    summary = pd.read_csv(tmp_path / "retours" / "synthese_centre_appui.csv", encoding="utf-8-sig", sep=";")
+    assert list(summary.columns) == [c.value for c in load_workbook(tmp_path / "retours" / "synthese_centre_appui.xlsx")
+                                     .worksheets[0][1]]
     assert len(summary) == 19 * 4  # activities, participants, attendance, questionnaires (optional)
-    assert (summary["read"] == summary["accepted"] + summary["rejected"]).all()
-    r07 = summary[summary["relay_id"] == "R07"].set_index("table")
-    assert r07.loc["activities", "rejected"] == 1 and r07.loc["attendance", "rejected"] == 2
+    assert (summary["Lignes lues"] == summary["Acceptées"] + summary["Rejetées"]).all()
+    r07 = summary[summary["Relais"] == "R07"].set_index("Table")
+    assert r07.loc["Activités", "Rejetées"] == 1 and r07.loc["Présences", "Rejetées"] == 2
+    problems = pd.read_csv(tmp_path / "retours" / "problemes.csv", encoding="utf-8-sig", sep=";", dtype=str)
+    assert list(problems.columns) == ["Relais", "Classeur", "Feuille", "Ligne", "Colonne", "Valeur", "Problème",
+                                      "Problème en anglais", "Type", "Table"]
+    assert len(problems[problems["Relais"] == "R07"]) == 3 and set(problems["Type"]) <= {"rejet", "avertissement"}
 
 
 def test_how_workbooks_are_tied_to_a_relay(tmp_path: Path) -> None:

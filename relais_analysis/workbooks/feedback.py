@@ -202,7 +202,11 @@ def _write_summary(assembly: Assembly, out: Path) -> list[Path]:
         notes.cell(row=i, column=1, value=neutralise_cell(note))
     xlsx = out / "synthese_centre_appui.xlsx"
     wb.save(xlsx)
-    csv = write_csv(assembly.accounts, out / "synthese_centre_appui.csv", bom=True)
-    columns = [c for c in assembly.problems.columns if c not in {"csv_row"}]
-    problems = write_csv(assembly.problems[columns], out / "problemes.csv", bom=True)
-    return [xlsx, csv, problems]
+    # The CSV copies open by a double click in a French Excel, as the published tables: ";" and French headers.
+    csv = write_csv(frame, out / "synthese_centre_appui.csv", sep=";", bom=True)
+    problems = assembly.problems[[c for c in assembly.problems.columns if c != "csv_row"]]
+    problems = problems.assign(table=problems["table"].map(lambda t: _TABLE_FR.get(t, t)))
+    problems = problems.rename(columns=dict(zip(
+        ("relay_id", "workbook", "sheet", "row", "column", "value", "reason_fr", "reason_en", "kind", "table"),
+        _headers("relay", "workbook", "sheet", "row", "column", "value", "problem", "problem_en", "kind", "table"))))
+    return [xlsx, csv, write_csv(problems, out / "problemes.csv", sep=";", bom=True)]
