@@ -1,4 +1,4 @@
-"""The report's tables and key figures in Debian's Chromium: words aligned left, numbers right; key figures two a row on a phone.
+"""The report's tables and key figures in Debian's Chromium: words left, numbers right; key figures two a row on phones.
 
 The exported page carries the JupyterLab template's stylesheet, whose
 ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` right-aligns every cell and header; the report's own
