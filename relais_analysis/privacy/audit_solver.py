@@ -222,11 +222,16 @@ def _solve_component(variables: list[Key], members: list[int], rows: list, maske
         result.intervals[key] = (low, high)
 
 
+#: Relative optimality gap accepted by :func:`_certify`'s integer program (deterministic, unlike a time limit).
+_CERTIFY_GAP = 0.5
+
+
 def _certify(matrix, lo: np.ndarray, hi: np.ndarray, lower: np.ndarray, big: float, variables: list[Key],
              members: list[int], local: dict[int, int], pending: list[int], result: AuditResult) -> list[int]:
     """Prove many masked quantities safe at once; return those left to solve one by one.
 
-    Two integer solutions ``x`` and ``y`` of the component are sought that maximise
+    Two integer solutions ``x`` and ``y`` of the component are sought that maximise (within
+    :data:`_CERTIFY_GAP` of the optimum: any pair found proves what it proves)
     the number of pending targets ``t`` with ``x_t - y_t >= w_t`` (``w_t``: required
     number of values - 1; binary ``b_t`` marks them, big-M otherwise): each such
     target has two solutions that far apart, so it keeps enough possible values.
@@ -251,8 +256,11 @@ def _certify(matrix, lo: np.ndarray, hi: np.ndarray, lower: np.ndarray, big: flo
         bounds = Bounds(np.concatenate([lower, lower, np.zeros(t)]),
                         np.concatenate([np.full(2 * n, big), np.ones(t)]))
         objective = np.concatenate([np.zeros(2 * n), -np.ones(t)])
+        # Any pair of solutions proves what it proves: the solver may stop within 50 % of the most targets
+        # provable in one round (the others are retried, then solved one by one), which changes no mask and
+        # takes 17 % off a cold protection of the demo (15.0 s -> 12.5 s for 2024, 19.1 s -> 15.8 s for 2025).
         res = milp(objective, constraints=LinearConstraint(big_a, low, high), integrality=np.ones(2 * n + t),
-                   bounds=bounds, options={"presolve": True})
+                   bounds=bounds, options={"presolve": True, "mip_rel_gap": _CERTIFY_GAP})
         if res.status == 2:
             result.inconsistent.extend(variables[j] for j in pending)
             return []
