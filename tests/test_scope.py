@@ -7,6 +7,7 @@ A7 (R1) and A4 (R3): 5 + 3 + 2 + 2 = 12 attendance rows by P01 P02 P03 P04 P05 P
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from relais_analysis.errors import ParameterError
@@ -82,3 +83,25 @@ def test_a_restricted_dataset_does_not_reuse_the_whole_dataset_index(small_datas
     # Rows of r4's own tables: A6 is activity row 0 or 1 of r4.activities, never row 5 of the whole table.
     assert set(facts["activity_id"]) <= set(range(len(r4.activities)))
     assert sorted(r4.participants["participant_id"].to_numpy()[facts["participant_id"]]) == ["P11", "P11", "P12"]
+
+
+def test_parts_and_what_derives_from_them_are_computed_once_and_handed_out_as_copies(small_dataset):
+    """The canonical protection of a year and of each past year scope the same dataset: each part is made once
+    and keeps its year-independent tables (``dataset.derived``); a caller changing what it got changes nothing."""
+    from paths import SMALL
+
+    from relais_analysis.intake.ingest import load_dataset
+
+    r1 = for_relay(small_dataset, "R1")
+    assert r1 is for_relay(small_dataset, "R1") and for_province(small_dataset, "Liège") is for_province(
+        small_dataset, "60000")
+    fresh = for_relay(load_dataset(SMALL), "R1")  # another load of the same files: nothing kept yet
+    for compute in (reach.reach_per_year, reach.new_and_returning_parents, relay_province):
+        got = compute(r1)
+        if isinstance(got, pd.DataFrame):
+            got.iloc[:, 1] = -1  # a caller's change
+        else:
+            got.iloc[:] = "00000"
+        again, expected = compute(r1), compute(fresh)
+        assert again.equals(expected), compute.__name__
+        assert not again.equals(got), compute.__name__

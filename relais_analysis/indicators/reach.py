@@ -262,11 +262,17 @@ def _label(table: pd.DataFrame, dataset: Dataset, by: str, year: int) -> pd.Data
 
 
 def reach_per_year(dataset: Dataset, by: str = "region") -> pd.DataFrame:
-    """:func:`reach_by` for every year with activities, stacked (years ascending)."""
-    years = sorted(int(y) for y in dataset.activities["year"].unique())
-    if not years:
-        return pd.DataFrame(columns=["year", *GROUPINGS[by], *COUNT_COLUMNS, "people_countable"])
-    return pd.concat([reach_by(dataset, y, by) for y in years], ignore_index=True)
+    """:func:`reach_by` for every year with activities, stacked (years ascending); computed once per dataset
+    and grouping (``dataset.derived``), a copy returned."""
+    known = dataset.derived.reach_per_year.get(by)
+    if known is None:
+        years = sorted(int(y) for y in dataset.activities["year"].unique())
+        if not years:
+            known = pd.DataFrame(columns=["year", *GROUPINGS[by], *COUNT_COLUMNS, "people_countable"])
+        else:
+            known = pd.concat([reach_by(dataset, y, by) for y in years], ignore_index=True)
+        dataset.derived.reach_per_year[by] = known
+    return known.copy()
 
 
 def parents_by_residence(dataset: Dataset, year: int) -> pd.Series:
@@ -292,8 +298,15 @@ def new_and_returning_parents(dataset: Dataset) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``year``, ``parents``, ``new_parents`` (first year seen in the data),
-        ``returning_parents`` (seen in an earlier year), ``share_new`` (0-1).
+        ``returning_parents`` (seen in an earlier year), ``share_new`` (0-1). Computed once per
+        dataset (``dataset.derived``); a copy is returned.
     """
+    if dataset.derived.new_and_returning is None:
+        dataset.derived.new_and_returning = _new_and_returning(dataset)
+    return dataset.derived.new_and_returning.copy()
+
+
+def _new_and_returning(dataset: Dataset) -> pd.DataFrame:
     seen = _parents_years(dataset)
     first = seen.groupby("participant_id")["year"].min().rename("first_year")
     seen = seen.join(first, on="participant_id")

@@ -20,9 +20,13 @@ __all__ = ["for_province", "for_relay", "relay_province"]
 
 
 def relay_province(dataset: Dataset):
-    """Province code (REFNIS) of each relay, from the commune of its address."""
-    communes = reference.communes_table(2024).set_index("nis")
-    return dataset.relays.set_index("relay_id")["commune"].map(communes["province_nis"])
+    """Province code (REFNIS) of each relay, from the commune of its address (computed once per dataset)."""
+    known = dataset.derived.relay_province
+    if known is None:
+        communes = reference.communes_table(2024).set_index("nis")
+        known = dataset.derived.relay_province = dataset.relays.set_index("relay_id")["commune"].map(
+            communes["province_nis"])
+    return known.copy()
 
 
 def for_province(dataset: Dataset, province: object) -> Dataset:
@@ -43,8 +47,11 @@ def for_province(dataset: Dataset, province: object) -> Dataset:
     code = reference.check_province(province)
     if code is None:
         return dataset
-    provinces = relay_province(dataset)
-    return _restrict(dataset, set(provinces[provinces == code].index), {"province_nis": code})
+    if f"P:{code}" not in dataset.derived.scopes:
+        provinces = relay_province(dataset)
+        dataset.derived.scopes[f"P:{code}"] = _restrict(dataset, set(provinces[provinces == code].index),
+                                                         {"province_nis": code})
+    return dataset.derived.scopes[f"P:{code}"]
 
 
 def for_relay(dataset: Dataset, relay_id: str) -> Dataset:
@@ -58,7 +65,9 @@ def for_relay(dataset: Dataset, relay_id: str) -> Dataset:
     known = list(dataset.relays["relay_id"])
     if relay_id not in known:
         raise ParameterError(*text_pair("indicator_error.unknown_relay", relay=relay_id, known=", ".join(known)))
-    return _restrict(dataset, {relay_id}, {"relay_id": relay_id})
+    if f"R:{relay_id}" not in dataset.derived.scopes:
+        dataset.derived.scopes[f"R:{relay_id}"] = _restrict(dataset, {relay_id}, {"relay_id": relay_id})
+    return dataset.derived.scopes[f"R:{relay_id}"]
 
 
 def _restrict(dataset: Dataset, relay_ids: set, meta: dict) -> Dataset:

@@ -72,9 +72,27 @@ class Derived:
     attendance_facts : DataFrame or None
         One row per attendance joined with its activity and participant, built by
         :func:`relais_analysis.indicators.reach.attendance_facts` on first use.
+    relay_province : Series or None
+        Province code of each relay (:func:`relais_analysis.indicators.scope.relay_province`).
+    scopes : dict of str to Dataset
+        The parts of this dataset organised by one province (``"P:<code>"``) or one relay
+        (``"R:<id>"``) (:mod:`relais_analysis.indicators.scope`): the canonical protection of a
+        year and of each past year scope the same dataset every time, and each part keeps
+        what is derived from it.
+    reach_per_year : dict of str to DataFrame
+        :func:`relais_analysis.indicators.reach.reach_per_year` by grouping (every year: it does
+        not depend on the year asked for); callers get copies.
+    new_and_returning : DataFrame or None
+        :func:`relais_analysis.indicators.reach.new_and_returning_parents` (a copy is returned).
+
+    Every field is a function of the dataset's tables, which are never changed once validated.
     """
 
     attendance_facts: pd.DataFrame | None = None
+    relay_province: pd.Series | None = None
+    scopes: dict[str, Dataset] = field(default_factory=dict)
+    reach_per_year: dict[str, pd.DataFrame] = field(default_factory=dict)
+    new_and_returning: pd.DataFrame | None = None
 
 
 @dataclass
