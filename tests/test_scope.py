@@ -73,11 +73,17 @@ def test_for_relay_lists_the_relays_when_unknown(small_dataset):
         for_relay(small_dataset, "R9")
 
 
-def test_a_restricted_dataset_does_not_reuse_the_whole_dataset_index(small_dataset):
-    """The attendance index and facts point at rows of the whole tables: a restricted copy must not keep them."""
-    reach.attendance_facts(small_dataset)  # fills the memo of the shared dataset
-    assert small_dataset.attendance_index is not None
-    r4 = for_relay(small_dataset, "R4")
+def test_a_restricted_dataset_does_not_reuse_the_whole_dataset_index():
+    """The attendance index and facts point at rows of the whole tables: a restricted copy must not keep them.
+    (A dataset of its own: the shared one keeps the parts other tests cut out of it, with their own facts.)"""
+    from paths import SMALL
+
+    from relais_analysis.intake.ingest import load_dataset
+
+    whole = load_dataset(SMALL)
+    reach.attendance_facts(whole)  # fills the memo of the whole dataset
+    assert whole.attendance_index is not None
+    r4 = for_relay(whole, "R4")
     assert r4.attendance_index is None and r4.derived.attendance_facts is None
     facts = reach.attendance_facts(r4)
     # Rows of r4's own tables: A6 is activity row 0 or 1 of r4.activities, never row 5 of the whole table.
