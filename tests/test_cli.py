@@ -14,7 +14,7 @@ def test_the_console_entry_point_returns_the_exit_code(tmp_path):
     """One real process: ``python -m relais_analysis`` exits with what ``main`` returns, errors on two lines."""
     ok = real_relais("validate", str(FIXTURES / "small"), timeout=300)
     assert ok.returncode == 0, ok.stderr
-    assert "participants participants.csv    13        13         0" in ok.stdout
+    assert "participants participants.csv    13         13         0" in ok.stdout
     missing = real_relais("validate", str(tmp_path / "absent"), timeout=300)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 2 and "Dossier de données introuvable" in missing.stderr
@@ -24,7 +24,8 @@ def test_validate_prints_counts_and_writes_report(tmp_path):
     report = tmp_path / "rejets.csv"
     result = relais("validate", str(FIXTURES / "small"), "--report", str(report))
     assert result.returncode == 0, result.stderr
-    assert "participants participants.csv    13        13         0" in result.stdout
+    assert "table          fichier  lues  acceptées  rejetées  avertissements" in result.stdout  # French headers
+    assert "participants participants.csv    13         13         0" in result.stdout
     assert "DONNÉES SYNTHÉTIQUES" in result.stdout
     assert pd.read_csv(report, sep=";", encoding="utf-8-sig").empty
 

@@ -130,15 +130,17 @@ def test_every_command_takes_its_help_from_the_catalogue() -> None:
     assert build_parser().description == i18n.text("cli.description")
 
 
-def test_every_key_of_these_domains_is_used_by_the_code() -> None:
+def test_every_key_of_these_domains_is_used_by_the_code(small_dataset) -> None:
     """A key no code reads is a dead text (or a typo on one side): keys built from a name are checked apart."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
-    built = ("cli.command.", "intake.personal_kind.", "intake.report_column.", "schema.")
+    built = ("cli.command.", "cli.summary_column.", "intake.personal_kind.", "intake.report_column.", "schema.")
     unused = [key for domain in DOMAINS for key in i18n.text_keys(f"{domain}.")
               if f'"{key}"' not in source and not key.startswith(built)]
     assert unused == []
     report_columns = [k.removeprefix("intake.report_column.") for k in i18n.text_keys("intake.report_column.")]
     assert report_columns == ["level", *REJECTION_COLUMNS]  # the rejection report's headers, in its order
+    summary_columns = [k.removeprefix("cli.summary_column.") for k in i18n.text_keys("cli.summary_column.")]
+    assert summary_columns == list(small_dataset.summary().columns)  # `relais validate`'s table
     kinds = {k.removeprefix("intake.personal_kind.") for k in i18n.text_keys("intake.personal_kind.")}
     assert kinds == set(personal_data._HEADER_KINDS) >= set(personal_data._VALUE_PATTERNS)
     schema_keys = {k.removeprefix("schema.") for k in i18n.text_keys("schema.")}

@@ -32,10 +32,11 @@ def validate_run(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data_dir, as_of=args.as_of, strict=args.strict)
     print(text("cli.line.data", folder=args.data_dir, as_of=dataset.as_of.isoformat(),
                synthetic=text("cli.line.synthetic") if dataset.synthetic else ""))
-    _print_table(dataset.summary())
+    summary = dataset.summary()
+    _print_table(summary.rename(columns={c: text(f"cli.summary_column.{c}") for c in summary.columns}))
     for note in dataset.notes:
         print(text("cli.line.note", note=note))
-    n_rejected = int(dataset.summary()["rejected"].sum())
+    n_rejected = int(summary["rejected"].sum())
     n_warned = len(dataset.warnings)
     if args.report:
         write_rejections(dataset, args.report)
