@@ -37,6 +37,7 @@ def assemble_args(p: argparse.ArgumentParser) -> None:
 
 def assemble_run(args: argparse.Namespace) -> int:
     """Assemble the received workbooks into a data folder; exit 1 when a workbook or a row was refused."""
+    from relais_analysis.i18n import format_int
     from relais_analysis.workbooks.assemble import assemble
     from relais_analysis.workbooks.feedback import write_feedback
 
@@ -45,9 +46,9 @@ def assemble_run(args: argparse.Namespace) -> int:
     write_feedback(result, feedback_dir)
     acc = result.accounts
     refused = result.workbooks[result.workbooks["refused"]]
+    counts = {name: format_int(int(acc[name].sum())) for name in ("read", "accepted", "rejected", "warnings")}
     print(text("cli.line.assembled", attached=int((~result.workbooks["refused"]).sum()), refused=len(refused),
-               read=int(acc["read"].sum()), accepted=int(acc["accepted"].sum()), rejected=int(acc["rejected"].sum()),
-               warnings=int(acc["warnings"].sum())))
+               **counts))  # "lignes lues 36 549 = acceptées 36 543 + rejetées 6"
     for entry in refused.itertuples(index=False):
         print(text("cli.line.workbook_refused", workbook=entry.workbook, how=entry.how))
     print(text("cli.line.assembled_data", folder=args.out, feedback=feedback_dir))
