@@ -86,6 +86,18 @@ def test_workbooks_are_realistic(written, assembled) -> None:
     assert any("149 participant(s)" in n for n in assembled.notes)  # people of two relays, keyed codes
 
 
+def test_assemble_line_groups_its_counts(assembled) -> None:
+    """``relais assemble``'s line: rows read = accepted + rejected, thousands grouped as in French."""
+    from relais_analysis.commands.workbooks import assembled_line
+
+    line = assembled_line(assembled)
+    read, accepted, rejected = (int(assembled.accounts[c].sum()) for c in ("read", "accepted", "rejected"))
+    assert read == accepted + rejected and read >= 1000
+    grouped = f"{read // 1000}\u202f{read % 1000:03d}"
+    assert f"19 classeur(s) rattaché(s), 0 refusé(s) ; lignes lues {grouped} = acceptées " in line, line
+    assert f"+ rejetées {rejected} ;" in line
+
+
 def test_cli_demo_workbooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", str(tmp_path), "--workbooks"]) == 0
     assert "19 classeurs" in capsys.readouterr().out

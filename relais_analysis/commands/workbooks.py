@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from relais_analysis.texts import text
 
-__all__ = ["assemble_args", "assemble_run", "modele_args", "modele_run"]
+if TYPE_CHECKING:
+    from relais_analysis.workbooks.assemble import Assembly
+
+__all__ = ["assembled_line", "assemble_args", "assemble_run", "modele_args", "modele_run"]
 
 
 def modele_args(p: argparse.ArgumentParser) -> None:
@@ -37,7 +41,6 @@ def assemble_args(p: argparse.ArgumentParser) -> None:
 
 def assemble_run(args: argparse.Namespace) -> int:
     """Assemble the received workbooks into a data folder; exit 1 when a workbook or a row was refused."""
-    from relais_analysis.i18n import format_int
     from relais_analysis.workbooks.assemble import assemble
     from relais_analysis.workbooks.feedback import write_feedback
 
@@ -46,10 +49,19 @@ def assemble_run(args: argparse.Namespace) -> int:
     write_feedback(result, feedback_dir)
     acc = result.accounts
     refused = result.workbooks[result.workbooks["refused"]]
-    counts = {name: format_int(int(acc[name].sum())) for name in ("read", "accepted", "rejected", "warnings")}
-    print(text("cli.line.assembled", attached=int((~result.workbooks["refused"]).sum()), refused=len(refused),
-               **counts))  # "lignes lues 36 549 = acceptées 36 543 + rejetées 6"
+    print(assembled_line(result))
     for entry in refused.itertuples(index=False):
         print(text("cli.line.workbook_refused", workbook=entry.workbook, how=entry.how))
     print(text("cli.line.assembled_data", folder=args.out, feedback=feedback_dir))
     return 1 if len(refused) or int(acc["rejected"].sum()) else 0
+
+
+def assembled_line(result: Assembly) -> str:
+    """The line ``relais assemble`` prints: workbooks tied and refused, rows read = accepted + rejected, warnings,
+    counts grouped as in French ("lignes lues 36 549 = acceptées 36 543 + rejetées 6")."""
+    from relais_analysis.i18n import format_int
+
+    acc = result.accounts
+    counts = {name: format_int(int(acc[name].sum())) for name in ("read", "accepted", "rejected", "warnings")}
+    return text("cli.line.assembled", attached=int((~result.workbooks["refused"]).sum()),
+                refused=int(result.workbooks["refused"].sum()), **counts)
